@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The architecture, one way: the `forklab` executable wires together the
+// command language, the engine and the line editor; those three never import
+// one another. See docs/design.md.
+let package = Package(
+    name: "forklab",
+    products: [
+        .executable(name: "forklab", targets: ["forklab"]),
+    ],
+    targets: [
+        // libedit itself, found through pkg-config; the provider gives a new
+        // user the install hint when libedit-dev is missing.
+        .systemLibrary(
+            name: "CLibEdit",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
+        // Fixed-signature C wrappers over libedit's variadic el_set/history.
+        .target(name: "CLineEditor", dependencies: ["CLibEdit"]),
+        // fork/exec child code, signal handlers, wait-status helpers: the
+        // async-signal-safe part of the engine, kept in C and small.
+        .target(name: "CForklabSystem"),
+        // The experiments, trace events and renderers. No Foundation.
+        .target(name: "ForklabEngine", dependencies: ["CForklabSystem"]),
+        // Tokens, commands, the parser and its errors. Pure Swift.
+        .target(name: "ForklabCommands"),
+        .executableTarget(
+            name: "forklab",
+            dependencies: ["ForklabCommands", "ForklabEngine", "CLineEditor"]
+        ),
+
+        .testTarget(name: "ForklabCommandsTests", dependencies: ["ForklabCommands"]),
+        .testTarget(name: "ForklabEngineTests", dependencies: ["ForklabEngine"]),
+        // Pseudo-terminal spawning for the end-to-end tests.
+        .target(name: "CTestSupport", path: "Tests/CTestSupport"),
+        .testTarget(
+            name: "ForklabEndToEndTests",
+            dependencies: ["CTestSupport", "forklab"]
+        ),
+    ]
+)

@@ -1,0 +1,148 @@
+#define _GNU_SOURCE
+#include "forklab_system.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+// Everything from here to the end of each child branch runs in a child
+// between fork and exec/_exit: only async-signal-safe calls, no malloc, no
+// stdio, no locks.
+
+/// Puts every signal forklab changed back to SIG_DFL and empties the mask.
+static void child_reset_signals(void) {
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    for (int signo = 1; signo < NSIG; signo++) {
+        if (sigismember(&fl_reset_set, signo) == 1) (void)sigaction(signo, &dfl, NULL);
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    (void)sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static void write_all(int fd, const char *bytes, size_t length) {
+    while (length > 0) {
+        ssize_t n = write(fd, bytes, length);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return;  // EPIPE and friends: the parent notices on its own writes
+        }
+        bytes += n;
+        length -= (size_t)n;
+    }
+}
+
+/// Decimal digits of `value` at the end of `buffer`; returns the first digit.
+static char *format_unsigned(uint64_t value, char *end) {
+    char *p = end;
+    do {
+        *--p = (char)('0' + value % 10);
+        value /= 10;
+    } while (value != 0);
+    return p;
+}
+
+static char *format_signed(int64_t value, char *end) {
+    if (value >= 0) return format_unsigned((uint64_t)value, end);
+    char *p = format_unsigned((uint64_t)(-(value + 1)) + 1, end);
+    *--p = '-';
+    return p;
+}
+
+static void child_write_line(const struct fl_child_plan *plan, int counter) {
+    char out[4096];
+    size_t used = 0;
+    uint64_t elapsed = 0;
+    struct timespec now;
+    if (clock_gettime(CLOCK_MONOTONIC, &now) == 0) {
+        uint64_t ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+        elapsed = ns > plan->start_ns ? ns - plan->start_ns : 0;
+    }
+    pid_t self = getpid();
+    for (size_t i = 0; i < plan->line_length; i++) {
+        char digits[24];
+        char *end = digits + sizeof digits;
+        char *first = NULL;
+        unsigned char c = (unsigned char)plan->line[i];
+        if (c == FL_SLOT_PID) first = format_signed(self, end);
+        else if (c == FL_SLOT_ELAPSED_NS) first = format_unsigned(elapsed, end);
+        else if (c == FL_SLOT_COUNTER) first = format_signed(counter, end);
+        size_t need = first ? (size_t)(end - first) : 1;
+        if (used + need > sizeof out) {
+            write_all(plan->out_fd, out, used);
+            used = 0;
+        }
+        if (first) {
+            memcpy(out + used, first, need);
+        } else {
+            out[used] = (char)c;
+        }
+        used += need;
+    }
+    write_all(plan->out_fd, out, used);
+}
+
+/// Blocks every signal across fork so that no handler of forklab's runs in
+/// the child before the child has reset it.
+static pid_t fork_blocked(sigset_t *saved) {
+    sigset_t all;
+    sigfillset(&all);
+    fflush(NULL);  // nothing buffered may be copied into the child
+    if (sigprocmask(SIG_SETMASK, &all, saved) != 0) return -1;
+    return fork();
+}
+
+static void restore_mask(const sigset_t *saved) {
+    int e = errno;
+    (void)sigprocmask(SIG_SETMASK, saved, NULL);
+    errno = e;
+}
+
+pid_t fl_fork_child(const struct fl_child_plan *plan) {
+    sigset_t saved;
+    pid_t pid = fork_blocked(&saved);
+    if (pid == 0) {
+        child_reset_signals();
+        int code = plan->exit_code;
+        int counter = 0;
+        if (plan->counter != NULL) {
+            *plan->counter += 1;  // the child's own copy: the parent's stays as it was
+            counter = *plan->counter;
+            code = counter;
+        }
+        child_write_line(plan, counter);
+        _exit(code);
+    }
+    restore_mask(&saved);
+    return pid;
+}
+
+pid_t fl_fork_exec(const struct fl_exec_plan *plan) {
+    sigset_t saved;
+    pid_t pid = fork_blocked(&saved);
+    if (pid == 0) {
+        child_reset_signals();
+        if (plan->stdin_fd >= 0 && plan->stdin_fd != STDIN_FILENO) {
+            // dup2 leaves the new descriptor 0 without close-on-exec.
+            while (dup2(plan->stdin_fd, STDIN_FILENO) < 0 && errno == EINTR) {}
+        }
+        execvp(plan->file, plan->argv);
+        int error = errno;
+        if (error == ENOENT && plan->fallback_path != NULL) {
+            execv(plan->fallback_path, plan->argv);
+            if (errno != ENOENT) error = errno;
+        }
+        write_all(plan->status_fd, (const char *)&error, sizeof error);
+        _exit(error == ENOENT || error == ENOTDIR ? 127 : 126);
+    }
+    restore_mask(&saved);
+    return pid;
+}

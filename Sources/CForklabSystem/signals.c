@@ -1,0 +1,80 @@
+#define _GNU_SOURCE
+#include "forklab_system.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+static volatile sig_atomic_t interrupts;
+static volatile sig_atomic_t interrupts_not_from_terminal;
+static int wake_pipe[2] = {-1, -1};
+
+/// Signals whose disposition a child must put back to SIG_DFL.
+sigset_t fl_reset_set;
+
+static void note(int signo, siginfo_t *info, void *context) {
+    (void)context;
+    int saved = errno;
+    if (signo == SIGINT) {
+        interrupts = interrupts + 1;
+        // A terminal's Ctrl-C reaches the whole foreground process group,
+        // children included (SI_KERNEL); kill(1) reaches forklab alone.
+        if (info == NULL || info->si_code != SI_KERNEL) {
+            interrupts_not_from_terminal = interrupts_not_from_terminal + 1;
+        }
+    }
+    char byte = (char)signo;
+    // Non-blocking: when the pipe is full a wake-up is already pending.
+    (void)!write(wake_pipe[1], &byte, 1);
+    errno = saved;
+}
+
+int fl_signals_install(void) {
+    if (wake_pipe[0] < 0 && pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return -1;
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = note;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_SIGINFO;  // no SA_RESTART: a Ctrl-C must end a blocking read or waitpid
+    if (sigaction(SIGINT, &sa, NULL) != 0) return -1;
+    sa.sa_flags = SA_SIGINFO | SA_RESTART | SA_NOCLDSTOP;
+    if (sigaction(SIGCHLD, &sa, NULL) != 0) return -1;
+    struct sigaction ignore;
+    memset(&ignore, 0, sizeof ignore);
+    ignore.sa_handler = SIG_IGN;
+    if (sigaction(SIGPIPE, &ignore, NULL) != 0) return -1;
+
+    // Everything not at its default now, including what forklab's own parent
+    // ignored (nohup's SIGHUP, a shell's SIGQUIT), is reset in children.
+    sigemptyset(&fl_reset_set);
+    for (int signo = 1; signo < NSIG; signo++) {
+        if (signo == SIGKILL || signo == SIGSTOP) continue;
+        struct sigaction current;
+        if (sigaction(signo, NULL, &current) != 0) continue;  // glibc-internal ones
+        if (current.sa_handler != SIG_DFL) sigaddset(&fl_reset_set, signo);
+    }
+    return 0;
+}
+
+int fl_wake_fd(void) { return wake_pipe[0]; }
+
+void fl_wake_drain(void) {
+    char sink[64];
+    while (read(wake_pipe[0], sink, sizeof sink) > 0) {}
+}
+
+unsigned fl_interrupts(void) { return (unsigned)interrupts; }
+
+unsigned fl_interrupts_not_from_terminal(void) { return (unsigned)interrupts_not_from_terminal; }
+
+void fl_interrupts_clear(void) {
+    interrupts = 0;
+    interrupts_not_from_terminal = 0;
+}
+
+int fl_errno(void) { return errno; }

@@ -1,0 +1,63 @@
+/// Every command of the language, in the order `help` lists them.
+public enum Catalog {
+    public static let commands: [CommandSpec] = [.fork, .forkExit, .spawn, .help, .set, .quit]
+
+    /// Every name a command answers to, for completion and suggestions.
+    public static var names: [String] { commands.flatMap { [$0.name] + $0.aliases } }
+
+    public static func spec(named name: String) -> CommandSpec? {
+        commands.first { $0.name == name || $0.aliases.contains(name) }
+    }
+
+    /// The closest command name to a mistyped word, if one is close:
+    /// at most two edits away, or one edit for words of three letters or fewer.
+    public static func suggestion(for word: String) -> String? {
+        let allowed = word.count <= 3 ? 1 : 2
+        var best: (name: String, distance: Int)?
+        for name in names where name.count > 1 {
+            let distance = editDistance(word, name, limit: allowed)
+            if distance <= allowed && distance < (best?.distance ?? .max) { best = (name, distance) }
+        }
+        return best?.name
+    }
+
+    /// The text `help` prints.
+    public static var overview: String {
+        let width = commands.map(\.usage.count).max() ?? 0
+        var text = "Experiments (each runs the real system calls):\n"
+        for spec in commands where spec.isExperiment {
+            text += "  " + pad(spec.usage, width) + "  " + spec.summary + "\n"
+        }
+        text += "\nSession:\n"
+        for spec in commands where !spec.isExperiment {
+            text += "  " + pad(spec.usage, width) + "  " + spec.summary + "\n"
+        }
+        text += """
+
+            "help COMMAND" tells what a command shows and which book program it reproduces.
+            Separate commands with ';'. Words are quoted as in a shell: spawn sh -- -c 'echo $$'.
+            At the prompt an empty line repeats the last experiment; Ctrl-C stops one.
+
+            """
+        return text
+    }
+
+    private static func pad(_ text: String, _ width: Int) -> String {
+        text + String(repeating: " ", count: max(0, width - text.count))
+    }
+}
+
+/// Levenshtein distance, giving up (returning limit + 1) past `limit`.
+func editDistance(_ a: String, _ b: String, limit: Int) -> Int {
+    let a = Array(a.prefix(64)), b = Array(b)
+    if abs(a.count - b.count) > limit { return limit + 1 }
+    var previous = Array(0...b.count)
+    for i in 1...max(a.count, 1) where !a.isEmpty {
+        var current = [i] + Array(repeating: 0, count: b.count)
+        for j in 1...max(b.count, 1) where !b.isEmpty {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return previous[b.count]
+}

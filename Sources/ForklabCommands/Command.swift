@@ -1,0 +1,35 @@
+/// One command of the language, with defaults filled in.
+public enum Command: Hashable, Sendable {
+    case fork(count: Int)
+    case forkExit(count: Int)
+    /// `count` is nil when N was left out (one child, run with no argument);
+    /// `arguments` is nil when no `--` was given.
+    case spawn(program: String, count: Int?, arguments: [String]?)
+    /// `help` (nil) or `help TOPIC`.
+    case help(topic: String?)
+    case set(Setting)
+    case quit
+
+    /// Whether this runs an experiment (and so is what an empty line repeats).
+    public var isExperiment: Bool {
+        switch self {
+        case .fork, .forkExit, .spawn: return true
+        case .help, .set, .quit: return false
+        }
+    }
+}
+
+/// A session setting changed by `set`.
+public enum Setting: Hashable, Sendable {
+    /// Whether an empty line at the prompt repeats the last experiment.
+    case repeatOnEmptyLine(Bool)
+    case format(TraceFormat)
+}
+
+/// How traces are written.
+public enum TraceFormat: String, Hashable, Sendable, CaseIterable {
+    /// The lines the book's programs print.
+    case book
+    /// One JSON object a line (SPEC §4).
+    case json
+}

@@ -1,0 +1,27 @@
+extension CommandSpec {
+    static let forkExit: CommandSpec = CommandSpec(
+        name: "forkexit",
+        aliases: [],
+        usage: "forkexit [N]",
+        summary: "fork N children that change a counter and exit with it",
+        book: "Python Fork() Exit Status",
+        details: """
+            Runs the book's loop N times (default 1). Each child adds one to its copy of
+            the counter exitstat, prints
+              Hello from child CHILDPID EXITSTAT
+            and calls _exit(EXITSTAT); the parent waits for it with waitpid(2) and prints
+              Parent got CHILDPID STATUS CODE
+            where STATUS is the raw wait status and CODE is STATUS >> 8.
+
+            Every child prints 1 and exits 1, however many run: fork gives each child its
+            own copy of the parent's memory, so no child sees another's change, and the
+            parent's exitstat stays 0. N is 1…10000.
+            """,
+        keywords: [],
+        parse: { spec, arguments throws(ParseError) in
+            guard let first = arguments.first else { return .forkExit(count: 1) }
+            let count = try spec.number(first, name: "N", in: Limits.processes)
+            try spec.expectEnd(arguments.dropFirst())
+            return .forkExit(count: count)
+        })
+}

@@ -1,0 +1,53 @@
+extension CommandSpec {
+    static let spawn: CommandSpec = CommandSpec(
+        name: "spawn",
+        aliases: [],
+        usage: "spawn PROGRAM [N] [-- ARG…]",
+        summary: "fork N children that each exec PROGRAM",
+        book: "Use Python to Launch Another Program",
+        details: """
+            The book's launcher: N times (default 1), fork(2), then execvp(3) in the
+            child. The parent prints
+              Child is CHILDPID
+            for each, and once all run, reaps them in the order they end:
+              Parent got CHILDPID STATUS CODE
+            with "(killed by SIGNAL)" for a child a signal ended. With N given, child i
+            runs "PROGRAM i", as the book passes its counter; with "-- ARG…" every child
+            runs "PROGRAM ARG…". A PROGRAM without a / is looked up in PATH, then in
+            forklab's scripts/ folder: "spawn child.sh 3" runs the book's child.
+
+            It shows that exec replaces the child's program but keeps its pid, and how a
+            parent learns how a child ended. A program that cannot run is reported by
+            forklab, and its child exits 127 (not found) or 126, as in a shell.
+            N is 1…10000.
+            """,
+        keywords: ["--"],
+        parse: { spec, arguments throws(ParseError) in
+            guard let program = arguments.first else {
+                throw ParseError(.missingWord(command: "spawn", what: "PROGRAM", usage: spec.usage))
+            }
+            var rest = arguments.dropFirst()
+            var count: Int?
+            if let word = rest.first, word.text != "--" {
+                guard looksNumeric(word.text) else {
+                    throw ParseError(.spawnArgumentWithoutSeparator(program: program.text, word: word.text))
+                }
+                count = try spec.number(word, name: "N", in: Limits.processes)
+                rest = rest.dropFirst()
+            }
+            var programArguments: [String]?
+            if let word = rest.first {
+                guard word.text == "--" else {
+                    throw ParseError(.unexpectedWord(command: "spawn", word: word.text, usage: spec.usage))
+                }
+                programArguments = rest.dropFirst().map(\.text)
+            }
+            if program.text.isEmpty {
+                throw ParseError(.missingWord(command: "spawn", what: "PROGRAM", usage: spec.usage))
+            }
+            if ([program.text] + (programArguments ?? [])).contains(where: { $0.utf8.contains(0) }) {
+                throw ParseError(.nulByte(command: "spawn"))
+            }
+            return .spawn(program: program.text, count: count, arguments: programArguments)
+        })
+}

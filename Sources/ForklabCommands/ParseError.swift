@@ -1,0 +1,86 @@
+/// Why a line or a command could not be parsed. `description` is the one
+/// line forklab prints after `forklab: `.
+public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
+    public enum Kind: Hashable, Sendable {
+        case unterminatedQuote(quote: Character, column: Int)
+        case danglingEscape
+        case unknownCommand(String, suggestion: String?)
+        /// A number out of range, zero, negative or not a number.
+        case badNumber(command: String, name: String, range: ClosedRange<Int>, got: String)
+        case unexpectedWord(command: String, word: String, usage: String)
+        case missingWord(command: String, what: String, usage: String)
+        /// A word after spawn's PROGRAM that is neither N nor `--`.
+        case spawnArgumentWithoutSeparator(program: String, word: String)
+        case nulByte(command: String)
+        case unknownHelpTopic(String, suggestion: String?)
+        case unknownSetting(String)
+        case badSettingValue(setting: String, allowed: [String], got: String?)
+    }
+
+    public var kind: Kind
+
+    public init(_ kind: Kind) { self.kind = kind }
+
+    public var description: String {
+        switch kind {
+        case let .unterminatedQuote(quote, column):
+            return "missing closing \(quote) for the quote at column \(column)"
+        case .danglingEscape:
+            return "nothing follows the \\ at the end of the line"
+        case let .unknownCommand(word, suggestion):
+            return "unknown command '\(display(word))'" + hint(suggestion)
+        case let .badNumber(command, name, range, got):
+            return "\(command): \(name) must be \(range.lowerBound)…\(range.upperBound), got \(got)"
+        case let .unexpectedWord(command, word, usage):
+            return "\(command): unexpected '\(display(word))' (usage: \(usage))"
+        case let .missingWord(command, what, usage):
+            return "\(command): missing \(what) (usage: \(usage))"
+        case let .spawnArgumentWithoutSeparator(program, word):
+            let example = "spawn \(display(program)) -- \(display(word))"
+            return "spawn: unexpected '\(display(word))' after the program; arguments go after '--': \(example)"
+        case let .nulByte(command):
+            return "\(command): a word holds a NUL byte, which no program argument can carry"
+        case let .unknownHelpTopic(word, suggestion):
+            return "help: no command '\(display(word))'" + hint(suggestion)
+        case let .unknownSetting(word):
+            return "set: unknown setting '\(display(word))' (settings: repeat on|off, format book|json)"
+        case let .badSettingValue(setting, allowed, got):
+            let choices = allowed.joined(separator: " or ")
+            guard let got else { return "set \(setting): missing value (\(choices))" }
+            return "set \(setting): expected \(choices), got '\(display(got))'"
+        }
+    }
+
+    private func hint(_ suggestion: String?) -> String {
+        if let suggestion { return " (did you mean '\(suggestion)'?)" }
+        return " (type 'help' for the commands)"
+    }
+}
+
+/// A word as an error message shows it: control characters escaped, and
+/// long words cut to 40 characters so that one bad line gives one short line.
+func display(_ word: String) -> String {
+    var shown = ""
+    var count = 0
+    for scalar in word.unicodeScalars {
+        if count == 40 {
+            shown += "…"
+            break
+        }
+        count += 1
+        switch scalar.value {
+        case 0x00..<0x20, 0x7f, 0x80..<0xa0:
+            shown += scalar.value < 0x100 ? "\\x" + hex(scalar.value) : "?"
+        case 0xfffd:
+            shown += "\u{fffd}"
+        default:
+            shown.unicodeScalars.append(scalar)
+        }
+    }
+    return shown
+}
+
+private func hex(_ value: UInt32) -> String {
+    let digits = Array("0123456789abcdef")
+    return String([digits[Int(value >> 4) & 0xf], digits[Int(value) & 0xf]])
+}

@@ -1,0 +1,64 @@
+/// An experiment the engine can run, with its parameters already checked
+/// against `Limits`.
+public enum Experiment: Hashable, Sendable {
+    /// The book's Basic Forking loop, `count` times.
+    case fork(count: Int)
+    /// The book's Fork() Exit Status loop, `count` times.
+    case forkExit(count: Int)
+    /// The book's launcher: `count` children exec `program`. Child i runs
+    /// `program i` when `numbered`, else `program arguments…`.
+    case spawn(SpawnPlan)
+}
+
+/// What `spawn` runs.
+public struct SpawnPlan: Hashable, Sendable {
+    public var program: String
+    public var count: Int
+    /// When true child i (1-based) gets `i` as its one argument, as the book
+    /// passes `spawned_children`; when false every child gets `arguments`.
+    public var numbered: Bool
+    public var arguments: [String]
+
+    public init(program: String, count: Int, numbered: Bool, arguments: [String]) {
+        self.program = program
+        self.count = count
+        self.numbered = numbered
+        self.arguments = arguments
+    }
+
+    /// The argument vector of child `index` (1-based), argv[0] included.
+    public func argv(child index: Int) -> [String] {
+        [program] + (numbered ? [String(index)] : arguments)
+    }
+}
+
+/// Why an experiment did not complete.
+public enum LabError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// fork(2) failed after `made` children (EAGAIN under a process limit).
+    case forkFailed(experiment: String, made: Int, wanted: Int, Errno)
+    /// exec of `program` failed in the child; the child exited 127 or 126.
+    case cannotRun(program: String, Errno)
+    /// Ctrl-C (SIGINT) stopped it; everything it started was reaped.
+    case interrupted
+    /// stdout was closed or failed; everything it started was reaped.
+    case output(OutputError)
+    /// A system call the parent needed failed.
+    case system(call: String, Errno)
+
+    public var description: String {
+        switch self {
+        case let .forkFailed(experiment, made, wanted, errno):
+            return "\(experiment): fork failed after \(made) of \(wanted) children (\(errno)); those \(made) were reaped"
+        case let .cannotRun(program, errno):
+            return "cannot run '\(program)': \(errno)"
+        case .interrupted:
+            return "interrupted"
+        case .output(.closed):
+            return "stdout closed"
+        case let .output(.failed(errno)):
+            return "cannot write to stdout: \(errno)"
+        case let .system(call, errno):
+            return "\(call) failed: \(errno)"
+        }
+    }
+}

@@ -1,0 +1,86 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import CForklabSystem
+
+extension Lab {
+    /// `fork N`: each iteration forks a child that writes
+    /// `Hello from child PID` and leaves with `_exit(0)`, while the parent
+    /// prints `Hello from parent PPID PID`. Unlike the book, the parent reaps
+    /// every child.
+    func runFork(count: Int) throws(LabError) {
+        var reaper = Reaper()
+        var forked = 0
+        var reaped = 0
+        var failure: LabError?
+        let line = sink.childLine(for: .hello).bytes
+        let parent = getpid()
+        line.withUnsafeBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { chars in
+                var plan = fl_child_plan(
+                    line: chars.baseAddress, line_length: chars.count, out_fd: 1,
+                    counter: nil, exit_code: 0, start_ns: started)
+                while forked < count && !shouldStop {
+                    let pid = fl_fork_child(&plan)
+                    if pid < 0 {
+                        failure = .forkFailed(experiment: "fork", made: forked, wanted: count, .current)
+                        break
+                    }
+                    forked += 1
+                    reaper.add(pid)
+                    emit(.forked(parent: parent, child: pid))
+                    // Keeps zombies from piling up under a process limit.
+                    reaper.reapOldestEnded { _, _ in reaped += 1 }
+                }
+            }
+        }
+        reaper.reapAll { _, _ in reaped += 1 }
+        emit(.summary(.fork(children: forked, reaped: reaped, elapsed: System.now() &- started)))
+        if let stop { throw stop }
+        if let failure { throw failure }
+    }
+
+    /// `forkexit N`: each child adds one to its copy of exitstat, writes
+    /// `Hello from child PID EXITSTAT` and exits with it; the parent waits
+    /// and prints `Parent got PID STATUS CODE`. The parent's exitstat stays
+    /// 0, as the summary shows.
+    func runForkExit(count: Int) throws(LabError) {
+        let exitstat = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+        defer { exitstat.deallocate() }
+        exitstat.initialize(to: 0)
+        var forked = 0
+        var reaped = 0
+        var codes: [Int32: Int] = [:]
+        var failure: LabError?
+        let line = sink.childLine(for: .exitStat).bytes
+        line.withUnsafeBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { chars in
+                var plan = fl_child_plan(
+                    line: chars.baseAddress, line_length: chars.count, out_fd: 1,
+                    counter: exitstat, exit_code: 0, start_ns: started)
+                while forked < count && !shouldStop {
+                    let pid = fl_fork_child(&plan)
+                    if pid < 0 {
+                        failure = .forkFailed(experiment: "forkexit", made: forked, wanted: count, .current)
+                        break
+                    }
+                    forked += 1
+                    var reaper = Reaper()
+                    reaper.add(pid)
+                    reaper.reapAll { pid, status in
+                        reaped += 1
+                        if let code = status.exitCode { codes[code, default: 0] += 1 }
+                        emit(.reaped(child: pid, status: status))
+                    }
+                }
+            }
+        }
+        emit(.summary(.forkExit(
+            children: forked, reaped: reaped, exitCodes: codes, parentExitStat: exitstat.pointee,
+            elapsed: System.now() &- started)))
+        if let stop { throw stop }
+        if let failure { throw failure }
+    }
+}

@@ -1,0 +1,110 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import CForklabSystem
+
+extension Lab {
+    /// `spawn PROGRAM [N]`: the book's launcher. Each child execs the
+    /// program; the parent prints `Child is PID`, learns through a
+    /// close-on-exec pipe whether exec worked, and once all are started
+    /// reaps them in the order they end.
+    func runSpawn(_ plan: SpawnPlan) throws(LabError) {
+        let stdinFD = try childStdin()
+        let fallback = plan.program.contains("/") ? nil : programDirectory.map { $0 + "/" + plan.program }
+        var reaper = Reaper()
+        var started = 0
+        var reaped = 0
+        var outcomes = SpawnOutcomes()
+        var failure: LabError?
+        var failedPID: pid_t = -1
+
+        while started < plan.count && !shouldStop {
+            let pipe: (read: Int32, write: Int32)
+            do {
+                pipe = try System.closeOnExecPipe()
+            } catch {
+                failure = .system(call: "pipe2", error)
+                break
+            }
+            let pid = withExecPlan(plan, child: started + 1, fallback: fallback, stdin: stdinFD, status: pipe.write) {
+                fl_fork_exec($0)
+            }
+            let forkErrno = Errno.current
+            System.close(pipe.write)
+            if pid < 0 {
+                System.close(pipe.read)
+                failure = .forkFailed(experiment: "spawn", made: started, wanted: plan.count, forkErrno)
+                break
+            }
+            started += 1
+            reaper.add(pid)
+            emit(.spawned(child: pid))
+            let execError = readExecError(pipe.read)
+            System.close(pipe.read)
+            if let execError {
+                failure = .cannotRun(program: plan.program, execError)
+                failedPID = pid
+                break  // the others would fail the same way
+            }
+        }
+
+        reaper.reapAll { pid, status in
+            reaped += 1
+            if pid == failedPID {
+                outcomes.couldNotRun += 1
+            } else if status.terminatingSignal != nil {
+                outcomes.killed += 1
+            } else if status.exitCode == 0 {
+                outcomes.exitedZero += 1
+            } else {
+                outcomes.exitedNonZero += 1
+            }
+            emit(.reaped(child: pid, status: status))
+        }
+        emit(.summary(.spawn(
+            children: started, reaped: reaped, outcomes: outcomes, elapsed: System.now() &- self.started)))
+        if let stop { throw stop }
+        if let failure { throw failure }
+    }
+
+    /// The exec errno a child sent, or nil when the pipe closed empty (exec
+    /// worked). A Ctrl-C does not end this wait: the child resolves its exec
+    /// at once either way.
+    private func readExecError(_ fd: Int32) -> Errno? {
+        var code: Int32 = 0
+        var got = 0
+        while got < MemoryLayout<Int32>.size {
+            let n = withUnsafeMutableBytes(of: &code) { buffer in
+                try? System.read(fd, into: buffer.baseAddress! + got, count: buffer.count - got)
+            }
+            guard let n, n > 0 else { break }
+            got += n
+        }
+        return got == MemoryLayout<Int32>.size ? Errno(rawValue: code) : nil
+    }
+
+    /// Calls `body` with an exec plan whose C strings live for the call.
+    private func withExecPlan(
+        _ plan: SpawnPlan, child: Int, fallback: String?, stdin: Int32, status: Int32,
+        _ body: (UnsafePointer<fl_exec_plan>) -> pid_t
+    ) -> pid_t {
+        let argv = plan.argv(child: child).map { strdup($0) }
+        defer { argv.forEach { free($0) } }
+        let vector = argv + [nil]
+        return vector.withUnsafeBufferPointer { vector in
+            withOptionalCString(fallback) { fallback in
+                var exec = fl_exec_plan(
+                    file: argv[0], argv: vector.baseAddress, fallback_path: fallback,
+                    stdin_fd: stdin, status_fd: status)
+                return body(&exec)
+            }
+        }
+    }
+}
+
+private func withOptionalCString<R>(_ string: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
+    guard let string else { return body(nil) }
+    return string.withCString { body($0) }
+}

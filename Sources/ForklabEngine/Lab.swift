@@ -1,0 +1,85 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import CForklabSystem
+
+/// Where children's stdin comes from.
+public enum ChildInput: Hashable, Sendable {
+    /// forklab's own stdin (a terminal, or commands from `-c` or a FILE).
+    case inherit
+    /// `/dev/null`: forklab reads its commands from a piped stdin, which a
+    /// child must not swallow.
+    case null
+}
+
+/// Runs experiments for real and hands what happens to a sink.
+/// Not thread-safe: one command at a time, from the main thread, which is
+/// also what makes forking it safe.
+public final class Lab {
+    public var sink: any TraceSink
+    public let childInput: ChildInput
+    /// Where `spawn` looks for a program that is not in PATH (the project's
+    /// `scripts/` folder), or nil.
+    public let programDirectory: String?
+
+    private var nullDescriptor: Int32 = -1
+    /// Set when the output failed or a Ctrl-C came: the experiment stops
+    /// starting new work, and finishes reaping what it started.
+    var stop: LabError?
+    var started: UInt64 = 0
+
+    public init(sink: any TraceSink, childInput: ChildInput, programDirectory: String?) {
+        self.sink = sink
+        self.childInput = childInput
+        self.programDirectory = programDirectory
+    }
+
+    deinit {
+        if nullDescriptor >= 0 { System.close(nullDescriptor) }
+    }
+
+    /// Runs one experiment to its end. Whatever happens, every child it
+    /// started has been reaped when this returns.
+    /// - Throws: why it did not complete; a child that exits non-zero is a
+    ///   result, not an error.
+    public func run(_ experiment: Experiment) throws(LabError) {
+        stop = nil
+        started = System.now()
+        switch experiment {
+        case let .fork(count): try runFork(count: count)
+        case let .forkExit(count): try runForkExit(count: count)
+        case let .spawn(plan): try runSpawn(plan)
+        }
+    }
+
+    /// Hands an event to the sink unless output already failed.
+    func emit(_ event: TraceEvent) {
+        if case .output = stop { return }
+        do {
+            try sink.emit(TraceRecord(time: System.now() &- started, pid: getpid(), event: event))
+        } catch {
+            stop = .output(error)
+        }
+    }
+
+    /// Whether to stop starting new work: output failed or Ctrl-C came.
+    var shouldStop: Bool {
+        if stop == nil && Interruption.requested { stop = .interrupted }
+        return stop != nil
+    }
+
+    /// A close-on-exec descriptor on /dev/null for children's stdin.
+    func childStdin() throws(LabError) -> Int32 {
+        guard childInput == .null else { return -1 }
+        if nullDescriptor < 0 {
+            do {
+                nullDescriptor = try System.open("/dev/null", O_RDONLY)
+            } catch {
+                throw .system(call: "open /dev/null", error)
+            }
+        }
+        return nullDescriptor
+    }
+}

@@ -1,0 +1,83 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import CForklabSystem
+
+/// The children an experiment started and has not reaped yet. Reaps only
+/// its own pids (never wait(-1), which would steal other children).
+struct Reaper {
+    /// In the order they were started.
+    private(set) var running: [pid_t] = []
+    private var forwardedInterrupts: UInt32 = 0
+    private var killDeadline: UInt64?
+
+    /// How long children get to end after a Ctrl-C before SIGKILL.
+    static let graceNanoseconds: UInt64 = 3_000_000_000
+
+    mutating func add(_ pid: pid_t) { running.append(pid) }
+
+    /// Reaps the oldest children that have already ended, stopping at the
+    /// first still running: cheap enough to call after every fork.
+    mutating func reapOldestEnded(_ onReap: (pid_t, WaitStatus) -> Void) {
+        var ended = 0
+        for pid in running {
+            guard let status = try? System.reapIfEnded(pid) else { break }
+            onReap(pid, status)
+            ended += 1
+        }
+        running.removeFirst(ended)
+    }
+
+    /// Reaps every child that has ended, in any order.
+    mutating func reapEnded(_ onReap: (pid_t, WaitStatus) -> Void) {
+        running.removeAll { pid in
+            do throws(Errno) {
+                guard let status = try System.reapIfEnded(pid) else { return false }
+                onReap(pid, status)
+                return true
+            } catch {
+                return error.rawValue == ECHILD  // not ours after all: nothing to wait for
+            }
+        }
+    }
+
+    /// Waits until every child has ended, reporting each as it ends.
+    /// A Ctrl-C is passed on to the children (a terminal's Ctrl-C already
+    /// reached them); children still running 3 s later, or at a second
+    /// Ctrl-C, get SIGKILL, so that nothing is left behind and nothing hangs.
+    mutating func reapAll(_ onReap: (pid_t, WaitStatus) -> Void) {
+        while true {
+            reapEnded(onReap)
+            if running.isEmpty { return }
+            var timeout: Int32 = -1
+            if Interruption.requested {
+                timeout = escalate()
+            }
+            System.awaitWakeUp(timeoutMilliseconds: timeout)
+        }
+    }
+
+    /// Passes Ctrl-C on, then SIGKILL once the grace period ends or another
+    /// Ctrl-C comes. Returns how long to wait before looking again.
+    private mutating func escalate() -> Int32 {
+        let now = System.now()
+        let fromUser = fl_interrupts_not_from_terminal()
+        if fromUser > forwardedInterrupts {
+            for pid in running { System.signal(pid, SIGINT) }
+        }
+        if killDeadline == nil {
+            killDeadline = now + Self.graceNanoseconds
+        } else if fl_interrupts() > 1 {
+            killDeadline = now
+        }
+        forwardedInterrupts = fromUser
+        if let deadline = killDeadline, now >= deadline {
+            for pid in running { System.signal(pid, SIGKILL) }
+            return -1
+        }
+        let remaining = (killDeadline! - now) / 1_000_000 + 1
+        return Int32(min(remaining, 60_000))
+    }
+}

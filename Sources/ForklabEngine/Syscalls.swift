@@ -1,0 +1,84 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import CForklabSystem
+
+// The one place where the engine calls libc: -1/errno becomes a thrown Errno,
+// and EINTR is retried unless the caller wants to see it (as a wait that a
+// Ctrl-C must be able to end does).
+
+@inline(__always)
+func valueOrErrno<T: FixedWidthInteger>(
+    retryOnInterrupt: Bool = true, _ call: () -> T
+) throws(Errno) -> T {
+    while true {
+        let result = call()
+        if result != -1 { return result }
+        let error = Errno.current
+        if error == .interrupted && retryOnInterrupt { continue }
+        throw error
+    }
+}
+
+enum System {
+    /// The corresponding C function is `pipe2` with `O_CLOEXEC`.
+    static func closeOnExecPipe() throws(Errno) -> (read: Int32, write: Int32) {
+        var read: Int32 = -1
+        var write: Int32 = -1
+        _ = try valueOrErrno { fl_pipe_cloexec(&read, &write) }
+        return (read, write)
+    }
+
+    /// The corresponding C function is `open`, always with `O_CLOEXEC`.
+    static func open(_ path: String, _ flags: Int32) throws(Errno) -> Int32 {
+        try valueOrErrno { Glibc.open(path, flags | O_CLOEXEC) }
+    }
+
+    /// The corresponding C function is `close`. Never retried: on Linux the
+    /// descriptor is gone even when close reports EINTR.
+    static func close(_ fd: Int32) {
+        _ = Glibc.close(fd)
+    }
+
+    /// Reads up to `count` bytes; EINTR retried.
+    static func read(_ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int) throws(Errno) -> Int {
+        try valueOrErrno { Glibc.read(fd, buffer, count) }
+    }
+
+    /// Writes every byte; EINTR retried, a short write continued.
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(Errno) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = try valueOrErrno {
+                Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            }
+            offset += written
+        }
+    }
+
+    /// The corresponding C function is `waitpid` with `WNOHANG`: the status
+    /// of `pid` when it has ended, nil while it runs.
+    static func reapIfEnded(_ pid: pid_t) throws(Errno) -> WaitStatus? {
+        var status: Int32 = 0
+        let result = try valueOrErrno { waitpid(pid, &status, WNOHANG) }
+        return result == pid ? WaitStatus(rawValue: status) : nil
+    }
+
+    /// Sends a signal; a process that is already gone is not an error.
+    static func signal(_ pid: pid_t, _ signal: Int32) {
+        _ = kill(pid, signal)
+    }
+
+    /// Waits until the self-pipe is readable (a SIGCHLD or SIGINT arrived) or
+    /// `timeoutMilliseconds` passed (-1: no limit). EINTR counts as a wake-up.
+    static func awaitWakeUp(timeoutMilliseconds: Int32) {
+        var entry = pollfd(fd: fl_wake_fd(), events: Int16(POLLIN), revents: 0)
+        _ = poll(&entry, 1, timeoutMilliseconds)
+        fl_wake_drain()
+    }
+
+    /// CLOCK_MONOTONIC in nanoseconds.
+    static func now() -> UInt64 { fl_monotonic_ns() }
+}

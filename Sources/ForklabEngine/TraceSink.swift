@@ -1,0 +1,33 @@
+/// Where an experiment's events go: the book-text renderer, a JSON renderer,
+/// a recorder in tests. Experiments never print; they hand events to a sink.
+public protocol TraceSink: AnyObject {
+    /// Renders an event the parent saw.
+    func emit(_ record: TraceRecord) throws(OutputError)
+
+    /// The line a forked child writes for `event`, using the `ChildLine`
+    /// placeholders for what only the child knows (its pid, its time).
+    /// An empty line means the child writes nothing.
+    func childLine(for event: ChildEvent) -> ChildLine
+}
+
+/// The bytes a child writes, with placeholders the child fills in.
+public struct ChildLine: Hashable, Sendable {
+    public var bytes: [UInt8]
+
+    public init(bytes: [UInt8]) { self.bytes = bytes }
+
+    /// Replaced by the child's pid.
+    public static let pid: UInt8 = 0x01
+    /// Replaced by the nanoseconds since the command started.
+    public static let elapsed: UInt8 = 0x02
+    /// Replaced by the child's copy of the counter (forkexit's exitstat).
+    public static let counter: UInt8 = 0x03
+}
+
+/// Why output could not be written.
+public enum OutputError: Error, Hashable, Sendable {
+    /// The reader went away (EPIPE): `forklab … | head -1`.
+    case closed
+    /// Any other write error (a full disk, EIO).
+    case failed(Errno)
+}

@@ -1,0 +1,96 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import CLineEditor
+import ForklabCommands
+
+/// Lines from a person at a terminal, through libedit: the `forklab> `
+/// prompt, emacs-style editing, history kept in a file, TAB completion.
+final class EditorReader: LineReader {
+    let interactive = true
+    private(set) var lineNumber = 0
+    private var editor: OpaquePointer?
+    private let completer: Completer
+    private let historyPath: String?
+    private var warnedAboutHistory = false
+    private let warn: (String) -> Void
+
+    /// Opens libedit on the terminal; nil if it cannot be set up.
+    /// - Parameters:
+    ///   - outputToStderr: echo and prompt on stderr, for `forklab > file`.
+    ///   - warn: prints a warning line (history that cannot be saved).
+    init?(historyPath: String?, outputToStderr: Bool, completer: Completer, warn: @escaping (String) -> Void) {
+        self.completer = completer
+        self.historyPath = historyPath
+        self.warn = warn
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        editor = fl_editor_open("forklab", "forklab> ", historyPath, outputToStderr ? 1 : 0, completeCallback, context)
+        if editor == nil { return nil }
+    }
+
+    deinit { fl_editor_close(editor) }
+
+    func next() -> LineEvent {
+        var text: UnsafePointer<CChar>?
+        var length = 0
+        switch fl_editor_read(editor, &text, &length) {
+        case FL_READ_LINE.rawValue:
+            lineNumber += 1
+            let line = String(decoding: UnsafeRawBufferPointer(start: text, count: length), as: UTF8.self)
+            if line.contains(where: { !$0.isWhitespace }) { remember(line) }
+            return .line(line)
+        case FL_READ_INTERRUPTED.rawValue:
+            return .interrupted
+        default:
+            return .end  // Ctrl-D, or the terminal went away
+        }
+    }
+
+    private func remember(_ line: String) {
+        let error = fl_editor_remember(editor, line)
+        if error != 0 && !warnedAboutHistory, let historyPath {
+            warnedAboutHistory = true
+            warn("cannot save history to '\(historyPath)': \(String(cString: strerror(error)))")
+        }
+    }
+
+    fileprivate func complete(_ editor: OpaquePointer, _ beforeCursor: String) {
+        let result = completer.complete(beforeCursor)
+        if !result.insertion.isEmpty {
+            fl_editor_insert(editor, result.insertion)
+        } else if !result.candidates.isEmpty {
+            fl_editor_show(editor, columns(result.candidates, width: Int(fl_editor_columns(editor))))
+        } else {
+            fl_editor_beep(editor)
+        }
+    }
+}
+
+/// libedit calls this on TAB; it finds its reader through the context.
+private let completeCallback: fl_complete_fn = { context, editor, text, length in
+    guard let context, let editor else { return }
+    let reader = Unmanaged<EditorReader>.fromOpaque(context).takeUnretainedValue()
+    reader.complete(editor, String(decoding: UnsafeRawBufferPointer(start: text, count: length), as: UTF8.self))
+}
+
+/// Candidates laid out in columns, as a shell lists them, within `width`.
+func columns(_ items: [String], width: Int) -> String {
+    let cell = (items.map(\.count).max() ?? 0) + 2
+    let perRow = max(1, width / cell)
+    let rows = (items.count + perRow - 1) / perRow
+    var text = ""
+    for row in 0..<rows {
+        var line = ""
+        for column in 0..<perRow {
+            let index = column * rows + row
+            guard index < items.count else { break }
+            let item = items[index]
+            line += item + String(repeating: " ", count: cell - item.count)
+        }
+        while line.hasSuffix(" ") { line.removeLast() }
+        text += line + "\n"
+    }
+    return text
+}

@@ -1,0 +1,98 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// What forklab learns from its surroundings: environment variables, the
+/// file system, the terminal. No Foundation (it would make forks dearer).
+enum Environment {
+    static func variable(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
+    }
+
+    /// `$FORKLAB_HISTORY`, else `~/.forklab_history`; nil when neither
+    /// can be known (or FORKLAB_HISTORY is set empty, which turns it off).
+    static var historyPath: String? {
+        if let path = variable("FORKLAB_HISTORY") { return path.isEmpty ? nil : path }
+        var home = variable("HOME")
+        if home == nil || home!.isEmpty, let entry = getpwuid(getuid()), let dir = entry.pointee.pw_dir {
+            home = String(cString: dir)
+        }
+        guard let home, !home.isEmpty else { return nil }
+        return home + "/.forklab_history"
+    }
+
+    /// The folder `spawn` tries after PATH: `$FORKLAB_SCRIPTS`, else the
+    /// `scripts/` of the checkout this binary was built in (found by walking
+    /// up from the executable to a folder holding `scripts/child.sh`).
+    static var programDirectory: String? {
+        if let path = variable("FORKLAB_SCRIPTS"), !path.isEmpty { return path }
+        guard let resolved = realpath("/proc/self/exe", nil) else { return nil }
+        var path = String(cString: resolved)
+        free(resolved)
+        for _ in 0..<6 {
+            guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return nil }
+            path = String(path[..<slash])
+            if access(path + "/scripts/child.sh", F_OK) == 0 { return path + "/scripts" }
+        }
+        return nil
+    }
+
+    static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
+
+    /// Names in `directory` that start with `prefix`, with `/` after folders.
+    static func entries(in directory: String, prefix: String, executablesOnly: Bool = false) -> [String] {
+        guard let dir = opendir(directory.isEmpty ? "." : directory) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard name.hasPrefix(prefix), name != ".", name != "..",
+                  prefix.hasPrefix(".") || !name.hasPrefix(".") else { continue }
+            let full = (directory.isEmpty ? "" : directory.hasSuffix("/") ? directory : directory + "/") + name
+            var info = stat()
+            let isDirectory = stat(full, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+            if executablesOnly {
+                if !isDirectory && access(full, X_OK) == 0 { names.append(name) }
+            } else {
+                names.append(isDirectory ? name + "/" : name)
+            }
+        }
+        return names
+    }
+
+    /// Program names for `spawn` completion: PATH, then the scripts folder.
+    static func programs(prefix: String, programDirectory: String?) -> [String] {
+        let path = variable("PATH") ?? "/usr/local/bin:/usr/bin:/bin"
+        var folders = path.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        if let programDirectory { folders.append(programDirectory) }
+        return folders.flatMap { entries(in: $0, prefix: prefix, executablesOnly: true) }
+    }
+
+    /// Paths for completion: the folder part of `prefix` listed, kept in front.
+    static func paths(prefix: String) -> [String] {
+        guard let slash = prefix.lastIndex(of: "/") else { return entries(in: "", prefix: prefix) }
+        let folder = String(prefix[...slash])
+        let leaf = String(prefix[prefix.index(after: slash)...])
+        return entries(in: folder, prefix: leaf).map { folder + $0 }
+    }
+}
+
+/// The terminal's settings as forklab found them, put back after each
+/// command so that a program that left the terminal raw (or was killed
+/// while it had it raw) does not spoil the prompt.
+struct TerminalModes {
+    private var saved = termios()
+    private let valid: Bool
+
+    init() { valid = tcgetattr(0, &saved) == 0 }
+
+    func restore() {
+        guard valid else { return }
+        var modes = saved
+        _ = tcsetattr(0, TCSADRAIN, &modes)
+    }
+}

@@ -1,0 +1,93 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import ForklabEngine
+
+/// What reading the next line gave.
+enum LineEvent: Equatable {
+    case line(String)
+    /// End of input: Ctrl-D, the end of a script.
+    case end
+    /// Ctrl-C while waiting for a line.
+    case interrupted
+}
+
+/// Where commands come from: the terminal through libedit, or a script.
+protocol LineReader: AnyObject {
+    /// Whether this is a person at a terminal (prompt, repeat on Enter).
+    var interactive: Bool { get }
+    /// The number of the line last read, for error messages in scripts.
+    var lineNumber: Int { get }
+    func next() -> LineEvent
+}
+
+/// Lines from a descriptor (a piped stdin, a FILE) or from a string (`-c`),
+/// read with read(2) in large blocks: no prompt, no echo, no editing.
+/// Any bytes are accepted; invalid UTF-8 becomes U+FFFD.
+final class ScriptReader: LineReader {
+    let interactive = false
+    private(set) var lineNumber = 0
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var atEnd = false
+
+    /// Reads from `fd` (not closed here).
+    init(fd: Int32) { self.fd = fd }
+
+    /// Reads the lines of `text`.
+    init(text: String) {
+        fd = -1
+        buffer = Array(text.utf8)
+        atEnd = true
+    }
+
+    func next() -> LineEvent {
+        while true {
+            if let newline = buffer[start...].firstIndex(of: 0x0a) {
+                return take(upTo: newline, skipping: 1)
+            }
+            if atEnd {
+                return start < buffer.count ? take(upTo: buffer.count, skipping: 0) : .end
+            }
+            switch fill() {
+            case .interrupted: return .interrupted
+            case .filled, .end: continue
+            }
+        }
+    }
+
+    private func take(upTo end: Int, skipping: Int) -> LineEvent {
+        var line = buffer[start..<end]
+        if line.last == 0x0d { line = line.dropLast() }  // CRLF scripts
+        start = end + skipping
+        lineNumber += 1
+        if start > 1 << 16 && start * 2 > buffer.count {
+            buffer.removeFirst(start)
+            start = 0
+        }
+        return .line(String(decoding: line, as: UTF8.self))
+    }
+
+    private enum Fill { case filled, end, interrupted }
+
+    private func fill() -> Fill {
+        let chunk = 1 << 16
+        let old = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: chunk))
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + old, chunk) }
+            if n > 0 {
+                buffer.removeLast(chunk - n)
+                return .filled
+            }
+            if n < 0 && errno == EINTR && !Interruption.requested { continue }
+            buffer.removeLast(chunk)
+            if n < 0 && errno == EINTR { return .interrupted }
+            atEnd = true  // end of file, or an error reading: no more commands
+            return .end
+        }
+    }
+}

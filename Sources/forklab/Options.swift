@@ -1,0 +1,83 @@
+/// forklab's command-line options, parsed by hand: there are six, and
+/// swift-argument-parser would make every fork dearer (docs/design.md).
+struct Options: Equatable {
+    enum Action: Equatable { case run, help, version }
+
+    var action = Action.run
+    var json = false
+    var bail = false
+    /// `-c COMMANDS`.
+    var commands: String?
+    /// `FILE`.
+    var file: String?
+
+    static let version = "forklab 0.1.0"
+
+    static let usage = """
+        usage: forklab [--bail] [--json] [-c COMMANDS | FILE]
+
+        forklab runs the process and thread programs of Mark Lutz's Programming
+        Python for real (fork, exec, waitpid, pthreads) and prints their traces.
+
+          (nothing)       read commands from the terminal (prompt, history, TAB
+                          completion) or, when stdin is not a terminal, from stdin
+          FILE            run the commands in FILE, then exit
+          -c COMMANDS     run COMMANDS (separated by ';' or newlines), then exit
+          --bail          in a script, stop at the first command that fails
+          --json          write trace events as JSON lines (not available yet)
+          -h, --help      show this help and exit
+          -V, --version   show the version and exit
+
+        At the prompt, 'help' lists the commands and 'q' quits. Exit status: 0 when
+        every command succeeded, 1 when one failed, 2 for bad options, 130 when
+        Ctrl-C stopped a script, 141 when stdout was closed.
+
+        """
+
+    struct UsageError: Error, Equatable {
+        var message: String
+    }
+
+    static func parse(_ arguments: [String]) throws(UsageError) -> Options {
+        var options = Options()
+        var index = 0
+        var onlyFiles = false
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            if onlyFiles || argument == "-" || !argument.hasPrefix("-") {
+                guard options.file == nil else {
+                    throw UsageError(message: "unexpected argument '\(argument)': forklab runs one FILE")
+                }
+                options.file = argument
+                continue
+            }
+            switch argument {
+            case "--":
+                onlyFiles = true
+            case "-h", "--help":
+                options.action = .help
+            case "-V", "--version":
+                options.action = .version
+            case "--json":
+                options.json = true
+            case "--bail":
+                options.bail = true
+            case "-c", "--command":
+                guard index < arguments.count else { throw UsageError(message: "\(argument) needs COMMANDS after it") }
+                options.commands = arguments[index]
+                index += 1
+            default:
+                if argument.hasPrefix("-c") {
+                    options.commands = String(argument.dropFirst(2))
+                } else {
+                    throw UsageError(message: "unknown option '\(argument)'")
+                }
+            }
+        }
+        if options.commands != nil && options.file != nil {
+            throw UsageError(message: "give -c COMMANDS or a FILE, not both")
+        }
+        return options
+    }
+}

@@ -1,0 +1,186 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import ForklabCommands
+import ForklabEngine
+
+/// The read-parse-run loop, the same for a person at the prompt and for a
+/// script; the reader says which.
+final class Session {
+    /// Exit statuses (SPEC §1).
+    enum Status {
+        static let success: Int32 = 0
+        static let failure: Int32 = 1
+        static let interrupted: Int32 = 130
+        /// 128 + SIGPIPE, as a shell reports a program whose reader left.
+        static let outputClosed: Int32 = 141
+    }
+
+    private let reader: any LineReader
+    private let lab: Lab
+    private let out: Console
+    private let errors: Console
+    private let bail: Bool
+    private let terminal: TerminalModes?
+    private var repeatOnEmptyLine = true
+    private var lastExperiment: Command?
+    private var anyFailed = false
+
+    init(reader: any LineReader, lab: Lab, out: Console, errors: Console, bail: Bool, terminal: TerminalModes?) {
+        self.reader = reader
+        self.lab = lab
+        self.out = out
+        self.errors = errors
+        self.bail = bail
+        self.terminal = terminal
+    }
+
+    /// How one command went.
+    private enum Outcome {
+        case succeeded, failed, quit, interrupted, outputClosed
+    }
+
+    /// Runs until `q`, the end of input, or (in a script) an interrupt or
+    /// a failure under --bail. Returns the exit status.
+    func run() -> Int32 {
+        while true {
+            if reader.interactive {
+                Interruption.clear()
+            } else if Interruption.requested {
+                return interrupted()
+            }
+            switch reader.next() {
+            case .end:
+                return anyFailed ? Status.failure : Status.success
+            case .interrupted:
+                if reader.interactive { continue }
+                return interrupted()
+            case let .line(line):
+                switch runLine(line) {
+                case .quit: return anyFailed ? Status.failure : Status.success
+                case .outputClosed: return Status.outputClosed
+                case .interrupted:
+                    if !reader.interactive { return Status.interrupted }
+                case .failed:
+                    if bail && !reader.interactive { return Status.failure }
+                case .succeeded:
+                    break
+                }
+            }
+        }
+    }
+
+    private func interrupted() -> Int32 {
+        report("interrupted")
+        return Status.interrupted
+    }
+
+    /// Runs the commands of one line in turn; stops at the first that does
+    /// not simply succeed or fail (and at a failure under --bail).
+    private func runLine(_ line: String) -> Outcome {
+        if reader.interactive && !line.contains(where: { !$0.isWhitespace }) {
+            guard repeatOnEmptyLine, let lastExperiment else { return .succeeded }
+            return execute(lastExperiment)
+        }
+        let commands: [Result<Command, ParseError>]
+        do {
+            commands = try Parser.parse(line: line)
+        } catch {
+            return failed(error.description)
+        }
+        var outcome = Outcome.succeeded
+        for command in commands {
+            switch command {
+            case let .failure(error):
+                outcome = failed(error.description)
+            case let .success(command):
+                outcome = execute(command)
+            }
+            switch outcome {
+            case .succeeded: continue
+            case .failed where !bail || reader.interactive: continue
+            default: return outcome
+            }
+        }
+        return outcome
+    }
+
+    private func execute(_ command: Command) -> Outcome {
+        switch command {
+        case .quit:
+            return .quit
+        case let .help(topic):
+            let text = topic.flatMap { Catalog.spec(named: $0)?.helpText } ?? Catalog.overview
+            return write(text)
+        case let .set(setting):
+            switch setting {
+            case let .repeatOnEmptyLine(on):
+                repeatOnEmptyLine = on
+            case .format(.book):
+                break
+            case .format(.json):
+                return failed("set format: json traces are not available yet; book is the only format")
+            }
+            return .succeeded
+        case .fork, .forkExit, .spawn:
+            lastExperiment = command
+            defer { terminal?.restore() }
+            do {
+                try lab.run(experiment(for: command))
+                return .succeeded
+            } catch {
+                switch error {
+                case .interrupted:
+                    report("interrupted")
+                    return .interrupted
+                case .output(.closed):
+                    return .outputClosed
+                case .output(.failed):
+                    report(error.description)
+                    return .outputClosed
+                default:
+                    return failed(error.description)
+                }
+            }
+        }
+    }
+
+    /// The engine's form of an experiment command.
+    private func experiment(for command: Command) -> Experiment {
+        switch command {
+        case let .fork(count):
+            return .fork(count: count)
+        case let .forkExit(count):
+            return .forkExit(count: count)
+        case let .spawn(program, count, arguments):
+            return .spawn(SpawnPlan(
+                program: program, count: count ?? 1, numbered: count != nil && arguments == nil,
+                arguments: arguments ?? []))
+        default:
+            preconditionFailure("not an experiment: \(command)")
+        }
+    }
+
+    private func write(_ text: String) -> Outcome {
+        do {
+            try out.write(text)
+            return .succeeded
+        } catch {
+            return .outputClosed
+        }
+    }
+
+    private func failed(_ message: String) -> Outcome {
+        anyFailed = true
+        report(message)
+        return .failed
+    }
+
+    /// One line on stderr: `forklab: MESSAGE`, with the line in a script.
+    private func report(_ message: String) {
+        let place = reader.interactive ? "" : "line \(reader.lineNumber): "
+        try? errors.write("forklab: \(place)\(message)\n")
+    }
+}

@@ -1,0 +1,82 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import CForklabSystem
+import ForklabCommands
+import ForklabEngine
+
+// forklab's entry point: read the options, set up signals and output, pick
+// a line reader, and hand over to the session.
+
+let errors = Console(fd: 2)
+let out = Console(fd: 1)
+
+@MainActor func fail(_ message: String, status: Int32) -> Never {
+    try? errors.write("forklab: \(message)\n")
+    exit(status)
+}
+
+let options: Options
+do {
+    options = try Options.parse(Array(CommandLine.arguments.dropFirst()))
+} catch {
+    fail("\(error.message) (try 'forklab --help')", status: 2)
+}
+switch options.action {
+case .help:
+    try? out.write(Options.usage)
+    exit(0)
+case .version:
+    try? out.write(Options.version + "\n")
+    exit(0)
+case .run:
+    break
+}
+if options.json {
+    fail("--json is not available yet: traces are the book's text for now", status: 2)
+}
+
+// Nothing forklab inherited may leak into the programs it spawns.
+_ = fl_cloexec_from(3)
+do {
+    try Interruption.install()
+} catch {
+    fail("cannot install signal handlers: \(error)", status: 1)
+}
+
+let programDirectory = Environment.programDirectory
+let reader: any LineReader
+var childInput = ChildInput.inherit
+if let commands = options.commands {
+    reader = ScriptReader(text: commands)
+} else if let file = options.file {
+    let fd = file == "-" ? 0 : open(file, O_RDONLY | O_CLOEXEC)
+    if fd < 0 { fail("cannot open '\(file)': \(Errno(rawValue: errno))", status: 2) }
+    if file == "-" && !Environment.isTerminal(0) { childInput = .null }
+    reader = ScriptReader(fd: fd)
+} else if Environment.isTerminal(0) {
+    let completer = Completer(
+        programs: { Environment.programs(prefix: $0, programDirectory: programDirectory) },
+        paths: { Environment.paths(prefix: $0) })
+    let stdoutIsTerminal = Environment.isTerminal(1)
+    guard let editor = EditorReader(
+        historyPath: Environment.historyPath, outputToStderr: !stdoutIsTerminal, completer: completer,
+        warn: { try? errors.write("forklab: \($0)\n") })
+    else {
+        fail("cannot set up line editing on this terminal", status: 1)
+    }
+    try? (stdoutIsTerminal ? out : errors).write(
+        "\(Options.version): processes and threads, for real. 'help' lists the commands, 'q' quits.\n")
+    reader = editor
+} else {
+    childInput = .null  // the rest of the script is on stdin: children must not eat it
+    reader = ScriptReader(fd: 0)
+}
+
+let lab = Lab(sink: BookText(console: out), childInput: childInput, programDirectory: programDirectory)
+let session = Session(
+    reader: reader, lab: lab, out: out, errors: errors, bail: options.bail,
+    terminal: reader.interactive ? TerminalModes() : nil)
+exit(session.run())

@@ -1,0 +1,43 @@
+# Sourced by scripts/run and scripts/test: installs what forklab needs to build
+# and stops with a clear message when it cannot.
+
+forklab_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+forklab_have_libedit() {
+  if command -v pkg-config >/dev/null 2>&1; then
+    pkg-config --exists libedit
+  else
+    return 1
+  fi
+}
+
+forklab_setup() {
+  if ! command -v swift >/dev/null 2>&1; then
+    echo "forklab: the Swift toolchain (swift 6) is needed and was not found on PATH; see https://swift.org/install" >&2
+    return 1
+  fi
+  forklab_have_libedit && return 0
+
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then sudo="sudo"; fi
+  fi
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "forklab: installing libedit-dev and pkg-config (line editing for the REPL)..." >&2
+    export DEBIAN_FRONTEND=noninteractive
+    if ! $sudo apt-get install -y -q libedit-dev pkg-config >/dev/null 2>&1; then
+      $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q libedit-dev pkg-config >/dev/null
+    fi
+  fi
+  if ! forklab_have_libedit; then
+    cat >&2 <<'MSG'
+forklab: libedit's development files are missing, and they could not be installed here.
+Install them, then run this again:
+  Debian, Ubuntu:  sudo apt-get install libedit-dev pkg-config
+  Fedora, RHEL:    sudo dnf install libedit-devel pkgconf-pkg-config
+  Arch:            sudo pacman -S libedit pkgconf
+  Alpine:          apk add libedit-dev pkgconf
+MSG
+    return 1
+  fi
+}
