@@ -12,9 +12,9 @@ public final class BookText: TraceSink {
     public func childLine(for event: ChildEvent) -> ChildLine {
         switch event {
         case .hello:
-            return ChildLine(bytes: Array("Hello from child ".utf8) + [ChildLine.pid, 0x0a])
+            return ChildLine(bytes: Array("Hello from child ".utf8) + [ChildLine.pid, 0x0a], fd: console.fd)
         case .exitStat:
-            return ChildLine(bytes: Array("Hello from child ".utf8) + [ChildLine.pid, 0x20, ChildLine.counter, 0x0a])
+            return ChildLine(bytes: Array("Hello from child ".utf8) + [ChildLine.pid, 0x20, ChildLine.counter, 0x0a], fd: console.fd)
         }
     }
 

@@ -15,12 +15,12 @@ extension Lab {
         var forked = 0
         var reaped = 0
         var failure: LabError?
-        let line = sink.childLine(for: .hello).bytes
+        let line = sink.childLine(for: .hello)
         let parent = getpid()
-        line.withUnsafeBufferPointer { bytes in
+        line.bytes.withUnsafeBufferPointer { bytes in
             bytes.withMemoryRebound(to: CChar.self) { chars in
                 var plan = fl_child_plan(
-                    line: chars.baseAddress, line_length: chars.count, out_fd: 1,
+                    line: chars.baseAddress, line_length: chars.count, out_fd: line.fd,
                     counter: nil, exit_code: 0, start_ns: started)
                 while forked < count && !shouldStop {
                     let pid = fl_fork_child(&plan)
@@ -38,8 +38,7 @@ extension Lab {
         }
         reaper.reapAll { _, _ in reaped += 1 }
         emit(.summary(.fork(children: forked, reaped: reaped, elapsed: System.now() &- started)))
-        if let stop { throw stop }
-        if let failure { throw failure }
+        try finish(failure)
     }
 
     /// `forkexit N`: each child adds one to its copy of exitstat, writes
@@ -54,11 +53,11 @@ extension Lab {
         var reaped = 0
         var codes: [Int32: Int] = [:]
         var failure: LabError?
-        let line = sink.childLine(for: .exitStat).bytes
-        line.withUnsafeBufferPointer { bytes in
+        let line = sink.childLine(for: .exitStat)
+        line.bytes.withUnsafeBufferPointer { bytes in
             bytes.withMemoryRebound(to: CChar.self) { chars in
                 var plan = fl_child_plan(
-                    line: chars.baseAddress, line_length: chars.count, out_fd: 1,
+                    line: chars.baseAddress, line_length: chars.count, out_fd: line.fd,
                     counter: exitstat, exit_code: 0, start_ns: started)
                 while forked < count && !shouldStop {
                     let pid = fl_fork_child(&plan)
@@ -80,7 +79,6 @@ extension Lab {
         emit(.summary(.forkExit(
             children: forked, reaped: reaped, exitCodes: codes, parentExitStat: exitstat.pointee,
             elapsed: System.now() &- started)))
-        if let stop { throw stop }
-        if let failure { throw failure }
+        try finish(failure)
     }
 }

@@ -65,8 +65,7 @@ extension Lab {
         }
         emit(.summary(.spawn(
             children: started, reaped: reaped, outcomes: outcomes, elapsed: System.now() &- self.started)))
-        if let stop { throw stop }
-        if let failure { throw failure }
+        try finish(failure)
     }
 
     /// The exec errno a child sent, or nil when the pipe closed empty (exec

@@ -70,6 +70,13 @@ public final class Lab {
         return stop != nil
     }
 
+    /// Ends an experiment: a Ctrl-C or an output failure at any point,
+    /// even while reaping, wins over `failure`.
+    func finish(_ failure: LabError?) throws(LabError) {
+        if shouldStop, let stop { throw stop }
+        if let failure { throw failure }
+    }
+
     /// A close-on-exec descriptor on /dev/null for children's stdin.
     func childStdin() throws(LabError) -> Int32 {
         guard childInput == .null else { return -1 }

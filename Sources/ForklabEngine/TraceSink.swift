@@ -10,11 +10,16 @@ public protocol TraceSink: AnyObject {
     func childLine(for event: ChildEvent) -> ChildLine
 }
 
-/// The bytes a child writes, with placeholders the child fills in.
+/// The bytes a child writes, with placeholders the child fills in, and
+/// the descriptor it writes them to.
 public struct ChildLine: Hashable, Sendable {
     public var bytes: [UInt8]
+    public var fd: Int32
 
-    public init(bytes: [UInt8]) { self.bytes = bytes }
+    public init(bytes: [UInt8], fd: Int32) {
+        self.bytes = bytes
+        self.fd = fd
+    }
 
     /// Replaced by the child's pid.
     public static let pid: UInt8 = 0x01
