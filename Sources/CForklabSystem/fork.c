@@ -16,12 +16,8 @@
 
 /// Puts every signal forklab changed back to SIG_DFL and empties the mask.
 static void child_reset_signals(void) {
-    struct sigaction dfl;
-    memset(&dfl, 0, sizeof dfl);
-    dfl.sa_handler = SIG_DFL;
-    sigemptyset(&dfl.sa_mask);
-    for (int signo = 1; signo < NSIG; signo++) {
-        if (sigismember(&fl_reset_set, signo) == 1) (void)sigaction(signo, &dfl, NULL);
+    for (int signo = 1; signo <= 64; signo++) {
+        if (fl_reset_mask & ((uint64_t)1 << (signo - 1))) (void)fl_raw_set_default(signo);
     }
     sigset_t none;
     sigemptyset(&none);

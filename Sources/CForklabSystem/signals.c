@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -13,8 +14,29 @@ static volatile sig_atomic_t interrupts;
 static volatile sig_atomic_t interrupts_not_from_terminal;
 static int wake_pipe[2] = {-1, -1};
 
-/// Signals whose disposition a child must put back to SIG_DFL.
-sigset_t fl_reset_set;
+uint64_t fl_reset_mask;
+
+/// The kernel's struct sigaction (the same layout on x86-64 and arm64).
+struct kernel_sigaction {
+    void (*handler)(int);
+    unsigned long flags;
+    void (*restorer)(void);
+    uint64_t mask;
+};
+
+int fl_raw_set_default(int signo) {
+    struct kernel_sigaction action;
+    memset(&action, 0, sizeof action);
+    action.handler = SIG_DFL;
+    return (int)syscall(SYS_rt_sigaction, signo, &action, NULL, sizeof action.mask);
+}
+
+int fl_raw_is_default(int signo) {
+    struct kernel_sigaction current;
+    memset(&current, 0, sizeof current);
+    if (syscall(SYS_rt_sigaction, signo, NULL, &current, sizeof current.mask) != 0) return 1;
+    return current.handler == SIG_DFL;
+}
 
 static void note(int signo, siginfo_t *info, void *context) {
     (void)context;
@@ -51,13 +73,12 @@ int fl_signals_install(void) {
 
     // Everything not at its default now, including what forklab's own parent
     // ignored (nohup's SIGHUP, a shell's SIGQUIT), is reset in children.
-    sigemptyset(&fl_reset_set);
-    for (int signo = 1; signo < NSIG; signo++) {
+    uint64_t mask = 0;
+    for (int signo = 1; signo <= 64; signo++) {
         if (signo == SIGKILL || signo == SIGSTOP) continue;
-        struct sigaction current;
-        if (sigaction(signo, NULL, &current) != 0) continue;  // glibc-internal ones
-        if (current.sa_handler != SIG_DFL) sigaddset(&fl_reset_set, signo);
+        if (!fl_raw_is_default(signo)) mask |= (uint64_t)1 << (signo - 1);
     }
+    fl_reset_mask = mask;
     return 0;
 }
 

@@ -3,7 +3,11 @@
 
 #include <errno.h>
 #include <histedit.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdio.h>
+#include <unistd.h>
+#include <wchar.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +22,8 @@ struct fl_editor {
     void *context;
     unsigned char completion_result;
     char *line;  // the last line read, without its newline
+    int wake_fd;
+    fl_interrupted_fn interrupted;
 };
 
 static char *prompt_of(EditLine *el) {
@@ -37,8 +43,59 @@ static unsigned char complete(EditLine *el, int ch) {
     return editor->completion_result;
 }
 
+/// libedit's key reader, replaced: libedit's own blocks in read(2), so a
+/// Ctrl-C that lands while it is busy between two keys (a fast typist, a
+/// paste) goes unseen until the next key. This one checks for an interrupt
+/// before each wait and waits on the self-pipe too. Returns 1 with a key,
+/// 0 at end of input, -1 with errno (EINTR for Ctrl-C).
+static int read_key(EditLine *el, wchar_t *key) {
+    fl_editor *editor = NULL;
+    el_get(el, EL_CLIENTDATA, &editor);
+    char bytes[MB_LEN_MAX];
+    size_t count = 0;
+    for (;;) {
+        if (editor->interrupted != NULL && editor->interrupted() > 0) {
+            errno = EINTR;
+            return -1;
+        }
+        struct pollfd waits[2] = {{.fd = STDIN_FILENO, .events = POLLIN}, {.fd = editor->wake_fd, .events = POLLIN}};
+        if (poll(waits, editor->wake_fd >= 0 ? 2 : 1, -1) < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        if (editor->wake_fd >= 0 && (waits[1].revents & POLLIN)) {
+            char drained[64];
+            while (read(editor->wake_fd, drained, sizeof drained) > 0) {}
+        }
+        if ((waits[0].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
+        // A Ctrl-C and the keys typed after it can wake the same poll: the
+        // handler has run by now, and the keys belong to the next line.
+        if (editor->interrupted != NULL && editor->interrupted() > 0) continue;
+        ssize_t got = read(STDIN_FILENO, bytes + count, 1);
+        if (got < 0) {
+            if (errno == EINTR || errno == EAGAIN) continue;
+            return -1;
+        }
+        if (got == 0) {
+            *key = L'\0';
+            return 0;
+        }
+        count++;
+        mbstate_t state;
+        memset(&state, 0, sizeof state);
+        size_t result = mbrtowc(key, bytes, count, &state);
+        if (result == (size_t)-2 && count < sizeof bytes) continue;  // more bytes to come
+        if (result == (size_t)-1 || result == (size_t)-2) {
+            count = 0;  // an invalid sequence: dropped, as libedit does
+            continue;
+        }
+        return 1;
+    }
+}
+
 fl_editor *fl_editor_open(const char *program, const char *prompt, const char *history_path,
-                          int output_to_stderr, fl_complete_fn complete_fn, void *context) {
+                          int output_to_stderr, fl_complete_fn complete_fn, void *context,
+                          int wake_fd, fl_interrupted_fn interrupted) {
     fl_editor *editor = calloc(1, sizeof *editor);
     if (editor == NULL) return NULL;
     editor->prompt = strdup(prompt);
@@ -46,6 +103,8 @@ fl_editor *fl_editor_open(const char *program, const char *prompt, const char *h
     editor->out = output_to_stderr ? stderr : stdout;
     editor->complete = complete_fn;
     editor->context = context;
+    editor->wake_fd = wake_fd;
+    editor->interrupted = interrupted;
 
     editor->history = history_init();
     if (editor->history == NULL) {
@@ -68,6 +127,7 @@ fl_editor *fl_editor_open(const char *program, const char *prompt, const char *h
     // return with EINTR, and SIGWINCH redraws. See docs/design.md.
     el_set(editor->el, EL_SIGNAL, 1);
     el_set(editor->el, EL_PROMPT, prompt_of);
+    el_set(editor->el, EL_GETCFN, read_key);
     el_set(editor->el, EL_HIST, history, editor->history);
     el_set(editor->el, EL_ADDFN, "forklab-complete", "Complete a command, keyword, program or path",
            complete);
@@ -78,6 +138,10 @@ fl_editor *fl_editor_open(const char *program, const char *prompt, const char *h
 
 int fl_editor_read(fl_editor *editor, const char **line, size_t *length) {
     int count = 0;
+    // Raw mode before the prompt shows: libedit would switch only when it
+    // reads the first key, and a key typed in that window lands in canonical
+    // mode, where a Ctrl-D is turned into a NUL byte and lost.
+    el_set(editor->el, EL_PREP_TERM, 1);
     errno = 0;
     const char *text = el_gets(editor->el, &count);
     if (text == NULL) {

@@ -27,15 +27,28 @@ public struct Completer {
         if scan.endsInWord || scan.openQuote != nil, let last = words.popLast() {
             prefix = last.text
         }
-        let matches = candidates(after: words.map(\.text), prefix: prefix).sorted()
+        // A name with a control character cannot be typed back; leave it out.
+        let matches = candidates(after: words.map(\.text), prefix: prefix)
+            .filter { !$0.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7f } }
+            .sorted()
         var unique: [String] = []
         for match in matches where unique.last != match { unique.append(match) }
         guard let first = unique.first else { return Result(insertion: "", candidates: []) }
 
         let common = unique.dropFirst().reduce(first) { commonPrefix($0, $1) }
-        var added = String(common.dropFirst(prefix.count))
-        if unique.count == 1 && !common.hasSuffix("/") { added += scan.openQuote.map { String($0) + " " } ?? " " }
-        let insertion = scan.openQuote == nil ? escape(added, keepingTrailingSpace: unique.count == 1) : added
+        let added = String(String.UnicodeScalarView(common.unicodeScalars.dropFirst(prefix.unicodeScalars.count)))
+        let finished = unique.count == 1 && !common.hasSuffix("/")
+        var insertion: String
+        switch scan.openQuote {
+        case "'":
+            insertion = escape(added, "'", as: "'\\''") + (finished ? "' " : "")
+        case "\"":
+            insertion = escape(escape(added, "\\", as: "\\\\"), "\"", as: "\\\"") + (finished ? "\" " : "")
+        default:
+            insertion = escapeSpecials(added) + (finished ? " " : "")
+        }
+        // The line already ends with the backslash that escapes the next character.
+        if scan.danglingEscape && insertion.hasPrefix("\\") { insertion.removeFirst() }
         return Result(insertion: insertion, candidates: unique.count > 1 && added.isEmpty ? unique : [])
     }
 
@@ -50,7 +63,7 @@ public struct Completer {
         case "spawn" where words.count == 1:
             return prefix.contains("/") ? paths(prefix) : programs(prefix)
         case "spawn":
-            if !words.contains("--") && words.count == 2 && "--".hasPrefix(prefix) && !prefix.isEmpty {
+            if !words.contains("--") && prefix.hasPrefix("-") && "--".hasPrefix(prefix) {
                 return ["--"]
             }
             return paths(prefix)
@@ -59,6 +72,8 @@ public struct Completer {
         case "set" where words.count == 2:
             let values = words[1] == "repeat" ? ["on", "off"] : words[1] == "format" ? TraceFormat.allCases.map(\.rawValue) : []
             return values.filter { $0.hasPrefix(prefix) }
+        case "set":
+            return []
         default:
             return spec.keywords.filter { $0.hasPrefix(prefix) && !words.contains($0) }
         }
@@ -66,21 +81,29 @@ public struct Completer {
 }
 
 private func commonPrefix(_ a: String, _ b: String) -> String {
-    String(zip(a, b).prefix { $0 == $1 }.map(\.0))
+    var shared = String.UnicodeScalarView()
+    for (x, y) in zip(a.unicodeScalars, b.unicodeScalars) {
+        guard x == y else { break }
+        shared.append(x)
+    }
+    return String(shared)
 }
 
-/// Escapes what the tokenizer would otherwise split or interpret.
-private func escape(_ text: String, keepingTrailingSpace: Bool) -> String {
-    var body = Substring(text)
-    var tail = ""
-    if keepingTrailingSpace && body.hasSuffix(" ") {
-        body = body.dropLast()
-        tail = " "
+/// Replaces every `character` in `text` with `replacement`.
+private func escape(_ text: String, _ character: Unicode.Scalar, as replacement: String) -> String {
+    var result = ""
+    for scalar in text.unicodeScalars {
+        if scalar == character { result += replacement } else { result.unicodeScalars.append(scalar) }
     }
+    return result
+}
+
+/// Escapes, outside quotes, what the tokenizer would otherwise split or read.
+private func escapeSpecials(_ text: String) -> String {
     var escaped = ""
-    for character in body {
-        if " \t;'\"\\#".contains(character) { escaped.append("\\") }
-        escaped.append(character)
+    for scalar in text.unicodeScalars {
+        if " \t;'\"\\#".unicodeScalars.contains(scalar) { escaped += "\\" }
+        escaped.unicodeScalars.append(scalar)
     }
-    return escaped + tail
+    return escaped
 }

@@ -2,7 +2,7 @@
 /// line forklab prints after `forklab: `.
 public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
     public enum Kind: Hashable, Sendable {
-        case unterminatedQuote(quote: Character, column: Int)
+        case unterminatedQuote(quote: Unicode.Scalar, column: Int)
         case danglingEscape
         case unknownCommand(String, suggestion: String?)
         /// A number out of range, zero, negative or not a number.

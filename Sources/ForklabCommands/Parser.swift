@@ -15,6 +15,12 @@ public enum Parser {
         guard let spec = Catalog.spec(named: name.text) else {
             throw ParseError(.unknownCommand(name.text, suggestion: Catalog.suggestion(for: name.text)))
         }
-        return try spec.parse(spec, words.dropFirst())
+        do {
+            return try spec.parse(spec, words.dropFirst())
+        } catch {
+            // `quit now` is reported as quit's error, not q's.
+            guard name.text != spec.name, case let .unexpectedWord(_, word, _) = error.kind else { throw error }
+            throw ParseError(.unexpectedWord(command: name.text, word: word, usage: name.text))
+        }
     }
 }

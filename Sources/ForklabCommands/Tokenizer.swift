@@ -1,7 +1,7 @@
 /// A word of a command line, after quotes and escapes are removed.
 public struct Word: Hashable, Sendable {
     public var text: String
-    /// Column (1-based, in characters) where the word starts.
+    /// Column (1-based, in Unicode scalars) where the word starts.
     public var column: Int
 
     public init(_ text: String, column: Int) {
@@ -12,8 +12,8 @@ public struct Word: Hashable, Sendable {
 
 /// Splits a line into commands (at `;`) and words, as a shell does without
 /// any of its expansions: blanks separate words; `'…'` keeps everything
-/// literally; `"…"` keeps everything but `\"` and `\\`; outside quotes `\`
-/// keeps the next character; a word that begins with `#` starts a comment
+/// literally; in `"…"` a `\` escapes only `"` and `\` and stays before any
+/// other character; outside quotes `\` keeps the next character; a word that begins with `#` starts a comment
 /// that runs to the end of the line. Nothing is ever passed to a shell.
 public enum Tokenizer {
     /// The commands of a line, each a list of words; empty commands dropped.
@@ -32,38 +32,41 @@ public enum Tokenizer {
 struct Scan {
     private(set) var commands: [[Word]] = [[]]
     /// The quote still open at the end of the line, if any.
-    private(set) var openQuote: Character?
+    private(set) var openQuote: Unicode.Scalar?
     private(set) var openQuoteColumn = 0
     /// The line ends with a `\` that escapes nothing.
     private(set) var danglingEscape = false
     /// The line ends inside a word: the last word may still grow.
     private(set) var endsInWord = false
 
-    private var current = ""
+    private var current = String.UnicodeScalarView()
     private var inWord = false
     private var wordColumn = 0
 
     init(_ line: String) {
+        // Scalars, not Characters: a combining mark after a quote or a blank
+        // must not hide it, and "\r\n" is two blanks.
         var column = 0
         var escaped = false
-        scanning: for character in line {
+        scanning: for scalar in line.unicodeScalars {
             column += 1
             if escaped {
-                current.append(character)
+                if openQuote == "\"" && scalar != "\"" && scalar != "\\" { current.append("\\") }
+                current.append(scalar)
                 escaped = false
                 continue
             }
             if let quote = openQuote {
-                if character == quote {
+                if scalar == quote {
                     openQuote = nil
-                } else if quote == "\"" && character == "\\" {
+                } else if quote == "\"" && scalar == "\\" {
                     escaped = true
                 } else {
-                    current.append(character)
+                    current.append(scalar)
                 }
                 continue
             }
-            switch character {
+            switch scalar {
             case " ", "\t", "\r", "\n":
                 finishWord()
             case ";":
@@ -73,18 +76,19 @@ struct Scan {
                 break scanning
             case "'", "\"":
                 startWord(at: column)
-                openQuote = character
+                openQuote = scalar
                 openQuoteColumn = column
             case "\\":
                 startWord(at: column)
                 escaped = true
             default:
                 startWord(at: column)
-                current.append(character)
+                current.append(scalar)
             }
         }
         endsInWord = inWord
         danglingEscape = escaped && openQuote == nil
+        if escaped && openQuote != nil { current.append("\\") }
         finishWord()
     }
 
@@ -94,8 +98,8 @@ struct Scan {
     }
 
     private mutating func finishWord() {
-        if inWord { commands[commands.count - 1].append(Word(current, column: wordColumn)) }
-        current = ""
+        if inWord { commands[commands.count - 1].append(Word(String(current), column: wordColumn)) }
+        current = String.UnicodeScalarView()
         inWord = false
     }
 }

@@ -49,8 +49,9 @@ extension Summary {
             return "fork: \(count(children, "child", "children")) forked, \(reaped) reaped, \(children - reaped) left"
                 + cost(elapsed, children, "fork+wait")
         case let .forkExit(children, reaped, exitCodes, parentExitStat, elapsed):
-            var text = "forkexit: \(count(children, "child", "children")) reaped"
-            if children > reaped { text += ", \(children - reaped) left" }
+            var text = children == reaped
+                ? "forkexit: \(count(children, "child", "children")) reaped"
+                : "forkexit: \(count(children, "child", "children")) forked, \(reaped) reaped, \(children - reaped) left"
             let codes = exitCodes.keys.sorted()
             if codes == [1] {
                 text += children == 1 ? ", it exited 1" : ", each exited 1"
@@ -80,7 +81,8 @@ private func count(_ n: Int, _ one: String, _ many: String) -> String {
 /// `; 312 µs per fork+wait`, with a decimal only below 100 µs.
 private func cost(_ elapsed: UInt64, _ operations: Int, _ name: String) -> String {
     guard operations > 0 else { return "" }
-    let tenths = (elapsed / UInt64(operations) + 50) / 100
-    let micros = tenths >= 1000 ? "\((tenths + 5) / 10)" : "\(tenths / 10).\(tenths % 10)"
+    let nanoseconds = Double(elapsed) / Double(operations)
+    let tenths = Int((nanoseconds / 100).rounded())
+    let micros = tenths >= 1000 ? "\(Int((nanoseconds / 1000).rounded()))" : "\(tenths / 10).\(tenths % 10)"
     return "; \(micros) µs per \(name)"
 }

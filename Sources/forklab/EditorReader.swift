@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import CForklabSystem
 import CLineEditor
 import ForklabCommands
 
@@ -26,7 +27,9 @@ final class EditorReader: LineReader {
         self.historyPath = historyPath
         self.warn = warn
         let context = Unmanaged.passUnretained(self).toOpaque()
-        editor = fl_editor_open("forklab", "forklab> ", historyPath, outputToStderr ? 1 : 0, completeCallback, context)
+        editor = fl_editor_open(
+            "forklab", "forklab> ", historyPath, outputToStderr ? 1 : 0, completeCallback, context,
+            fl_wake_fd(), fl_interrupts)
         if editor == nil { return nil }
     }
 

@@ -57,6 +57,7 @@ if let commands = options.commands {
     if file == "-" && !Environment.isTerminal(0) { childInput = .null }
     reader = ScriptReader(fd: fd)
 } else if Environment.isTerminal(0) {
+    setlocale(LC_CTYPE, "")  // libedit reads multibyte characters by the locale
     let completer = Completer(
         programs: { Environment.programs(prefix: $0, programDirectory: programDirectory) },
         paths: { Environment.paths(prefix: $0) })

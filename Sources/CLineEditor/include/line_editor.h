@@ -18,11 +18,18 @@ typedef struct fl_editor fl_editor;
 typedef void (*fl_complete_fn)(void *context, fl_editor *editor, const char *before_cursor,
                                size_t length);
 
+/// Says how many interrupts (Ctrl-C) are pending; non-zero ends a read.
+typedef unsigned (*fl_interrupted_fn)(void);
+
 /// Opens an editor on the terminal at stdin. Echo and prompt go to stdout,
 /// or to stderr when `output_to_stderr` (stdout is redirected).
-/// `history_path` may be NULL (no history file). Returns NULL on failure.
+/// `history_path` may be NULL (no history file). Keys are read with poll(2)
+/// on stdin and `wake_fd` (a self-pipe a signal handler writes to), and
+/// `interrupted` is asked before every wait, so that a Ctrl-C ends the read
+/// however it falls between keys. Returns NULL on failure.
 fl_editor *fl_editor_open(const char *program, const char *prompt, const char *history_path,
-                          int output_to_stderr, fl_complete_fn complete, void *context);
+                          int output_to_stderr, fl_complete_fn complete, void *context,
+                          int wake_fd, fl_interrupted_fn interrupted);
 
 /// Result of fl_editor_read.
 enum fl_read_result { FL_READ_LINE = 1, FL_READ_END = 0, FL_READ_INTERRUPTED = -1, FL_READ_ERROR = -2 };

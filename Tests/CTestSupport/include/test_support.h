@@ -1,0 +1,54 @@
+#ifndef FORKLAB_TEST_SUPPORT_H
+#define FORKLAB_TEST_SUPPORT_H
+
+// Starts the forklab binary for end-to-end tests, from a multi-threaded
+// test process: the child does only async-signal-safe work before exec.
+
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct ts_spawn_options {
+    const char *path;
+    char *const *argv;
+    char *const *envp;
+    /// Descriptors made 0, 1 and 2 in the child (-1: /dev/null).
+    int stdin_fd, stdout_fd, stderr_fd;
+    /// When >= 0: the child starts a session, takes this terminal as its
+    /// controlling terminal, and uses it for 0, 1 and 2.
+    int terminal_fd;
+    /// When >= 0: this descriptor is handed to the child as descriptor 9,
+    /// without close-on-exec, to see whether it leaks further.
+    int leak_fd;
+    /// When > 0: RLIMIT_NPROC for the child.
+    long process_limit;
+    /// When not (uid_t)-1: the child drops to this user and group.
+    uid_t uid;
+    gid_t gid;
+    /// When non-zero: SIGINT and SIGHUP are ignored and SIGQUIT blocked in the child,
+    /// to check that forklab's children start with defaults anyway.
+    int odd_signals;
+};
+
+/// Forks and execs; returns the pid, or -1 with errno set. Every other
+/// descriptor is closed on exec.
+pid_t ts_spawn(const struct ts_spawn_options *options);
+
+/// Opens a pseudo-terminal pair sized 80x24. Returns 0 or -1.
+int ts_open_pty(int *master, int *slave);
+
+/// Makes the calling process a child subreaper (PR_SET_CHILD_SUBREAPER):
+/// orphans of its descendants become its children, where a test can see
+/// what a program left behind after it exited. Returns 0 or -1.
+int ts_become_subreaper(void);
+
+/// The errno a failed call left, for Swift.
+int ts_errno(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,154 @@
+import Testing
+@testable import ForklabCommands
+
+@Suite("Catalog and help texts")
+struct CatalogTests {
+    // These tests name the commands that exist today and allow more (SPEC §2
+    // and §5 add threads, produce, race, timeline, save, bench).
+    static let known = ["fork", "forkexit", "spawn", "help", "set", "q"]
+
+    @Test func theCommandsAreListedInHelpOrder() {
+        #expect(Catalog.commands.map(\.name).filter(Self.known.contains) == Self.known)
+    }
+
+    @Test func experimentsComeBeforeSessionCommands() throws {
+        let experiments = Catalog.commands.map(\.isExperiment)
+        let firstSession = try #require(experiments.firstIndex(of: false))
+        #expect(!experiments[firstSession...].contains(true))
+    }
+
+    @Test func namesIncludeEveryAliasAfterTheNames() {
+        let expected = Self.known + ["quit", "exit"]
+        #expect(Catalog.names.filter(expected.contains) == expected)
+        #expect(Catalog.names.count == Catalog.commands.count + Catalog.commands.map(\.aliases.count).reduce(0, +))
+    }
+
+    @Test func noTwoCommandsShareAName() {
+        #expect(Set(Catalog.names).count == Catalog.names.count)
+    }
+
+    @Test(arguments: Catalog.names)
+    func everyNameFindsItsSpec(name: String) throws {
+        let spec = try #require(Catalog.spec(named: name))
+        #expect(spec.name == name || spec.aliases.contains(name))
+    }
+
+    @Test func quitAndExitAreAliasesOfQ() {
+        #expect(Catalog.spec(named: "quit")?.name == "q")
+        #expect(Catalog.spec(named: "exit")?.name == "q")
+    }
+
+    @Test func anUnknownNameHasNoSpec() {
+        #expect(Catalog.spec(named: "frok") == nil)
+        #expect(Catalog.spec(named: "") == nil)
+        #expect(Catalog.spec(named: "Fork") == nil)
+    }
+
+    @Test func theOverviewListsEveryCommandsUsageAndSummary() {
+        let overview = Catalog.overview
+        for spec in Catalog.commands {
+            #expect(overview.contains(spec.usage), "missing usage of \(spec.name)")
+            #expect(overview.contains(spec.summary), "missing summary of \(spec.name)")
+        }
+    }
+
+    @Test func theOverviewPutsExperimentsBeforeSessionCommands() throws {
+        let lines = Catalog.overview.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let experiments = try #require(lines.firstIndex(of: "Experiments (each runs the real system calls):"))
+        let session = try #require(lines.firstIndex(of: "Session:"))
+        #expect(experiments < session)
+        for spec in Catalog.commands {
+            let line = try #require(lines.firstIndex { $0.hasPrefix("  " + spec.usage + " ") })
+            if spec.isExperiment {
+                #expect(experiments < line && line < session, "\(spec.name) is not under Experiments")
+            } else {
+                #expect(session < line, "\(spec.name) is not under Session")
+            }
+        }
+    }
+
+    @Test func theOverviewAlignsTheSummaries() {
+        let lines = Catalog.overview.split(separator: "\n").map(String.init)
+        let columns = Catalog.commands.compactMap { spec -> Int? in
+            guard let line = lines.first(where: { $0.hasPrefix("  " + spec.usage + " ") }),
+                  let range = line.firstRange(of: spec.summary) else { return nil }
+            return line.distance(from: line.startIndex, to: range.lowerBound)
+        }
+        #expect(columns.count == Catalog.commands.count)
+        #expect(Set(columns).count == 1)
+    }
+
+    @Test func theOverviewTellsHowToGetHelpOnACommand() {
+        #expect(Catalog.overview.contains("\"help COMMAND\""))
+    }
+
+    @Test(arguments: Catalog.commands.map(\.name))
+    func everyHelpTextStartsWithItsUsage(name: String) throws {
+        let spec = try #require(Catalog.spec(named: name))
+        #expect(spec.helpText.hasPrefix("usage: \(spec.usage)\n"))
+    }
+
+    @Test(arguments: Catalog.commands.map(\.name))
+    func everyUsageStartsWithTheCommandName(name: String) throws {
+        let spec = try #require(Catalog.spec(named: name))
+        #expect(spec.usage == spec.name || spec.usage.hasPrefix(spec.name + " "))
+    }
+
+    @Test(arguments: Catalog.commands.map(\.name))
+    func everyHelpTextEndsWithItsDetails(name: String) throws {
+        let spec = try #require(Catalog.spec(named: name))
+        #expect(!spec.details.isEmpty)
+        #expect(spec.helpText.hasSuffix("\n\n" + spec.details + "\n"))
+    }
+
+    @Test(arguments: [
+        ("fork", "Python Basic Forking"),
+        ("forkexit", "Python Fork() Exit Status"),
+        ("spawn", "Use Python to Launch Another Program"),
+    ])
+    func experimentsNameTheirBookProgram(name: String, book: String) throws {
+        let spec = try #require(Catalog.spec(named: name))
+        #expect(spec.isExperiment)
+        #expect(spec.book == book)
+        #expect(spec.helpText.hasPrefix("usage: \(spec.usage)\nbook:  \(book)\n\n"))
+    }
+
+    @Test(arguments: ["help", "set", "q"])
+    func sessionCommandsHaveNoBookLine(name: String) throws {
+        let spec = try #require(Catalog.spec(named: name))
+        #expect(!spec.isExperiment)
+        #expect(spec.book == nil)
+        #expect(!spec.helpText.contains("book:"))
+        #expect(spec.helpText.hasPrefix("usage: \(spec.usage)\n\n"))
+    }
+
+    @Test(arguments: [
+        ("fork", "fork [N]"), ("forkexit", "forkexit [N]"), ("spawn", "spawn PROGRAM [N] [-- ARG…]"),
+        ("help", "help [COMMAND]"), ("set", "set repeat on|off | set format book|json"), ("q", "q"),
+    ])
+    func theUsagesAreExact(name: String, usage: String) {
+        #expect(Catalog.spec(named: name)?.usage == usage)
+    }
+
+    @Test func theSpecAndTheParsedCommandAgreeOnBeingAnExperiment() throws {
+        let samples = ["fork", "forkexit", "spawn ls", "help", "set repeat on", "q"]
+        for line in samples {
+            let spec = try #require(Catalog.spec(named: String(line.prefix { $0 != " " })))
+            #expect(try command(line).isExperiment == spec.isExperiment, "\(line)")
+        }
+    }
+
+    @Test func editDistanceCountsInsertionsDeletionsAndSubstitutions() {
+        #expect(editDistance("fork", "fork", limit: 2) == 0)
+        #expect(editDistance("frk", "fork", limit: 2) == 1)
+        #expect(editDistance("forkk", "fork", limit: 2) == 1)
+        #expect(editDistance("fark", "fork", limit: 2) == 1)
+        #expect(editDistance("frok", "fork", limit: 2) == 2)
+        #expect(editDistance("", "set", limit: 3) == 3)
+        #expect(editDistance("set", "", limit: 3) == 3)
+    }
+
+    @Test func editDistanceGivesUpPastTheLimitOnLength() {
+        #expect(editDistance(String(repeating: "x", count: 100_000), "fork", limit: 2) == 3)
+    }
+}

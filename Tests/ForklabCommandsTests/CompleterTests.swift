@@ -1,0 +1,220 @@
+import Testing
+@testable import ForklabCommands
+
+private func result(_ insertion: String, _ candidates: [String] = []) -> Completer.Result {
+    Completer.Result(insertion: insertion, candidates: candidates)
+}
+
+@Suite("Completer: command names")
+struct CompleterCommandTests {
+    let completer = FakeFileSystem().completer
+
+    @Test func anEmptyLineListsEveryCommandButTheOneLetterAlias() {
+        let names = completer.complete("").candidates
+        #expect(names == Catalog.names.filter { $0 != "q" }.sorted())
+        #expect(["exit", "fork", "forkexit", "help", "quit", "set", "spawn"].allSatisfy(names.contains))
+    }
+
+    @Test func anAmbiguousPrefixInsertsTheCommonPrefixWithoutASpace() {
+        #expect(completer.complete("f") == result("ork"))
+    }
+
+    @Test func whenNothingCanBeAddedTheCandidatesAreListed() {
+        #expect(completer.complete("fork") == result("", ["fork", "forkexit"]))
+    }
+
+    @Test func aUniqueMatchIsCompletedWithASpace() {
+        #expect(completer.complete("forke") == result("xit "))
+        #expect(completer.complete("sp") == result("awn "))
+        #expect(completer.complete("q") == result("uit "))
+        #expect(completer.complete("e") == result("xit "))
+    }
+
+    @Test func aCompleteUniqueNameGetsJustTheSpace() {
+        #expect(completer.complete("spawn") == result(" "))
+    }
+
+    @Test func leadingBlanksDoNotMatter() {
+        #expect(completer.complete("   he") == result("lp "))
+    }
+
+    @Test func noMatchInsertsNothingAndListsNothing() {
+        #expect(completer.complete("zz") == result(""))
+    }
+
+    @Test func anUnknownCommandCompletesNoArguments() {
+        #expect(completer.complete("frok ") == result(""))
+        #expect(completer.complete("frok a") == result(""))
+    }
+
+    @Test func afterASemicolonANewCommandStarts() {
+        #expect(completer.complete("fork 2; f") == result("ork"))
+        #expect(completer.complete("fork 2;sp") == result("awn "))
+        #expect(completer.complete("fork 2;") == completer.complete(""))
+    }
+
+    @Test func commandsThatTakeNoKeywordsCompleteNothing() {
+        #expect(completer.complete("fork ") == result(""))
+        #expect(completer.complete("forkexit 2 ") == result(""))
+        #expect(completer.complete("q ") == result(""))
+    }
+
+    @Test func textInACommentIsNotCompleted() {
+        #expect(completer.complete("fork # f") == result(""))
+    }
+
+    @Test func aCommandNameInsideAnOpenQuoteIsCompletedAndClosed() {
+        #expect(completer.complete("'spa") == result("wn' "))
+    }
+}
+
+@Suite("Completer: help and set")
+struct CompleterKeywordTests {
+    let completer = FakeFileSystem().completer
+
+    @Test func helpCompletesCommandNames() {
+        #expect(completer.complete("help fo") == result("rk"))
+        #expect(completer.complete("help sp") == result("awn "))
+        #expect(completer.complete("help fork") == result("", ["fork", "forkexit"]))
+    }
+
+    @Test func helpCompletesOnlyOneTopic() {
+        #expect(completer.complete("help fork f") == result(""))
+    }
+
+    @Test func setCompletesTheSettingNames() {
+        #expect(completer.complete("set r") == result("epeat "))
+        #expect(completer.complete("set f") == result("ormat "))
+        #expect(completer.complete("set ") == result("", ["format", "repeat"]))
+    }
+
+    @Test func setRepeatListsOnAndOff() {
+        #expect(completer.complete("set repeat o") == result("", ["off", "on"]))
+        #expect(completer.complete("set repeat ") == result("o"))
+        #expect(completer.complete("set repeat of") == result("f "))
+    }
+
+    @Test func setFormatListsTheTraceFormats() {
+        #expect(completer.complete("set format ") == result("", ["book", "json"]))
+        #expect(completer.complete("set format j") == result("son "))
+    }
+
+    @Test func anUnknownSettingHasNoValues() {
+        #expect(completer.complete("set colour ") == result(""))
+    }
+}
+
+@Suite("Completer: spawn programs and paths")
+struct CompleterSpawnTests {
+    @Test func theProgramComesFromTheProgramsClosure() {
+        let fs = FakeFileSystem(programs: ["cat", "child.sh"], paths: ["child.sh.txt"])
+        #expect(fs.completer.complete("spawn ch") == result("ild.sh "))
+        #expect(fs.programPrefixes == ["ch"])
+        #expect(fs.pathPrefixes == [])
+    }
+
+    @Test func severalProgramsAreListed() {
+        let fs = FakeFileSystem(programs: ["cat", "child.sh"])
+        #expect(fs.completer.complete("spawn c") == result("", ["cat", "child.sh"]))
+    }
+
+    @Test func duplicateProgramsCountOnce() {
+        let fs = FakeFileSystem(programs: ["ls", "ls"])
+        #expect(fs.completer.complete("spawn l") == result("s "))
+    }
+
+    @Test func anEmptyProgramPrefixAsksForEveryProgram() {
+        let fs = FakeFileSystem(programs: ["b", "a"])
+        #expect(fs.completer.complete("spawn ") == result("", ["a", "b"]))
+        #expect(fs.programPrefixes == [""])
+    }
+
+    @Test func aProgramWithASlashComesFromThePathsClosure() {
+        let fs = FakeFileSystem(programs: ["./scripts/x"], paths: ["./scripts/"])
+        #expect(fs.completer.complete("spawn ./sc") == result("ripts/"))
+        #expect(fs.pathPrefixes == ["./sc"])
+        #expect(fs.programPrefixes == [])
+    }
+
+    @Test func argumentsAfterDoubleDashArePaths() {
+        let fs = FakeFileSystem(paths: ["/tmp/", "/etc/"])
+        #expect(fs.completer.complete("spawn ls -- /t") == result("mp/"))
+        #expect(fs.pathPrefixes == ["/t"])
+    }
+
+    @Test func aDirectoryGetsNoTrailingSpace() {
+        let fs = FakeFileSystem(paths: ["docs/"])
+        #expect(fs.completer.complete("spawn ls -- d") == result("ocs/"))
+    }
+
+    @Test func aFileGetsATrailingSpace() {
+        let fs = FakeFileSystem(paths: ["/tmp/file"])
+        #expect(fs.completer.complete("spawn ls -- /tmp/f") == result("ile "))
+    }
+
+    @Test func severalPathsAreListed() {
+        let fs = FakeFileSystem(paths: ["a.txt", "a.log"])
+        #expect(fs.completer.complete("spawn cat -- a.") == result("", ["a.log", "a.txt"]))
+    }
+
+    @Test func aDashAfterTheProgramCompletesToDoubleDash() {
+        let fs = FakeFileSystem(paths: ["-rf"])
+        #expect(fs.completer.complete("spawn ls -") == result("- "))
+        #expect(fs.completer.complete("spawn ls --") == result(" "))
+    }
+
+    @Test func nothingTypedAfterTheProgramCompletesPaths() {
+        let fs = FakeFileSystem(paths: ["only"])
+        #expect(fs.completer.complete("spawn ls ") == result("only "))
+    }
+
+    @Test func aDashAfterDoubleDashIsAPath() {
+        let fs = FakeFileSystem(paths: ["-rf"])
+        #expect(fs.completer.complete("spawn ls -- -") == result("rf "))
+    }
+
+    @Test func blanksInAnInsertionAreEscaped() {
+        let fs = FakeFileSystem(paths: ["my file.txt"])
+        #expect(fs.completer.complete("spawn cat -- my") == result("\\ file.txt "))
+    }
+
+    @Test func everyCharacterTheTokenizerWouldInterpretIsEscaped() {
+        let fs = FakeFileSystem(paths: ["x a;b'c\"d\\e#f\tg"])
+        #expect(fs.completer.complete("spawn cat -- x") == result(##"\ a\;b\'c\"d\\e\#f\"## + "\t" + "g "))
+    }
+
+    @Test func anEscapedBlankInThePrefixIsUnescapedForTheClosure() {
+        let fs = FakeFileSystem(paths: ["my file.txt"])
+        #expect(fs.completer.complete(#"spawn cat -- my\ f"#) == result("ile.txt "))
+        #expect(fs.pathPrefixes == ["my f"])
+    }
+
+    @Test func insideAnOpenSingleQuoteTheQuoteIsClosed() {
+        let fs = FakeFileSystem(paths: ["my file.txt"])
+        #expect(fs.completer.complete("spawn cat -- 'my f") == result("ile.txt' "))
+        #expect(fs.pathPrefixes == ["my f"])
+    }
+
+    @Test func insideAnOpenDoubleQuoteTheQuoteIsClosed() {
+        let fs = FakeFileSystem(paths: ["my file.txt"])
+        #expect(fs.completer.complete("spawn cat -- \"my f") == result("ile.txt\" "))
+    }
+
+    @Test func insideAnOpenQuoteBlanksAreNotEscaped() {
+        let fs = FakeFileSystem(paths: ["my big file"])
+        #expect(fs.completer.complete("spawn cat -- 'my") == result(" big file' "))
+    }
+
+    @Test func insideAnOpenQuoteADirectoryLeavesTheQuoteOpen() {
+        let fs = FakeFileSystem(paths: ["my dir/"])
+        #expect(fs.completer.complete("spawn ls -- 'my d") == result("ir/"))
+    }
+
+    @Test func anInsertedLineTokenizesToTheCandidate() throws {
+        let name = "odd name; with 'quotes' \"and\" \\ #hash"
+        let fs = FakeFileSystem(paths: [name])
+        let line = "spawn cat -- odd"
+        let completed = line + fs.completer.complete(line).insertion
+        #expect(try words(completed) == [["spawn", "cat", "--", name]])
+    }
+}

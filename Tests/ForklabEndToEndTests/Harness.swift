@@ -1,0 +1,280 @@
+import CTestSupport
+import Foundation
+import Testing
+
+// Runs the built forklab binary the way a user does: through pipes, files
+// and a real pseudo-terminal. Nothing here measures time; deadlines only
+// keep a broken build from hanging the suite, and a missed one fails.
+
+/// The binary under test: $FORKLAB_BIN, else `forklab` beside this test bundle.
+let forklabPath: String = {
+    if let path = ProcessInfo.processInfo.environment["FORKLAB_BIN"] { return path }
+    let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    var folder = bundle.deletingLastPathComponent()
+    // .build/debug/forklabPackageTests.xctest, or inside it on some layouts
+    for _ in 0..<4 {
+        let candidate = folder.appendingPathComponent("forklab").path
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        folder = folder.deletingLastPathComponent()
+    }
+    return bundle.deletingLastPathComponent().appendingPathComponent("forklab").path
+}()
+
+/// The checkout's root (for scripts/).
+let projectRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// A private folder for one test, removed by the caller.
+func temporaryFolder() -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("forklab-test-\(UUID().uuidString)")
+    try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// The environment forklab runs in: a private HOME and history, C locale.
+func testEnvironment(home: URL, extra: [String: String] = [:]) -> [String: String] {
+    var environment: [String: String] = [
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": home.path,
+        "FORKLAB_HISTORY": home.appendingPathComponent("history").path,
+        "FORKLAB_SCRIPTS": projectRoot.appendingPathComponent("scripts").path,
+        "LANG": "C.UTF-8",
+        "TERM": "xterm",
+    ]
+    environment.merge(extra) { $1 }
+    return environment
+}
+
+/// How forklab ended.
+struct Ending: Equatable, CustomStringConvertible {
+    var exitCode: Int32?
+    var signal: Int32?
+    var timedOut = false
+
+    var description: String {
+        timedOut ? "timed out" : signal.map { "killed by signal \($0)" } ?? "exit \(exitCode!)"
+    }
+}
+
+struct RunResult {
+    var pid: pid_t
+    var stdout: String
+    var stderr: String
+    var ending: Ending
+
+    var status: Int32? { ending.exitCode }
+    var stdoutLines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) }
+    var stderrLines: [String] { stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) }
+    /// Trace lines: stdout without the `# ` summaries.
+    var traceLines: [String] { stdoutLines.filter { !$0.hasPrefix("# ") } }
+}
+
+/// Options for one run.
+struct RunOptions {
+    var stdin: [UInt8]? = nil          // nil: /dev/null
+    var stdoutToFile = false
+    var environment: [String: String]? = nil
+    var processLimit = 0
+    var user: (uid: uid_t, gid: gid_t)? = nil
+    var leakFD: Int32 = -1
+    var oddSignals = false
+    var deadline: TimeInterval = 120
+    var binary = forklabPath
+}
+
+/// Starts a process with ts_spawn; the descriptors are the child's 0, 1, 2.
+func spawnProcess(_ path: String, _ arguments: [String], environment: [String: String],
+                  stdin: Int32, stdout: Int32, stderr: Int32, terminal: Int32 = -1,
+                  options: RunOptions = RunOptions()) -> pid_t {
+    let argv = ([path] + arguments).map { strdup($0) } + [nil]
+    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer {
+        argv.forEach { free($0) }
+        envp.forEach { free($0) }
+    }
+    var spawn = ts_spawn_options()
+    spawn.stdin_fd = stdin
+    spawn.stdout_fd = stdout
+    spawn.stderr_fd = stderr
+    spawn.terminal_fd = terminal
+    spawn.leak_fd = options.leakFD
+    spawn.process_limit = options.processLimit
+    spawn.uid = options.user?.uid ?? uid_t.max
+    spawn.gid = options.user?.gid ?? gid_t.max
+    spawn.odd_signals = options.oddSignals ? 1 : 0
+    let pid = path.withCString { cPath in
+        argv.withUnsafeBufferPointer { argvBuffer in
+            envp.withUnsafeBufferPointer { envpBuffer in
+                spawn.path = cPath
+                spawn.argv = argvBuffer.baseAddress
+                spawn.envp = envpBuffer.baseAddress
+                return ts_spawn(&spawn)
+            }
+        }
+    }
+    precondition(pid > 0, "ts_spawn failed: \(ts_errno())")
+    return pid
+}
+
+func makePipe() -> (read: Int32, write: Int32) {
+    var fds: [Int32] = [-1, -1]
+    precondition(pipe(&fds) == 0)
+    _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+    _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+    return (fds[0], fds[1])
+}
+
+/// Waits for `pid`, retrying EINTR; kills it first if `kill` is set.
+func reap(_ pid: pid_t) -> Ending {
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 {
+        if errno != EINTR { return Ending(exitCode: nil, signal: nil, timedOut: false) }
+    }
+    if status & 0x7f == 0 { return Ending(exitCode: (status >> 8) & 0xff) }
+    return Ending(exitCode: nil, signal: status & 0x7f)
+}
+
+/// Runs forklab to its end and collects everything it wrote.
+func runForklab(_ arguments: [String], _ options: RunOptions = RunOptions()) -> RunResult {
+    let home = temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: home) }
+    let environment = options.environment ?? testEnvironment(home: home)
+
+    let input = options.stdin.map { _ in makePipe() }
+    let output = makePipe()
+    let errors = makePipe()
+    var outputFile: URL?
+    var stdoutFD = output.write
+    if options.stdoutToFile {
+        outputFile = home.appendingPathComponent("stdout")
+        stdoutFD = open(outputFile!.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    }
+    let pid = spawnProcess(options.binary, arguments, environment: environment,
+                           stdin: input?.read ?? -1, stdout: stdoutFD, stderr: errors.write, options: options)
+    if let input { close(input.read) }
+    close(output.write)
+    close(errors.write)
+    if options.stdoutToFile { close(stdoutFD) }
+
+    var stdinBytes = options.stdin ?? []
+    var stdinFD = input?.write ?? -1
+    if stdinFD >= 0 { _ = fcntl(stdinFD, F_SETFL, O_NONBLOCK) }
+    if stdinFD >= 0 && stdinBytes.isEmpty { close(stdinFD); stdinFD = -1 }
+    var collected: [Int32: [UInt8]] = [output.read: [], errors.read: []]
+    var open = [output.read, errors.read]
+    let deadline = Date().addingTimeInterval(options.deadline)
+    var timedOut = false
+    while !open.isEmpty || stdinFD >= 0 {
+        var polls = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        if stdinFD >= 0 { polls.append(pollfd(fd: stdinFD, events: Int16(POLLOUT), revents: 0)) }
+        let remaining = deadline.timeIntervalSinceNow
+        if remaining <= 0 {
+            timedOut = true
+            kill(pid, SIGKILL)
+            break
+        }
+        let ready = poll(&polls, nfds_t(polls.count), Int32(min(remaining, 1) * 1000))
+        if ready < 0 && errno == EINTR { continue }
+        for entry in polls where entry.revents != 0 {
+            if entry.fd == stdinFD {
+                let n = stdinBytes.withUnsafeBytes { write(stdinFD, $0.baseAddress, $0.count) }
+                if n > 0 { stdinBytes.removeFirst(n) }
+                if n < 0 && errno == EAGAIN { continue }
+                if stdinBytes.isEmpty || n < 0 {
+                    close(stdinFD)
+                    stdinFD = -1
+                }
+                continue
+            }
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            let n = read(entry.fd, &buffer, buffer.count)
+            if n > 0 {
+                collected[entry.fd]!.append(contentsOf: buffer[0..<n])
+            } else if n == 0 || (errno != EINTR && errno != EAGAIN) {
+                close(entry.fd)
+                open.removeAll { $0 == entry.fd }
+            }
+        }
+    }
+    open.forEach { close($0) }
+    if stdinFD >= 0 { close(stdinFD) }
+    var ending = reap(pid)
+    ending.timedOut = timedOut
+    var stdout = collected[output.read]!
+    if let outputFile { stdout = Array((try? Data(contentsOf: outputFile)) ?? Data()) }
+    return RunResult(
+        pid: pid, stdout: String(decoding: stdout, as: UTF8.self),
+        stderr: String(decoding: collected[errors.read]!, as: UTF8.self), ending: ending)
+}
+
+/// Runs `forklab -c COMMANDS`.
+func forklab(_ commands: String, _ options: RunOptions = RunOptions()) -> RunResult {
+    runForklab(["-c", commands], options)
+}
+
+// MARK: - Processes seen through /proc
+
+struct ProcessInfoEntry {
+    var pid: pid_t
+    var parent: pid_t
+    var session: pid_t
+    var state: Character
+    var name: String
+}
+
+/// Every process on the machine, from /proc/PID/stat.
+func allProcesses() -> [ProcessInfoEntry] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return names.compactMap { name -> ProcessInfoEntry? in
+        guard let pid = pid_t(name),
+              let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
+              let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
+        guard fields.count > 4, let parent = pid_t(fields[1]), let session = pid_t(fields[3]) else { return nil }
+        return ProcessInfoEntry(pid: pid, parent: parent, session: session, state: fields[0].first!,
+                                name: String(stat[stat.index(after: open)..<close]))
+    }
+}
+
+/// The children of `pid`, zombies included.
+func children(of pid: pid_t) -> [ProcessInfoEntry] {
+    allProcesses().filter { $0.parent == pid }
+}
+
+/// The number of threads of `pid`.
+func threadCount(of pid: pid_t) -> Int {
+    ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []).count
+}
+
+// MARK: - Checking traces
+
+/// The pids in `Hello from parent P C`, `Hello from child C …`, `Child is C`, `Parent got C …` lines.
+struct TraceLine: Equatable {
+    enum Kind: Equatable { case parentHello, childHello, childIs, parentGot }
+    var kind: Kind
+    var numbers: [Int]
+    var note: String
+
+    init?(_ line: String) {
+        let prefixes: [(String, Kind)] = [
+            ("Hello from parent ", .parentHello), ("Hello from child ", .childHello),
+            ("Child is ", .childIs), ("Parent got ", .parentGot),
+        ]
+        guard let (prefix, kind) = prefixes.first(where: { line.hasPrefix($0.0) }) else { return nil }
+        self.kind = kind
+        let rest = line.dropFirst(prefix.count)
+        var words = rest.split(separator: " ", omittingEmptySubsequences: false)
+        var numbers: [Int] = []
+        while let word = words.first, let number = Int(word) {
+            numbers.append(number)
+            words.removeFirst()
+        }
+        self.numbers = numbers
+        note = words.joined(separator: " ")
+    }
+}
+
+/// Counts each element.
+func multiset<T: Hashable>(_ items: [T]) -> [T: Int] {
+    items.reduce(into: [:]) { $0[$1, default: 0] += 1 }
+}

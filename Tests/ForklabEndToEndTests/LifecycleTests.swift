@@ -1,0 +1,126 @@
+import CTestSupport
+import Foundation
+import Testing
+
+/// Orphans come back to the test process, where a test can see them.
+private let subreaper: Bool = ts_become_subreaper() == 0
+
+/// Processes named `name` that a run left behind (reparented to the test).
+private func leftBehind(named name: String) -> [ProcessInfoEntry] {
+    children(of: getpid()).filter { $0.name == name }
+}
+
+extension EndToEnd {
+    @Suite struct Lifecycle {
+        @Test("at every prompt forklab has no child, running or zombie")
+        func nothingLeftBetweenCommands() {
+            let live = LiveForklab(pipes: [])
+            for (command, summary) in [
+                ("fork 20", "# fork: 20 children forked, 20 reaped, 0 left"),
+                ("forkexit 5", "# forkexit: 5 children reaped"),
+                ("spawn child.sh 5", "# spawn: 5 children started, 5 reaped, 0 left"),
+                ("spawn nosuch-program", "# spawn: 1 child started, 1 reaped, 0 left"),
+                ("spawn sh 3 -- -c 'kill -9 $$'", "# spawn: 3 children started, 3 reaped, 0 left"),
+            ] {
+                live.send(command + "\n")
+                live.expect(summary)
+                #expect(children(of: live.pid).isEmpty, "after \(command)")
+            }
+            live.closeInput()
+            #expect(live.waitForExit() == Ending(exitCode: 1))  // the nosuch-program line failed
+        }
+
+        @Test("Ctrl-C (SIGINT) in a script stops spawn sleep 60, reaps it, exits 130")
+        func interruptedScript() throws {
+            let live = LiveForklab(pipes: [])
+            live.send("fork 1\nspawn sleep -- 60\n")
+            guard let seen = live.expect("Child is ") else { return }
+            _ = seen
+            // The check of /proc must see the running child, or it checks nothing.
+            var running: [ProcessInfoEntry] = []
+            for _ in 0..<100 where running.isEmpty {
+                running = children(of: live.pid).filter { $0.name == "sleep" }
+                if running.isEmpty { usleep(20_000) }
+            }
+            #expect(running.count == 1)
+            live.send("fork 2\n")  // must not run: the script stops at the interrupt
+            kill(live.pid, SIGINT)
+            #expect(live.waitForExit() == Ending(exitCode: 130))
+            #expect(live.stderrText == "forklab: line 2: interrupted\n")
+            #expect(live.unconsumed.contains("(killed by SIGINT)"))
+            #expect(!live.unconsumed.contains("Hello from parent"))
+            for child in running {
+                #expect(kill(child.pid, 0) != 0, "sleep \(child.pid) still exists")
+            }
+        }
+
+        @Test("a closed stdout ends forklab quietly, with its children reaped")
+        func closedStdout() {
+            #expect(subreaper)
+            let output = makePipe()
+            let errors = makePipe()
+            let home = temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: home) }
+            let pid = spawnProcess(forklabPath, ["-c", "fork 1000"], environment: testEnvironment(home: home),
+                                   stdin: -1, stdout: output.write, stderr: errors.write)
+            close(output.write)
+            close(errors.write)
+            var byte: UInt8 = 0
+            var firstLine: [UInt8] = []
+            while read(output.read, &byte, 1) == 1 && byte != 0x0a { firstLine.append(byte) }
+            close(output.read)  // as `head -1` does
+            let ending = reap(pid)
+            var stderr: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while case let n = read(errors.read, &buffer, buffer.count), n > 0 { stderr.append(contentsOf: buffer[0..<n]) }
+            close(errors.read)
+            #expect(String(decoding: firstLine, as: UTF8.self).hasPrefix("Hello from "))
+            #expect(ending == Ending(exitCode: 141))
+            #expect(stderr.isEmpty)
+            #expect(leftBehind(named: "forklab").isEmpty)
+        }
+
+        @Test("under a process limit, fork stops, reaps what it made and says how far it got")
+        func processLimit() throws {
+            // RLIMIT_NPROC does not bind root: run as nobody, from a copy of the binary it can reach.
+            let folder = temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            chmod(folder.path, 0o755)
+            let copy = folder.appendingPathComponent("forklab")
+            try FileManager.default.copyItem(atPath: forklabPath, toPath: copy.path)
+            chmod(copy.path, 0o755)
+            var options = RunOptions(binary: copy.path)
+            if geteuid() == 0 {
+                options.user = (65534, 65534)
+                options.processLimit = 4
+            } else {
+                options.processLimit = tasksOfCurrentUser() + 4
+            }
+            options.environment = ["PATH": "/usr/bin:/bin", "HOME": folder.path]
+            let result = runForklab(["-c", "fork 200; forkexit 1"], options)
+            #expect(result.status == 1)
+            let lines = result.stderrLines
+            #expect(lines.count == 1)
+            let pattern = /forklab: line 1: fork: fork failed after (\d+) of 200 children \(Resource temporarily unavailable\); those (\d+) were reaped/
+            let match = try #require(lines.first.flatMap { try pattern.wholeMatch(in: $0) })
+            let made = Int(match.1)!
+            #expect(match.2 == match.1)
+            #expect(made < 200)
+            #expect(result.traceLines.filter { $0.hasPrefix("Hello from parent ") }.count == made)
+            #expect(result.stdoutLines.contains { $0.hasPrefix("# fork: \(made) \(made == 1 ? "child" : "children") forked, \(made) reaped, 0 left") })
+            // The script went on after the failure: forkexit ran.
+            #expect(result.stdoutLines.contains { $0.hasPrefix("# forkexit: 1 child reaped") })
+        }
+    }
+}
+
+/// Tasks (threads count) of the real user, which RLIMIT_NPROC counts.
+private func tasksOfCurrentUser() -> Int {
+    let uid = getuid()
+    return allProcesses().reduce(0) { total, process in
+        guard let status = try? String(contentsOfFile: "/proc/\(process.pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Uid:") }),
+              line.split(separator: "\t").dropFirst().first == Substring("\(uid)") else { return total }
+        return total + threadCount(of: process.pid)
+    }
+}

@@ -1,0 +1,189 @@
+// The book's text for events and summaries, the child lines' placeholders,
+// error texts and plans: pure.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import Testing
+@testable import ForklabEngine
+
+@Suite struct BookLines {
+    @Test func forked() {
+        #expect(BookText.line(for: .forked(parent: 4241, child: 4242)) == "Hello from parent 4241 4242")
+    }
+
+    @Test func spawned() {
+        #expect(BookText.line(for: .spawned(child: 4242)) == "Child is 4242")
+    }
+
+    @Test func reapedExit() {
+        #expect(BookText.line(for: .reaped(child: 4242, status: .exited(0))) == "Parent got 4242 0 0")
+        #expect(BookText.line(for: .reaped(child: 4242, status: .exited(1))) == "Parent got 4242 256 1")
+        #expect(BookText.line(for: .reaped(child: 7, status: WaitStatus(rawValue: 32512))) == "Parent got 7 32512 127")
+    }
+
+    @Test func reapedSignal() {
+        #expect(BookText.line(for: .reaped(child: 4242, status: .killed(SIGKILL)))
+            == "Parent got 4242 9 0 (killed by SIGKILL)")
+    }
+
+    @Test func reapedCore() {
+        #expect(BookText.line(for: .reaped(child: 4242, status: WaitStatus(rawValue: 134)))
+            == "Parent got 4242 134 0 (killed by SIGABRT, core dumped)")
+    }
+
+    @Test func summaryLineStartsWithHash() {
+        let summary = Summary.fork(children: 1, reaped: 1, elapsed: 312_000)
+        #expect(BookText.line(for: .summary(summary)) == "# " + summary.text)
+        #expect(BookText.line(for: .summary(summary)) == "# fork: 1 child forked, 1 reaped, 0 left; 312 µs per fork+wait")
+    }
+
+    @Test func noLineHasANewline() {
+        let events: [TraceEvent] = [
+            .forked(parent: 1, child: 2), .spawned(child: 2), .reaped(child: 2, status: .exited(3)),
+            .summary(.fork(children: 2, reaped: 2, elapsed: 1000)),
+        ]
+        for event in events { #expect(!BookText.line(for: event).contains("\n")) }
+    }
+}
+
+@Suite struct SummaryTexts {
+    @Test func forkSingularAndPlural() {
+        #expect(Summary.fork(children: 1, reaped: 1, elapsed: 312_000).text
+            == "fork: 1 child forked, 1 reaped, 0 left; 312 µs per fork+wait")
+        #expect(Summary.fork(children: 3, reaped: 3, elapsed: 3 * 150_000).text
+            == "fork: 3 children forked, 3 reaped, 0 left; 150 µs per fork+wait")
+        #expect(Summary.fork(children: 3, reaped: 2, elapsed: 3 * 150_000).text
+            == "fork: 3 children forked, 2 reaped, 1 left; 150 µs per fork+wait")
+    }
+
+    @Test func noOperationsNoCost() {
+        #expect(Summary.fork(children: 0, reaped: 0, elapsed: 5_000).text == "fork: 0 children forked, 0 reaped, 0 left")
+        #expect(Summary.forkExit(children: 0, reaped: 0, exitCodes: [:], parentExitStat: 0, elapsed: 5_000).text
+            == "forkexit: 0 children reaped")
+        #expect(Summary.spawn(children: 0, reaped: 0, outcomes: SpawnOutcomes(), elapsed: 5_000).text
+            == "spawn: 0 children started, 0 reaped, 0 left")
+    }
+
+    static let costs: [(elapsed: UInt64, operations: Int, text: String)] = [
+        (elapsed: 312_000, operations: 1, text: "312 µs"),
+        (elapsed: 50_000, operations: 1, text: "50.0 µs"),
+        (elapsed: 99_940, operations: 1, text: "99.9 µs"),
+        (elapsed: 99_950, operations: 1, text: "100 µs"),  // 99.95 rounds to 100.0
+        (elapsed: 100_000, operations: 1, text: "100 µs"),
+        (elapsed: 150_000, operations: 2, text: "75.0 µs"),
+        (elapsed: 1_234, operations: 1, text: "1.2 µs"),
+        (elapsed: 1_250, operations: 1, text: "1.3 µs"),
+        (elapsed: 0, operations: 4, text: "0.0 µs"),
+        (elapsed: 12_000_000, operations: 1, text: "12000 µs"),
+        (elapsed: 3 * 418_600, operations: 3, text: "419 µs"),
+    ]
+
+    @Test("Cost per operation: one decimal below 100 µs, whole microseconds above", arguments: costs)
+    func cost(elapsed: UInt64, operations: Int, text: String) {
+        let children = operations == 1 ? "1 child" : "\(operations) children"
+        #expect(Summary.fork(children: operations, reaped: operations, elapsed: elapsed).text
+            == "fork: \(children) forked, \(operations) reaped, 0 left; \(text) per fork+wait")
+    }
+
+    @Test func forkExitEachExitedOne() {
+        #expect(Summary.forkExit(children: 1, reaped: 1, exitCodes: [1: 1], parentExitStat: 0, elapsed: 312_000).text
+            == "forkexit: 1 child reaped, it exited 1; the parent's exitstat is still 0: each child changed only its own copy; 312 µs per fork+wait")
+        #expect(Summary.forkExit(children: 3, reaped: 3, exitCodes: [1: 3], parentExitStat: 0, elapsed: 3 * 50_000).text
+            == "forkexit: 3 children reaped, each exited 1; the parent's exitstat is still 0: each child changed only its own copy; 50.0 µs per fork+wait")
+    }
+
+    @Test func forkExitOtherCodes() {
+        #expect(Summary.forkExit(children: 3, reaped: 3, exitCodes: [2: 1, 0: 2], parentExitStat: 5, elapsed: 3 * 200_000).text
+            == "forkexit: 3 children reaped, exit codes 0 ×2, 2 ×1; the parent's exitstat is 5; 200 µs per fork+wait")
+    }
+
+    @Test func spawnOutcomes() {
+        var outcomes = SpawnOutcomes()
+        outcomes.exitedZero = 1
+        outcomes.exitedNonZero = 1
+        outcomes.killed = 1
+        outcomes.couldNotRun = 1
+        #expect(Summary.spawn(children: 4, reaped: 4, outcomes: outcomes, elapsed: 4 * 900_000).text
+            == "spawn: 4 children started, 4 reaped, 0 left (1 exited 0, 1 exited non-zero, 1 killed by a signal, 1 could not run); 900 µs per fork+exec+wait")
+
+        var zeros = SpawnOutcomes()
+        zeros.exitedZero = 1
+        #expect(Summary.spawn(children: 1, reaped: 1, outcomes: zeros, elapsed: 80_000).text
+            == "spawn: 1 child started, 1 reaped, 0 left (1 exited 0); 80.0 µs per fork+exec+wait")
+
+        var failed = SpawnOutcomes()
+        failed.couldNotRun = 1
+        #expect(Summary.spawn(children: 1, reaped: 1, outcomes: failed, elapsed: 500_000).text
+            == "spawn: 1 child started, 1 reaped, 0 left (1 could not run); 500 µs per fork+exec+wait")
+    }
+}
+
+@Suite struct ChildLines {
+    @Test func helloLine() {
+        let book = BookText(console: Console(fd: 7))
+        let line = book.childLine(for: .hello)
+        #expect(line.fd == 7)
+        #expect(line.bytes == Array("Hello from child ".utf8) + [0x01, 0x0a])
+    }
+
+    @Test func exitStatLine() {
+        let book = BookText(console: Console(fd: 1))
+        let line = book.childLine(for: .exitStat)
+        #expect(line.fd == 1)
+        #expect(line.bytes == Array("Hello from child ".utf8) + [0x01, 0x20, 0x03, 0x0a])
+    }
+
+    @Test func placeholdersMatchTheCShim() {
+        #expect(ChildLine.pid == 0x01)
+        #expect(ChildLine.elapsed == 0x02)
+        #expect(ChildLine.counter == 0x03)
+    }
+}
+
+@Suite struct ErrorTexts {
+    @Test func errnoDescription() {
+        #expect(Errno(rawValue: ENOENT).description == "No such file or directory")
+        #expect(Errno(rawValue: EACCES).description == "Permission denied")
+        #expect(Errno.noSuchFile == Errno(rawValue: ENOENT))
+        #expect(Errno.interrupted.rawValue == EINTR)
+        #expect(Errno.brokenPipe.rawValue == EPIPE)
+        #expect(Errno.tryAgain.rawValue == EAGAIN)
+    }
+
+    @Test func labErrorDescriptions() {
+        #expect(LabError.cannotRun(program: "nosuch", Errno(rawValue: ENOENT)).description
+            == "cannot run 'nosuch': No such file or directory")
+        #expect(LabError.cannotRun(program: "./x", Errno(rawValue: EACCES)).description
+            == "cannot run './x': Permission denied")
+        #expect(LabError.interrupted.description == "interrupted")
+        #expect(LabError.output(.closed).description == "stdout closed")
+        #expect(LabError.output(.failed(Errno(rawValue: EIO))).description
+            == "cannot write to stdout: Input/output error")
+        #expect(LabError.system(call: "pipe2", Errno(rawValue: EMFILE)).description
+            == "pipe2 failed: Too many open files")
+        #expect(LabError.forkFailed(experiment: "fork", made: 3, wanted: 10, Errno(rawValue: EAGAIN)).description
+            == "fork: fork failed after 3 of 10 children (Resource temporarily unavailable); those 3 were reaped")
+    }
+}
+
+@Suite struct SpawnPlans {
+    @Test func numberedArguments() {
+        let plan = SpawnPlan(program: "child.sh", count: 3, numbered: true, arguments: ["ignored"])
+        #expect(plan.argv(child: 1) == ["child.sh", "1"])
+        #expect(plan.argv(child: 2) == ["child.sh", "2"])
+        #expect(plan.argv(child: 3) == ["child.sh", "3"])
+    }
+
+    @Test func givenArguments() {
+        let plan = SpawnPlan(program: "/bin/echo", count: 2, numbered: false, arguments: ["a b", "-n", ""])
+        #expect(plan.argv(child: 1) == ["/bin/echo", "a b", "-n", ""])
+        #expect(plan.argv(child: 2) == ["/bin/echo", "a b", "-n", ""])
+    }
+
+    @Test func noArguments() {
+        let plan = SpawnPlan(program: "ls", count: 1, numbered: false, arguments: [])
+        #expect(plan.argv(child: 1) == ["ls"])
+    }
+}
