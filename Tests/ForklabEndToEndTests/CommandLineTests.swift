@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+
+extension EndToEnd {
+    @Suite struct CommandLine {
+        @Test("--help prints the usage and exits 0; --version prints the version")
+        func helpAndVersion() {
+            let help = runForklab(["--help"])
+            #expect(help.status == 0)
+            #expect(help.stdout.hasPrefix("usage: forklab [--bail] [--json] [-c COMMANDS | FILE]\n"))
+            #expect(help.stderr == "")
+            #expect(runForklab(["-h"]).stdout == help.stdout)
+            let version = runForklab(["--version"])
+            #expect(version.status == 0)
+            #expect(version.stdout == "forklab 0.1.0\n")
+            #expect(runForklab(["-V"]).stdout == version.stdout)
+        }
+
+        @Test("bad options exit 2 with one line on stderr", arguments: [
+            (["--bogus"], "forklab: unknown option '--bogus' (try 'forklab --help')"),
+            (["-c"], "forklab: -c needs COMMANDS after it (try 'forklab --help')"),
+            (["-c", "fork", "file.lab"], "forklab: give -c COMMANDS or a FILE, not both (try 'forklab --help')"),
+            (["a.lab", "b.lab"], "forklab: unexpected argument 'b.lab': forklab runs one FILE (try 'forklab --help')"),
+            (["/nonexistent/script.lab"], "forklab: cannot open '/nonexistent/script.lab': No such file or directory"),
+        ])
+        func badOptions(arguments: [String], message: String) {
+            let result = runForklab(arguments)
+            #expect(result.status == 2)
+            #expect(result.stderrLines == [message])
+            #expect(result.stdout == "")
+        }
+
+        @Test("-c runs commands separated by ';' and exits 0 when all succeed")
+        func commandString() {
+            let result = forklab("fork 2; forkexit 1")
+            #expect(result.status == 0)
+            #expect(result.stderr == "")
+            #expect(result.traceLines.count == 6)
+        }
+
+        @Test("FILE runs its commands; errors name the line; the rest still runs; exit 1")
+        func scriptFile() throws {
+            let folder = temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let script = folder.appendingPathComponent("demo.lab")
+            try """
+                # the book's programs
+                fork 1
+                frok 2
+
+                forkexit 1 ; fork 0
+                spawn child.sh 1   # the book's child
+                """.write(to: script, atomically: true, encoding: .utf8)
+            let result = runForklab([script.path])
+            #expect(result.status == 1)
+            #expect(result.stderrLines == [
+                "forklab: line 3: unknown command 'frok' (did you mean 'fork'?)",
+                "forklab: line 5: fork: N must be 1…10000, got 0",
+            ])
+            #expect(result.stdoutLines.filter { $0.hasPrefix("# ") }.map { String($0.prefix(9)) } == [
+                "# fork: 1", "# forkexi", "# spawn: ",
+            ])
+        }
+
+        @Test("--bail stops a script at the first command that fails")
+        func bail() {
+            let result = runForklab(["--bail", "-c", "fork 1\nfork 0\nforkexit 1"])
+            #expect(result.status == 1)
+            #expect(result.stderrLines == ["forklab: line 2: fork: N must be 1…10000, got 0"])
+            #expect(!result.stdout.contains("forkexit"))
+            let sameLine = runForklab(["--bail", "-c", "fork 0; forkexit 1"])
+            #expect(sameLine.status == 1)
+            #expect(!sameLine.stdout.contains("forkexit"))
+        }
+
+        @Test("q ends a script: later lines do not run, and the status is 0 when nothing failed")
+        func quitEndsScript() {
+            let result = runForklab([], RunOptions(stdin: Array("fork 1\nq\nfork 1\n".utf8)))
+            #expect(result.status == 0)
+            #expect(result.traceLines.count == 2)
+        }
+
+        @Test("piped commands: every line once, true pids, no prompt, no banner")
+        func pipedScript() {
+            let result = runForklab([], RunOptions(stdin: Array("fork 3\nforkexit 2\nspawn child.sh 2\nq\n".utf8)))
+            #expect(result.status == 0)
+            #expect(result.stderr == "")
+            #expect(!result.stdout.contains("forklab>"))
+            #expect(!result.stdout.contains("forklab 0.1.0"))
+            let lines = result.traceLines.compactMap(TraceLine.init)
+            #expect(lines.count == result.traceLines.count)
+            #expect(lines.count == 6 + 4 + 6)
+            #expect(Set(result.traceLines).count == result.traceLines.count)
+            #expect(lines.filter { $0.kind == .parentHello }.allSatisfy { $0.numbers[0] == Int(result.pid) })
+        }
+
+        @Test("help and help COMMAND print to stdout")
+        func help() {
+            let result = forklab("help; help spawn")
+            #expect(result.status == 0)
+            #expect(result.stdout.contains("  spawn PROGRAM [N] [-- ARG…]"))
+            #expect(result.stdout.contains("usage: spawn PROGRAM [N] [-- ARG…]\nbook:  Use Python to Launch Another Program\n"))
+        }
+
+        @Test("--json and set format json are refused for now, with a clear line")
+        func jsonNotYet() {
+            let flag = runForklab(["--json", "-c", "fork"])
+            #expect(flag.status == 2)
+            #expect(flag.stderrLines == ["forklab: --json is not available yet: traces are the book's text for now"])
+            let setting = forklab("set format json")
+            #expect(setting.status == 1)
+            #expect(setting.stderrLines == ["forklab: line 1: set format: json traces are not available yet; book is the only format"])
+        }
+    }
+}
