@@ -21,21 +21,24 @@ public enum Catalog {
         return best?.name
     }
 
-    /// The text `help` prints.
+    /// The text `help` prints, within 80 columns: a usage too long for the
+    /// column gets its summary on the next line.
     public static var overview: String {
-        let width = commands.map(\.usage.count).max() ?? 0
+        let column = 30
+        func row(_ spec: CommandSpec) -> String {
+            if spec.usage.count < column { return "  " + pad(spec.usage, column) + spec.summary + "\n" }
+            return "  " + spec.usage + "\n  " + pad("", column) + spec.summary + "\n"
+        }
         var text = "Experiments (each runs the real system calls):\n"
-        for spec in commands where spec.isExperiment {
-            text += "  " + pad(spec.usage, width) + "  " + spec.summary + "\n"
-        }
+        for spec in commands where spec.isExperiment { text += row(spec) }
         text += "\nSession:\n"
-        for spec in commands where !spec.isExperiment {
-            text += "  " + pad(spec.usage, width) + "  " + spec.summary + "\n"
-        }
+        for spec in commands where !spec.isExperiment { text += row(spec) }
         text += """
 
             "help COMMAND" tells what a command shows and which book program it reproduces.
-            Separate commands with ';'. Words are quoted as in a shell: spawn sh -- -c 'echo $$'.
+            Separate commands with ';'. Quote words as in a shell:
+              spawn sh -- -c 'echo $$'
+            
             At the prompt an empty line repeats the last experiment; Ctrl-C stops one.
 
             """

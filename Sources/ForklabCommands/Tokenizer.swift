@@ -12,8 +12,9 @@ public struct Word: Hashable, Sendable {
 
 /// Splits a line into commands (at `;`) and words, as a shell does without
 /// any of its expansions: blanks separate words; `'…'` keeps everything
-/// literally; in `"…"` a `\` escapes only `"` and `\` and stays before any
-/// other character; outside quotes `\` keeps the next character; a word that begins with `#` starts a comment
+/// literally; in `"…"` a `\` escapes only `"`, `\`, `$` and `` ` `` (as in a
+/// shell, though forklab expands nothing) and stays before any other
+/// character; outside quotes `\` keeps the next character; a word that begins with `#` starts a comment
 /// that runs to the end of the line. Nothing is ever passed to a shell.
 public enum Tokenizer {
     /// The commands of a line, each a list of words; empty commands dropped.
@@ -51,7 +52,7 @@ struct Scan {
         scanning: for scalar in line.unicodeScalars {
             column += 1
             if escaped {
-                if openQuote == "\"" && scalar != "\"" && scalar != "\\" { current.append("\\") }
+                if openQuote == "\"" && !"\"\\$`".unicodeScalars.contains(scalar) { current.append("\\") }
                 current.append(scalar)
                 escaped = false
                 continue

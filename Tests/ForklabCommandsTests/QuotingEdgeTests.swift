@@ -6,6 +6,7 @@ struct TokenizerEdgeTests {
     @Test func aBackslashInDoubleQuotesStaysBeforeOtherCharacters() throws {
         #expect(try words(#"spawn printf -- "a\nb""#) == [["spawn", "printf", "--", #"a\nb"#]])
         #expect(try words(#""a\"b\\c""#) == [[#"a"b\c"#]])
+        #expect(try words(#""kill -9 \$\$ \`x\`""#) == [["kill -9 $$ `x`"]])
     }
 
     @Test func aCombiningMarkDoesNotHideAQuoteABlankOrASemicolon() throws {

@@ -3,7 +3,7 @@ extension CommandSpec {
         name: "forkexit",
         aliases: [],
         usage: "forkexit [N]",
-        summary: "fork N children that change a counter and exit with it",
+        summary: "children change a counter and exit with it",
         book: "Python Fork() Exit Status",
         details: """
             Runs the book's loop N times (default 1). Each child adds one to its copy of
