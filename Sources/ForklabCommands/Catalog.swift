@@ -38,7 +38,6 @@ public enum Catalog {
             "help COMMAND" tells what a command shows and which book program it reproduces.
             Separate commands with ';'. Quote words as in a shell:
               spawn sh -- -c 'echo $$'
-            
             At the prompt an empty line repeats the last experiment; Ctrl-C stops one.
 
             """
