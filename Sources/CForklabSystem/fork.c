@@ -132,7 +132,9 @@ pid_t fl_fork_exec(const struct fl_exec_plan *plan) {
         }
         execvp(plan->file, plan->argv);
         int error = errno;
-        if (error == ENOENT && plan->fallback_path != NULL) {
+        // EACCES too: execvp reports it when a PATH folder cannot be searched,
+        // though the program may still be in the fallback folder.
+        if ((error == ENOENT || error == EACCES) && plan->fallback_path != NULL) {
             execv(plan->fallback_path, plan->argv);
             if (errno != ENOENT) error = errno;
         }

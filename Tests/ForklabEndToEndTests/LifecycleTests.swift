@@ -12,7 +12,7 @@ private func leftBehind(named name: String) -> [ProcessInfoEntry] {
 
 extension EndToEnd {
     @Suite struct Lifecycle {
-        @Test("at every prompt forklab has no child, running or zombie")
+        @Test("at every prompt forklab has no child, running or zombie, and one thread")
         func nothingLeftBetweenCommands() {
             let live = LiveForklab(pipes: [])
             for (command, summary) in [
@@ -25,6 +25,7 @@ extension EndToEnd {
                 live.send(command + "\n")
                 live.expect(summary)
                 #expect(children(of: live.pid).isEmpty, "after \(command)")
+                #expect(threadCount(of: live.pid) == 1, "after \(command)")
             }
             live.closeInput()
             #expect(live.waitForExit() == Ending(exitCode: 1))  // the nosuch-program line failed

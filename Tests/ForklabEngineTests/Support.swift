@@ -23,6 +23,9 @@ private let installOnce: Bool = {
 /// Ctrl-C an earlier test left counted.
 func prepareLab() {
     #expect(installOnce, "Interruption.install() failed")
+    // execvp searches the test process's PATH: a folder in it that this user
+    // cannot enter would turn "not found" into EACCES. Use the system's.
+    setenv("PATH", "/usr/local/bin:/usr/bin:/bin", 1)
     Interruption.clear()
 }
 
