@@ -12,6 +12,7 @@ import ForklabCommands
 final class EditorReader: LineReader {
     let interactive = true
     private(set) var lineNumber = 0
+    let failure: String? = nil
     private var editor: OpaquePointer?
     private let completer: Completer
     private let historyPath: String?

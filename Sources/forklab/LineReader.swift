@@ -20,6 +20,8 @@ protocol LineReader: AnyObject {
     var interactive: Bool { get }
     /// The number of the line last read, for error messages in scripts.
     var lineNumber: Int { get }
+    /// Why input ended early (a read error), once `next()` gave `.end`.
+    var failure: String? { get }
     func next() -> LineEvent
 }
 
@@ -29,6 +31,7 @@ protocol LineReader: AnyObject {
 final class ScriptReader: LineReader {
     let interactive = false
     private(set) var lineNumber = 0
+    private(set) var failure: String?
     private let fd: Int32
     private var buffer: [UInt8] = []
     private var start = 0
@@ -84,9 +87,11 @@ final class ScriptReader: LineReader {
                 return .filled
             }
             if n < 0 && errno == EINTR && !Interruption.requested { continue }
+            let error = errno
             buffer.removeLast(chunk)
-            if n < 0 && errno == EINTR { return .interrupted }
-            atEnd = true  // end of file, or an error reading: no more commands
+            if n < 0 && error == EINTR { return .interrupted }
+            if n < 0 { failure = "cannot read commands: \(Errno(rawValue: error))" }
+            atEnd = true
             return .end
         }
     }

@@ -53,6 +53,10 @@ final class Session {
             }
             switch reader.next() {
             case .end:
+                if let failure = reader.failure {
+                    anyFailed = true
+                    try? errors.write("forklab: \(failure)\n")
+                }
                 return anyFailed ? Status.failure : Status.success
             case .interrupted:
                 if reader.interactive { continue }

@@ -54,6 +54,10 @@ if let commands = options.commands {
 } else if let file = options.file {
     let fd = file == "-" ? 0 : open(file, O_RDONLY | O_CLOEXEC)
     if fd < 0 { fail("cannot open '\(file)': \(Errno(rawValue: errno))", status: 2) }
+    var info = stat()
+    if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+        fail("cannot open '\(file)': \(Errno(rawValue: EISDIR))", status: 2)
+    }
     if file == "-" && !Environment.isTerminal(0) { childInput = .null }
     reader = ScriptReader(fd: fd)
 } else if Environment.isTerminal(0) {

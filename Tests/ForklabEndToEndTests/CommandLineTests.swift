@@ -22,6 +22,7 @@ extension EndToEnd {
             (["-c", "fork", "file.lab"], "forklab: give -c COMMANDS or a FILE, not both (try 'forklab --help')"),
             (["a.lab", "b.lab"], "forklab: unexpected argument 'b.lab': forklab runs one FILE (try 'forklab --help')"),
             (["/nonexistent/script.lab"], "forklab: cannot open '/nonexistent/script.lab': No such file or directory"),
+            (["/"], "forklab: cannot open '/': Is a directory"),
         ])
         func badOptions(arguments: [String], message: String) {
             let result = runForklab(arguments)
