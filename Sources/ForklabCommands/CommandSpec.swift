@@ -35,6 +35,14 @@ extension CommandSpec {
         }
     }
 
+    /// `[N]` and nothing after it: N, or 1 when it is left out.
+    func optionalCount(_ arguments: ArraySlice<Word>) throws(ParseError) -> Int {
+        guard let first = arguments.first else { return 1 }
+        let count = try number(first, name: "N", in: Limits.processes)
+        try expectEnd(arguments.dropFirst())
+        return count
+    }
+
     /// A count such as fork's N: plain decimal, `1_000` allowed, within `range`.
     func number(_ word: Word, name label: String, in range: ClosedRange<Int>) throws(ParseError) -> Int {
         guard let value = parseInteger(word.text), range.contains(value) else {

@@ -15,25 +15,19 @@ extension Lab {
         var forked = 0
         var reaped = 0
         var failure: LabError?
-        let line = sink.childLine(for: .hello)
         let parent = getpid()
-        line.bytes.withUnsafeBufferPointer { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { chars in
-                var plan = fl_child_plan(
-                    line: chars.baseAddress, line_length: chars.count, out_fd: line.fd,
-                    counter: nil, exit_code: 0, start_ns: started)
-                while forked < count && !shouldStop {
-                    let pid = fl_fork_child(&plan)
-                    if pid < 0 {
-                        failure = .forkFailed(experiment: "fork", made: forked, wanted: count, .current)
-                        break
-                    }
-                    forked += 1
-                    reaper.add(pid)
-                    emit(.forked(parent: parent, child: pid))
-                    // Keeps zombies from piling up under a process limit.
-                    reaper.reapOldestEnded { _, _ in reaped += 1 }
+        withChildPlan(for: .hello, counter: nil) { plan in
+            while forked < count && !shouldStop {
+                let pid = fl_fork_child(&plan)
+                if pid < 0 {
+                    failure = .forkFailed(experiment: "fork", made: forked, wanted: count, .current)
+                    break
                 }
+                forked += 1
+                reaper.add(pid)
+                emit(.forked(parent: parent, child: pid))
+                // Keeps zombies from piling up under a process limit.
+                reaper.reapOldestEnded { _, _ in reaped += 1 }
             }
         }
         reaper.reapAll { _, _ in reaped += 1 }
@@ -53,26 +47,20 @@ extension Lab {
         var reaped = 0
         var codes: [Int32: Int] = [:]
         var failure: LabError?
-        let line = sink.childLine(for: .exitStat)
-        line.bytes.withUnsafeBufferPointer { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { chars in
-                var plan = fl_child_plan(
-                    line: chars.baseAddress, line_length: chars.count, out_fd: line.fd,
-                    counter: exitstat, exit_code: 0, start_ns: started)
-                while forked < count && !shouldStop {
-                    let pid = fl_fork_child(&plan)
-                    if pid < 0 {
-                        failure = .forkFailed(experiment: "forkexit", made: forked, wanted: count, .current)
-                        break
-                    }
-                    forked += 1
-                    var reaper = Reaper()
-                    reaper.add(pid)
-                    reaper.reapAll { pid, status in
-                        reaped += 1
-                        if let code = status.exitCode { codes[code, default: 0] += 1 }
-                        emit(.reaped(child: pid, status: status))
-                    }
+        withChildPlan(for: .exitStat, counter: exitstat) { plan in
+            while forked < count && !shouldStop {
+                let pid = fl_fork_child(&plan)
+                if pid < 0 {
+                    failure = .forkFailed(experiment: "forkexit", made: forked, wanted: count, .current)
+                    break
+                }
+                forked += 1
+                var reaper = Reaper()
+                reaper.add(pid)
+                reaper.reapAll { pid, status in
+                    reaped += 1
+                    if let code = status.exitCode { codes[code, default: 0] += 1 }
+                    emit(.reaped(child: pid, status: status))
                 }
             }
         }
@@ -80,5 +68,21 @@ extension Lab {
             children: forked, reaped: reaped, exitCodes: codes, parentExitStat: exitstat.pointee,
             elapsed: System.now() &- started)))
         try finish(failure)
+    }
+
+    /// Calls `body` with a plan for children that write the sink's line for
+    /// `event`; the line's bytes live for the call.
+    private func withChildPlan(
+        for event: ChildEvent, counter: UnsafeMutablePointer<Int32>?, _ body: (inout fl_child_plan) -> Void
+    ) {
+        let line = sink.childLine(for: event)
+        line.bytes.withUnsafeBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { chars in
+                var plan = fl_child_plan(
+                    line: chars.baseAddress, line_length: chars.count, out_fd: line.fd,
+                    counter: counter, exit_code: 0, start_ns: started)
+                body(&plan)
+            }
+        }
     }
 }

@@ -18,9 +18,6 @@ extension CommandSpec {
             """,
         keywords: [],
         parse: { spec, arguments throws(ParseError) in
-            guard let first = arguments.first else { return .fork(count: 1) }
-            let count = try spec.number(first, name: "N", in: Limits.processes)
-            try spec.expectEnd(arguments.dropFirst())
-            return .fork(count: count)
+            .fork(count: try spec.optionalCount(arguments))
         })
 }

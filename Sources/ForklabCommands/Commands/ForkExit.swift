@@ -19,9 +19,6 @@ extension CommandSpec {
             """,
         keywords: [],
         parse: { spec, arguments throws(ParseError) in
-            guard let first = arguments.first else { return .forkExit(count: 1) }
-            let count = try spec.number(first, name: "N", in: Limits.processes)
-            try spec.expectEnd(arguments.dropFirst())
-            return .forkExit(count: count)
+            .forkExit(count: try spec.optionalCount(arguments))
         })
 }
