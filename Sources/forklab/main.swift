@@ -10,6 +10,12 @@ import ForklabEngine
 // forklab's entry point: read the options, set up signals and output, pick
 // a line reader, and hand over to the session.
 
+// A closed 0, 1 or 2 at start-up would let the next descriptor forklab opens
+// (the self-pipe, say) take its number and receive the traces: fill the gap.
+for fd: Int32 in 0...2 where fcntl(fd, F_GETFD) < 0 && errno == EBADF {
+    _ = open("/dev/null", O_RDWR)
+}
+
 let errors = Console(fd: 2)
 let out = Console(fd: 1)
 

@@ -53,6 +53,9 @@ pid_t ts_spawn(const struct ts_spawn_options *o) {
             move_to(out, 1);
             move_to(err, 2);
         }
+        for (int fd = 0; fd < 3; fd++) {
+            if (o->closed_standard & (1 << fd)) close(fd);
+        }
         int leak = o->leak_fd >= 0 ? fcntl(o->leak_fd, F_DUPFD_CLOEXEC, 10) : -1;
         syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
         if (leak >= 0) dup2(leak, 9);

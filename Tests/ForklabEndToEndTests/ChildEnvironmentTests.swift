@@ -12,6 +12,14 @@ extension EndToEnd {
             #expect(result.traceLines.filter { TraceLine($0) == nil } == ["0", "1", "2"])
         }
 
+        @Test("started with stdin closed, forklab still gives children 0, 1 and 2, and writes its traces to stdout")
+        func closedStdin() {
+            let result = forklab("spawn sh -- -c 'ls /proc/$$/fd'; fork 1", RunOptions(closedStandard: 1))
+            #expect(result.status == 0)
+            #expect(result.traceLines.filter { TraceLine($0) == nil } == ["0", "1", "2"])
+            #expect(result.traceLines.filter { $0.hasPrefix("Hello from ") }.count == 2)
+        }
+
         @Test("a spawned program starts with default dispositions and an empty mask")
         func defaultSignals() {
             // forklab itself starts with SIGINT and SIGHUP ignored and SIGQUIT blocked.

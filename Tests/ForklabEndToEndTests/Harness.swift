@@ -78,6 +78,8 @@ struct RunOptions {
     var user: (uid: uid_t, gid: gid_t)? = nil
     var leakFD: Int32 = -1
     var oddSignals = false
+    /// Bit n set: forklab starts with descriptor n closed.
+    var closedStandard: Int32 = 0
     var deadline: TimeInterval = 120
     var binary = forklabPath
 }
@@ -102,6 +104,7 @@ func spawnProcess(_ path: String, _ arguments: [String], environment: [String: S
     spawn.uid = options.user?.uid ?? uid_t.max
     spawn.gid = options.user?.gid ?? gid_t.max
     spawn.odd_signals = options.oddSignals ? 1 : 0
+    spawn.closed_standard = options.closedStandard
     let pid = path.withCString { cPath in
         argv.withUnsafeBufferPointer { argvBuffer in
             envp.withUnsafeBufferPointer { envpBuffer in

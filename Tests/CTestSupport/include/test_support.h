@@ -27,6 +27,8 @@ struct ts_spawn_options {
     /// When not (uid_t)-1: the child drops to this user and group.
     uid_t uid;
     gid_t gid;
+    /// Bit n set: descriptor n (0, 1 or 2) is closed in the child.
+    int closed_standard;
     /// When non-zero: SIGINT and SIGHUP are ignored and SIGQUIT blocked in the child,
     /// to check that forklab's children start with defaults anyway.
     int odd_signals;
