@@ -87,19 +87,23 @@ static void child_write_line(const struct fl_child_plan *plan, int counter) {
 }
 
 /// Blocks every signal across fork so that no handler of forklab's runs in
-/// the child before the child has reset it.
+/// the child before the child has reset it. Returns -1 without forking
+/// (and without touching *saved) when the mask cannot be set.
 static pid_t fork_blocked(sigset_t *saved) {
     sigset_t all;
     sigfillset(&all);
     fflush(NULL);  // nothing buffered may be copied into the child
-    if (sigprocmask(SIG_SETMASK, &all, saved) != 0) return -1;
+    if (sigprocmask(SIG_SETMASK, &all, saved) != 0) return -2;
     return fork();
 }
 
-static void restore_mask(const sigset_t *saved) {
+/// Puts the parent's mask back after fork_blocked, keeping errno.
+static pid_t restore_mask(pid_t pid, const sigset_t *saved) {
+    if (pid == -2) return -1;
     int e = errno;
     (void)sigprocmask(SIG_SETMASK, saved, NULL);
     errno = e;
+    return pid;
 }
 
 pid_t fl_fork_child(const struct fl_child_plan *plan) {
@@ -117,8 +121,7 @@ pid_t fl_fork_child(const struct fl_child_plan *plan) {
         child_write_line(plan, counter);
         _exit(code);
     }
-    restore_mask(&saved);
-    return pid;
+    return restore_mask(pid, &saved);
 }
 
 pid_t fl_fork_exec(const struct fl_exec_plan *plan) {
@@ -141,6 +144,5 @@ pid_t fl_fork_exec(const struct fl_exec_plan *plan) {
         write_all(plan->status_fd, (const char *)&error, sizeof error);
         _exit(error == ENOENT || error == ENOTDIR ? 127 : 126);
     }
-    restore_mask(&saved);
-    return pid;
+    return restore_mask(pid, &saved);
 }

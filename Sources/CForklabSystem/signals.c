@@ -12,6 +12,7 @@
 
 static volatile sig_atomic_t interrupts;
 static volatile sig_atomic_t interrupts_not_from_terminal;
+static volatile sig_atomic_t termination;
 static int wake_pipe[2] = {-1, -1};
 
 uint64_t fl_reset_mask;
@@ -48,6 +49,8 @@ static void note(int signo, siginfo_t *info, void *context) {
         if (info == NULL || info->si_code != SI_KERNEL) {
             interrupts_not_from_terminal = interrupts_not_from_terminal + 1;
         }
+    } else if (signo == SIGTERM || signo == SIGHUP) {
+        termination = signo;
     }
     char byte = (char)signo;
     // Non-blocking: when the pipe is full a wake-up is already pending.
@@ -64,6 +67,12 @@ int fl_signals_install(void) {
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = SA_SIGINFO;  // no SA_RESTART: a Ctrl-C must end a blocking read or waitpid
     if (sigaction(SIGINT, &sa, NULL) != 0) return -1;
+    if (sigaction(SIGTERM, &sa, NULL) != 0) return -1;
+    // SIGHUP: unless forklab's parent chose to ignore it (nohup).
+    struct sigaction hangup;
+    if (sigaction(SIGHUP, NULL, &hangup) == 0 && hangup.sa_handler != SIG_IGN) {
+        if (sigaction(SIGHUP, &sa, NULL) != 0) return -1;
+    }
     sa.sa_flags = SA_SIGINFO | SA_RESTART | SA_NOCLDSTOP;
     if (sigaction(SIGCHLD, &sa, NULL) != 0) return -1;
     struct sigaction ignore;
@@ -73,6 +82,16 @@ int fl_signals_install(void) {
 
     // Everything not at its default now, including what forklab's own parent
     // ignored (nohup's SIGHUP, a shell's SIGQUIT), is reset in children.
+    // A mask inherited from forklab's parent must not hide the signals it
+    // waits for: a blocked SIGCHLD would leave a wait with no wake-up.
+    sigset_t needed;
+    sigemptyset(&needed);
+    sigaddset(&needed, SIGINT);
+    sigaddset(&needed, SIGCHLD);
+    sigaddset(&needed, SIGTERM);
+    sigaddset(&needed, SIGHUP);
+    if (sigprocmask(SIG_UNBLOCK, &needed, NULL) != 0) return -1;
+
     uint64_t mask = 0;
     for (int signo = 1; signo <= 64; signo++) {
         if (signo == SIGKILL || signo == SIGSTOP) continue;
@@ -90,6 +109,10 @@ void fl_wake_drain(void) {
 }
 
 unsigned fl_interrupts(void) { return (unsigned)interrupts; }
+
+int fl_termination(void) { return (int)termination; }
+
+unsigned fl_stop_requests(void) { return (unsigned)interrupts + (termination != 0); }
 
 unsigned fl_interrupts_not_from_terminal(void) { return (unsigned)interrupts_not_from_terminal; }
 

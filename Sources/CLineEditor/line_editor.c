@@ -5,6 +5,7 @@
 #include <histedit.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <wchar.h>
@@ -24,7 +25,48 @@ struct fl_editor {
     char *line;  // the last line read, without its newline
     int wake_fd;
     fl_interrupted_fn interrupted;
+    sigset_t wait_mask;  // the mask while waiting for a key: SIGTSTP, SIGWINCH let in
 };
+
+// Ctrl-Z and window changes while a line is read. EL_SIGNAL is off: libedit's
+// own handlers pass every signal on with kill(0, …), which reaches forklab's
+// whole process group, its parent's too when that group is shared. These two
+// are the ones libedit's handling was for; SIGINT is forklab's (see read_key).
+static volatile sig_atomic_t pending_stop;
+static volatile sig_atomic_t pending_resize;
+
+static void note_editor_signal(int signo) {
+    if (signo == SIGTSTP) pending_stop = 1;
+    if (signo == SIGWINCH) pending_resize = 1;
+}
+
+/// Acts on a Ctrl-Z or a resize noted while waiting for a key.
+static void handle_editor_signals(EditLine *el) {
+    if (pending_resize) {
+        pending_resize = 0;
+        el_resize(el);
+        el_set(el, EL_REFRESH);
+    }
+    if (pending_stop) {
+        pending_stop = 0;
+        // Stop as Ctrl-Z would have, with the terminal in normal mode, and
+        // redraw the line when the shell brings forklab back.
+        el_set(el, EL_PREP_TERM, 0);
+        struct sigaction dfl, ours;
+        memset(&dfl, 0, sizeof dfl);
+        dfl.sa_handler = SIG_DFL;
+        sigaction(SIGTSTP, &dfl, &ours);
+        sigset_t stop;
+        sigemptyset(&stop);
+        sigaddset(&stop, SIGTSTP);
+        sigprocmask(SIG_UNBLOCK, &stop, NULL);
+        kill(getpid(), SIGTSTP);
+        sigprocmask(SIG_BLOCK, &stop, NULL);
+        sigaction(SIGTSTP, &ours, NULL);
+        el_set(el, EL_PREP_TERM, 1);
+        el_set(el, EL_REFRESH);
+    }
+}
 
 static char *prompt_of(EditLine *el) {
     fl_editor *editor = NULL;
@@ -58,8 +100,11 @@ static int read_key(EditLine *el, wchar_t *key) {
             errno = EINTR;
             return -1;
         }
+        handle_editor_signals(el);
         struct pollfd waits[2] = {{.fd = STDIN_FILENO, .events = POLLIN}, {.fd = editor->wake_fd, .events = POLLIN}};
-        if (poll(waits, editor->wake_fd >= 0 ? 2 : 1, -1) < 0) {
+        // ppoll lets SIGTSTP and SIGWINCH in only while it waits, so that
+        // neither can slip in between the checks above and the wait.
+        if (ppoll(waits, editor->wake_fd >= 0 ? 2 : 1, NULL, &editor->wait_mask) < 0) {
             if (errno == EINTR) continue;
             return -1;
         }
@@ -122,10 +167,7 @@ fl_editor *fl_editor_open(const char *program, const char *prompt, const char *h
     }
     el_set(editor->el, EL_CLIENTDATA, editor);
     el_set(editor->el, EL_EDITOR, "emacs");
-    // libedit puts the terminal back to normal mode around a signal and
-    // passes it on; our SIGINT handler (no SA_RESTART) then makes el_gets
-    // return with EINTR, and SIGWINCH redraws. See docs/design.md.
-    el_set(editor->el, EL_SIGNAL, 1);
+    el_set(editor->el, EL_SIGNAL, 0);  // see note_editor_signal
     el_set(editor->el, EL_PROMPT, prompt_of);
     el_set(editor->el, EL_GETCFN, read_key);
     el_set(editor->el, EL_HIST, history, editor->history);
@@ -141,9 +183,32 @@ int fl_editor_read(fl_editor *editor, const char **line, size_t *length) {
     // Raw mode before the prompt shows: libedit would switch only when it
     // reads the first key, and a key typed in that window lands in canonical
     // mode, where a Ctrl-D is turned into a NUL byte and lost.
+    struct sigaction noted, old_stop, old_resize;
+    memset(&noted, 0, sizeof noted);
+    noted.sa_handler = note_editor_signal;
+    sigemptyset(&noted.sa_mask);
+    sigaction(SIGTSTP, &noted, &old_stop);
+    sigaction(SIGWINCH, &noted, &old_resize);
+    sigset_t editing, before;
+    sigemptyset(&editing);
+    sigaddset(&editing, SIGTSTP);
+    sigaddset(&editing, SIGWINCH);
+    sigprocmask(SIG_BLOCK, &editing, &before);
+    editor->wait_mask = before;
+    sigdelset(&editor->wait_mask, SIGTSTP);
+    sigdelset(&editor->wait_mask, SIGWINCH);
+
     el_set(editor->el, EL_PREP_TERM, 1);
     errno = 0;
     const char *text = el_gets(editor->el, &count);
+    int error = errno;
+
+    // Handlers first, then the mask: a Ctrl-Z still pending now stops
+    // forklab the ordinary way, with the terminal already in normal mode.
+    sigaction(SIGTSTP, &old_stop, NULL);
+    sigaction(SIGWINCH, &old_resize, NULL);
+    sigprocmask(SIG_SETMASK, &before, NULL);
+    errno = error;
     if (text == NULL) {
         if (count == -1 && errno == EINTR) {
             fputs("^C\n", editor->out);

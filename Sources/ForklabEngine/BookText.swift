@@ -53,12 +53,15 @@ extension Summary {
                 ? "forkexit: \(count(children, "child", "children")) reaped"
                 : "forkexit: \(count(children, "child", "children")) forked, \(reaped) reaped, \(children - reaped) left"
             let codes = exitCodes.keys.sorted()
-            if codes == [1] {
+            // A child a signal killed has no exit code: it is counted apart.
+            let killed = reaped - exitCodes.values.reduce(0, +)
+            if codes == [1] && killed == 0 {
                 text += children == 1 ? ", it exited 1" : ", each exited 1"
                 text += "; the parent's exitstat is still \(parentExitStat): each child changed only its own copy"
-            } else if !codes.isEmpty {
-                text += ", exit codes " + codes.map { "\($0) ×\(exitCodes[$0]!)" }.joined(separator: ", ")
-                text += "; the parent's exitstat is \(parentExitStat)"
+            } else if reaped > 0 {
+                var parts = codes.map { "\(exitCodes[$0]!) exited \($0)" }
+                if killed > 0 { parts.append("\(killed) killed by a signal") }
+                text += " (" + parts.joined(separator: ", ") + "); the parent's exitstat is \(parentExitStat)"
             }
             return text + cost(elapsed, children, "fork+wait")
         case let .spawn(children, reaped, outcomes, elapsed):

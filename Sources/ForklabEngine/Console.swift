@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A descriptor that forklab writes whole lines to with write(2): never
 /// through a stdio buffer, so nothing is left in a buffer for fork to copy.
 public final class Console {
@@ -8,21 +12,29 @@ public final class Console {
     public init(fd: Int32) { self.fd = fd }
 
     /// Writes the bytes in one write(2) where the kernel takes them whole.
+    /// A write blocked on a full pipe ends when a Ctrl-C arrives.
     public func write(_ bytes: [UInt8]) throws(OutputError) {
         if let failure { throw failure }
-        let error: Errno? = bytes.withUnsafeBytes { buffer -> Errno? in
-            do throws(Errno) {
-                try System.writeAll(fd, buffer)
-                return nil
-            } catch {
-                return error
+        let error: OutputError? = bytes.withUnsafeBytes { buffer -> OutputError? in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if written >= 0 {
+                    offset += written
+                    continue
+                }
+                let errno = Errno.current
+                if errno == .interrupted {
+                    if Interruption.stopRequested { return .interrupted }
+                    continue
+                }
+                return errno == .brokenPipe ? .closed : .failed(errno)
             }
+            return nil
         }
-        if let error {
-            let failure: OutputError = error == .brokenPipe ? .closed : .failed(error)
-            self.failure = failure
-            throw failure
-        }
+        guard let error else { return }
+        if error != .interrupted { failure = error }  // the next command may write again
+        throw error
     }
 
     public func write(_ text: String) throws(OutputError) {

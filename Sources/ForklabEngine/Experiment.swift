@@ -40,6 +40,8 @@ public enum LabError: Error, Hashable, Sendable, CustomStringConvertible {
     case cannotRun(program: String, Errno)
     /// Ctrl-C (SIGINT) stopped it; everything it started was reaped.
     case interrupted
+    /// SIGTERM or SIGHUP stopped it; everything it started was reaped.
+    case terminated(signal: Int32)
     /// stdout was closed or failed; everything it started was reaped.
     case output(OutputError)
     /// A system call the parent needed failed.
@@ -53,8 +55,12 @@ public enum LabError: Error, Hashable, Sendable, CustomStringConvertible {
             return "cannot run '\(program)': \(errno)"
         case .interrupted:
             return "interrupted"
+        case let .terminated(signal):
+            return "ended by \(signalName(signal))"
         case .output(.closed):
             return "stdout closed"
+        case .output(.interrupted):
+            return "interrupted"
         case let .output(.failed(errno)):
             return "cannot write to stdout: \(errno)"
         case let .system(call, errno):

@@ -16,6 +16,17 @@ public enum Interruption {
     /// Whether Ctrl-C (SIGINT) arrived since the last `clear()`.
     public static var requested: Bool { fl_interrupts() > 0 }
 
-    /// Forgets earlier Ctrl-Cs: a new command starts uninterrupted.
+    /// SIGTERM or SIGHUP, once either asked forklab to end: experiments stop
+    /// and reap as after Ctrl-C, and forklab then ends by that signal.
+    public static var termination: Int32? {
+        let signal = fl_termination()
+        return signal == 0 ? nil : signal
+    }
+
+    /// A Ctrl-C or a termination request is pending.
+    public static var stopRequested: Bool { fl_stop_requests() > 0 }
+
+    /// Forgets earlier Ctrl-Cs: a new command starts uninterrupted. A
+    /// termination request is never forgotten.
     public static func clear() { fl_interrupts_clear() }
 }

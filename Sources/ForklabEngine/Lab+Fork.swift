@@ -11,7 +11,7 @@ extension Lab {
     /// prints `Hello from parent PPID PID`. Unlike the book, the parent reaps
     /// every child.
     func runFork(count: Int) throws(LabError) {
-        var reaper = Reaper()
+        var reaper = Reaper(grace: killGrace)
         var forked = 0
         var reaped = 0
         var failure: LabError?
@@ -55,7 +55,7 @@ extension Lab {
                     break
                 }
                 forked += 1
-                var reaper = Reaper()
+                var reaper = Reaper(grace: killGrace)
                 reaper.add(pid)
                 reaper.reapAll { pid, status in
                     reaped += 1

@@ -13,7 +13,7 @@ extension Lab {
     func runSpawn(_ plan: SpawnPlan) throws(LabError) {
         let stdinFD = try childStdin()
         let fallback = plan.program.contains("/") ? nil : programDirectory.map { $0 + "/" + plan.program }
-        var reaper = Reaper()
+        var reaper = Reaper(grace: killGrace)
         var started = 0
         var reaped = 0
         var outcomes = SpawnOutcomes()

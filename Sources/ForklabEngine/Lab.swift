@@ -24,10 +24,17 @@ public final class Lab {
     /// `scripts/` folder), or nil.
     public let programDirectory: String?
 
+    /// How long children get after a Ctrl-C (or SIGTERM) passed on to them
+    /// before they get SIGKILL; a second request cuts it short.
+    public var killGrace: UInt64 = 3_000_000_000
+
     private var nullDescriptor: Int32 = -1
     /// Set when the output failed or a Ctrl-C came: the experiment stops
     /// starting new work, and finishes reaping what it started.
     var stop: LabError?
+    /// Set when a write failed or was interrupted: nothing more is written
+    /// in this command (a blocked pipe would block again).
+    var outputStopped = false
     var started: UInt64 = 0
 
     public init(sink: any TraceSink, childInput: ChildInput, programDirectory: String?) {
@@ -46,6 +53,7 @@ public final class Lab {
     ///   result, not an error.
     public func run(_ experiment: Experiment) throws(LabError) {
         stop = nil
+        outputStopped = false
         started = System.now()
         switch experiment {
         case let .fork(count): try runFork(count: count)
@@ -54,19 +62,29 @@ public final class Lab {
         }
     }
 
-    /// Hands an event to the sink unless output already failed.
+    /// Hands an event to the sink unless output already failed or stalled.
     func emit(_ event: TraceEvent) {
-        if case .output = stop { return }
+        guard !outputStopped else { return }
         do {
             try sink.emit(TraceRecord(time: System.now() &- started, pid: getpid(), event: event))
         } catch {
-            stop = .output(error)
+            outputStopped = true
+            if error != .interrupted {
+                stop = .output(error)
+            } else if stop == nil {
+                _ = shouldStop
+            }
         }
     }
 
-    /// Whether to stop starting new work: output failed or Ctrl-C came.
+    /// Whether to stop starting new work: output failed, Ctrl-C came, or
+    /// forklab was asked to end.
     var shouldStop: Bool {
-        if stop == nil && Interruption.requested { stop = .interrupted }
+        if stop == nil || stop == .interrupted, let signal = Interruption.termination {
+            stop = .terminated(signal: signal)
+        } else if stop == nil && Interruption.requested {
+            stop = .interrupted
+        }
         return stop != nil
     }
 

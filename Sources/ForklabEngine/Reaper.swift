@@ -11,12 +11,20 @@ struct Reaper {
     /// In the order they were started.
     private(set) var running: [pid_t] = []
     private var forwardedInterrupts: UInt32 = 0
+    private var forwardedTermination = false
     private var killDeadline: UInt64?
 
     /// How long children get to end after a Ctrl-C before SIGKILL.
-    static let graceNanoseconds: UInt64 = 3_000_000_000
+    let grace: UInt64
 
-    mutating func add(_ pid: pid_t) { running.append(pid) }
+    init(grace: UInt64) { self.grace = grace }
+
+    /// Adds a child just forked. When a Ctrl-C came in the moment before the
+    /// fork, the terminal's SIGINT missed this child: it gets one now.
+    mutating func add(_ pid: pid_t) {
+        running.append(pid)
+        if Interruption.stopRequested { System.signal(pid, Interruption.termination ?? SIGINT) }
+    }
 
     /// Reaps the oldest children that have already ended, stopping at the
     /// first still running: cheap enough to call after every fork.
@@ -45,39 +53,45 @@ struct Reaper {
 
     /// Waits until every child has ended, reporting each as it ends.
     /// A Ctrl-C is passed on to the children (a terminal's Ctrl-C already
-    /// reached them); children still running 3 s later, or at a second
-    /// Ctrl-C, get SIGKILL, so that nothing is left behind and nothing hangs.
+    /// reached them), as is SIGTERM or SIGHUP; children still running 3 s
+    /// later, or at a second request, get SIGKILL, so that nothing is left
+    /// behind and nothing hangs.
     mutating func reapAll(_ onReap: (pid_t, WaitStatus) -> Void) {
         while true {
             reapEnded(onReap)
             if running.isEmpty { return }
             var timeout: Int32 = -1
-            if Interruption.requested {
+            if Interruption.stopRequested {
                 timeout = escalate()
             }
             System.awaitWakeUp(timeoutMilliseconds: timeout)
         }
     }
 
-    /// Passes Ctrl-C on, then SIGKILL once the grace period ends or another
-    /// Ctrl-C comes. Returns how long to wait before looking again.
+    /// Passes the request on, then SIGKILL once the grace period ends or a
+    /// second request comes. Returns how long to wait before looking again.
     private mutating func escalate() -> Int32 {
         let now = System.now()
         let fromUser = fl_interrupts_not_from_terminal()
         if fromUser > forwardedInterrupts {
             for pid in running { System.signal(pid, SIGINT) }
+            forwardedInterrupts = fromUser
         }
-        if killDeadline == nil {
-            killDeadline = now + Self.graceNanoseconds
-        } else if fl_interrupts() > 1 {
-            killDeadline = now
+        let termination = Interruption.termination
+        if let termination, !forwardedTermination {
+            for pid in running { System.signal(pid, termination) }
+            forwardedTermination = true
         }
-        forwardedInterrupts = fromUser
-        if let deadline = killDeadline, now >= deadline {
+        if fl_stop_requests() > 1 {
+            killDeadline = now  // asked twice: no more grace
+        } else if killDeadline == nil {
+            killDeadline = now + grace
+        }
+        let deadline = killDeadline!
+        if now >= deadline {
             for pid in running { System.signal(pid, SIGKILL) }
             return -1
         }
-        let remaining = (killDeadline! - now) / 1_000_000 + 1
-        return Int32(min(remaining, 60_000))
+        return Int32(min((deadline - now) / 1_000_000 + 1, 60_000))
     }
 }

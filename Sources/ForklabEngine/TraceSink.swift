@@ -35,4 +35,7 @@ public enum OutputError: Error, Hashable, Sendable {
     case closed
     /// Any other write error (a full disk, EIO).
     case failed(Errno)
+    /// A Ctrl-C (or SIGTERM) ended a write that was blocked, on a full pipe
+    /// whose reader stopped reading, say.
+    case interrupted
 }

@@ -12,7 +12,7 @@ import ForklabCommands
 final class EditorReader: LineReader {
     let interactive = true
     private(set) var lineNumber = 0
-    let failure: String? = nil
+    private(set) var failure: String?
     private var editor: OpaquePointer?
     private let completer: Completer
     private let historyPath: String?
@@ -30,7 +30,7 @@ final class EditorReader: LineReader {
         let context = Unmanaged.passUnretained(self).toOpaque()
         editor = fl_editor_open(
             "forklab", "forklab> ", historyPath, outputToStderr ? 1 : 0, completeCallback, context,
-            fl_wake_fd(), fl_interrupts)
+            fl_wake_fd(), fl_stop_requests)
         if editor == nil { return nil }
     }
 
@@ -47,8 +47,11 @@ final class EditorReader: LineReader {
             return .line(line)
         case FL_READ_INTERRUPTED.rawValue:
             return .interrupted
+        case FL_READ_END.rawValue:
+            return .end
         default:
-            return .end  // Ctrl-D, or the terminal went away
+            failure = "cannot read the terminal: \(String(cString: strerror(errno)))"
+            return .end
         }
     }
 

@@ -90,9 +90,19 @@ struct TerminalModes {
 
     init() { valid = tcgetattr(0, &saved) == 0 }
 
+    /// Takes the terminal back: forklab's process group in the foreground
+    /// (a program may have taken it and died) and the modes it found.
     func restore() {
         guard valid else { return }
+        // From the background these calls would stop forklab with SIGTTOU.
+        var ttou = sigset_t()
+        var before = sigset_t()
+        sigemptyset(&ttou)
+        sigaddset(&ttou, SIGTTOU)
+        sigprocmask(SIG_BLOCK, &ttou, &before)
+        if tcgetpgrp(0) != getpgrp() { _ = tcsetpgrp(0, getpgrp()) }
         var modes = saved
         _ = tcsetattr(0, TCSADRAIN, &modes)
+        sigprocmask(SIG_SETMASK, &before, nil)
     }
 }

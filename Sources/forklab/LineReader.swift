@@ -86,7 +86,7 @@ final class ScriptReader: LineReader {
                 buffer.removeLast(chunk - n)
                 return .filled
             }
-            if n < 0 && errno == EINTR && !Interruption.requested { continue }
+            if n < 0 && errno == EINTR && !Interruption.stopRequested { continue }
             let error = errno
             buffer.removeLast(chunk)
             if n < 0 && error == EINTR { return .interrupted }

@@ -24,9 +24,12 @@ final class Session {
     private let errors: Console
     private let bail: Bool
     private let terminal: TerminalModes?
+    /// SIGTERM or SIGHUP that ended the session; main ends forklab by it.
+    private(set) var terminatedBy: Int32?
     private var repeatOnEmptyLine = true
     private var lastExperiment: Command?
     private var anyFailed = false
+    private var anyOutputFailed = false
 
     init(reader: any LineReader, lab: Lab, out: Console, errors: Console, bail: Bool, terminal: TerminalModes?) {
         self.reader = reader
@@ -38,14 +41,15 @@ final class Session {
     }
 
     /// How one command went.
-    private enum Outcome {
-        case succeeded, failed, quit, interrupted, outputClosed
+    private enum Outcome: Equatable {
+        case succeeded, failed, quit, interrupted, outputClosed, terminated(Int32)
     }
 
     /// Runs until `q`, the end of input, or (in a script) an interrupt or
     /// a failure under --bail. Returns the exit status.
     func run() -> Int32 {
         while true {
+            if let signal = Interruption.termination { return terminated(signal) }
             if reader.interactive {
                 Interruption.clear()
             } else if Interruption.requested {
@@ -59,16 +63,18 @@ final class Session {
                 }
                 return anyFailed ? Status.failure : Status.success
             case .interrupted:
+                if let signal = Interruption.termination { return terminated(signal) }
                 if reader.interactive { continue }
                 return interrupted()
             case let .line(line):
                 switch runLine(line) {
                 case .quit: return anyFailed ? Status.failure : Status.success
                 case .outputClosed: return Status.outputClosed
+                case let .terminated(signal): return terminated(signal)
                 case .interrupted:
                     if !reader.interactive { return Status.interrupted }
                 case .failed:
-                    if bail && !reader.interactive { return Status.failure }
+                    if anyOutputFailed || (bail && !reader.interactive) { return Status.failure }
                 case .succeeded:
                     break
                 }
@@ -79,6 +85,12 @@ final class Session {
     private func interrupted() -> Int32 {
         report("interrupted")
         return Status.interrupted
+    }
+
+    /// Ends the session for SIGTERM or SIGHUP: quietly, as a killed program.
+    private func terminated(_ signal: Int32) -> Int32 {
+        terminatedBy = signal
+        return 128 + signal
     }
 
     /// Runs the commands of one line in turn; stops at the first that does
@@ -104,7 +116,7 @@ final class Session {
             }
             switch outcome {
             case .succeeded: continue
-            case .failed where !bail || reader.interactive: continue
+            case .failed where (!bail || reader.interactive) && !anyOutputFailed: continue
             default: return outcome
             }
         }
@@ -136,14 +148,15 @@ final class Session {
                 return .succeeded
             } catch {
                 switch error {
-                case .interrupted:
+                case .interrupted, .output(.interrupted):
                     report("interrupted")
                     return .interrupted
+                case let .terminated(signal):
+                    return .terminated(signal)
                 case .output(.closed):
                     return .outputClosed
                 case .output(.failed):
-                    report(error.description)
-                    return .outputClosed
+                    return outputFailed(error.description)
                 default:
                     return failed(error.description)
                 }
@@ -172,8 +185,19 @@ final class Session {
             try out.write(text)
             return .succeeded
         } catch {
-            return .outputClosed
+            switch error {
+            case .closed: return .outputClosed
+            case .interrupted: return .interrupted
+            case let .failed(errno): return outputFailed("cannot write to stdout: \(errno)")
+            }
         }
+    }
+
+    /// stdout failed for a reason other than a reader leaving (a full disk):
+    /// an error like any other, but nothing after it could be written.
+    private func outputFailed(_ message: String) -> Outcome {
+        anyOutputFailed = true
+        return failed(message)
     }
 
     private func failed(_ message: String) -> Outcome {

@@ -90,4 +90,11 @@ let lab = Lab(sink: BookText(console: out), childInput: childInput, programDirec
 let session = Session(
     reader: reader, lab: lab, out: out, errors: errors, bail: options.bail,
     terminal: reader.interactive ? TerminalModes() : nil)
-exit(session.run())
+let status = session.run()
+if let signal = session.terminatedBy {
+    // End as that signal's default action would, now that the children are
+    // reaped and the terminal is back to normal: the parent sees the signal.
+    Glibc.signal(signal, SIG_DFL)
+    kill(getpid(), signal)
+}
+exit(status)

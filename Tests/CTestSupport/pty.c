@@ -75,6 +75,8 @@ pid_t ts_spawn(const struct ts_spawn_options *o) {
             sigaction(SIGINT, &ignore, NULL);
             sigaction(SIGHUP, &ignore, NULL);
             sigaddset(&none, SIGQUIT);
+            sigaddset(&none, SIGCHLD);  // forklab must not wait for ever on this
+            sigaddset(&none, SIGTERM);
         }
         sigprocmask(SIG_SETMASK, &none, NULL);
         execve(o->path, o->argv, o->envp);

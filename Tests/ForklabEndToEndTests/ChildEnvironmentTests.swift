@@ -22,7 +22,8 @@ extension EndToEnd {
 
         @Test("a spawned program starts with default dispositions and an empty mask")
         func defaultSignals() {
-            // forklab itself starts with SIGINT and SIGHUP ignored and SIGQUIT blocked.
+            // forklab itself starts with SIGINT and SIGHUP ignored and SIGQUIT,
+            // SIGCHLD and SIGTERM blocked (a blocked SIGCHLD once hung its wait).
             let result = forklab("spawn grep -- -E '^Sig(Blk|Ign)' /proc/self/status", RunOptions(oddSignals: true))
             #expect(result.status == 0)
             #expect(result.traceLines.filter { $0.hasPrefix("Sig") } == [

@@ -137,6 +137,26 @@ func reap(_ pid: pid_t) -> Ending {
     return Ending(exitCode: nil, signal: status & 0x7f)
 }
 
+/// Waits for `pid` at most `seconds`; past that it is killed and the
+/// ending says it timed out (a test then fails instead of hanging).
+func reap(_ pid: pid_t, within seconds: TimeInterval) -> Ending {
+    let deadline = Date().addingTimeInterval(seconds)
+    var status: Int32 = 0
+    while Date() < deadline {
+        let result = waitpid(pid, &status, WNOHANG)
+        if result == pid {
+            if status & 0x7f == 0 { return Ending(exitCode: (status >> 8) & 0xff) }
+            return Ending(exitCode: nil, signal: status & 0x7f)
+        }
+        if result < 0 && errno != EINTR { return Ending(exitCode: nil, signal: nil) }
+        usleep(10_000)
+    }
+    kill(pid, SIGKILL)
+    var ending = reap(pid)
+    ending.timedOut = true
+    return ending
+}
+
 /// Runs forklab to its end and collects everything it wrote.
 func runForklab(_ arguments: [String], _ options: RunOptions = RunOptions()) -> RunResult {
     let home = temporaryFolder()

@@ -55,6 +55,79 @@ extension EndToEnd {
             }
         }
 
+        @Test("SIGTERM during spawn sleep 60: the child gets it too, is reaped, and forklab ends by SIGTERM")
+        func terminated() {
+            let live = LiveForklab(pipes: [])
+            live.send("spawn sleep -- 60\nfork 1\n")
+            guard live.expect("Child is ") != nil else { return }
+            var running: [ProcessInfoEntry] = []
+            for _ in 0..<100 where running.isEmpty {
+                running = children(of: live.pid).filter { $0.name == "sleep" }
+                if running.isEmpty { usleep(20_000) }
+            }
+            #expect(running.count == 1)
+            kill(live.pid, SIGTERM)
+            #expect(live.waitForExit() == Ending(exitCode: nil, signal: SIGTERM))
+            #expect(live.unconsumed.contains("(killed by SIGTERM)"))
+            #expect(!live.unconsumed.contains("Hello from parent"))
+            #expect(live.stderrText == "")
+            for child in running { #expect(kill(child.pid, 0) != 0, "sleep \(child.pid) still exists") }
+        }
+
+        @Test("Ctrl-C ends a write blocked on a full pipe nobody reads; every child is reaped")
+        func interruptBlockedWrite() throws {
+            #expect(subreaper)
+            let output = makePipe()  // never read
+            let errors = makePipe()
+            let home = temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: home) }
+            let pid = spawnProcess(forklabPath, ["-c", "fork 10000"], environment: testEnvironment(home: home),
+                                   stdin: -1, stdout: output.write, stderr: errors.write)
+            close(output.write)
+            close(errors.write)
+            // Wait until forklab sleeps in a write to the full pipe.
+            var blocked = false
+            for _ in 0..<1000 where !blocked {
+                let wchan = (try? String(contentsOfFile: "/proc/\(pid)/wchan", encoding: .utf8)) ?? ""
+                blocked = wchan.contains("pipe_write")
+                if !blocked { usleep(10_000) }
+            }
+            try #require(blocked, "forklab never blocked on the pipe")
+            kill(pid, SIGINT)
+            let ending = reap(pid, within: 30)
+            // Only now: a child still blocked on the pipe would end here, and
+            // keep stderr open no longer.
+            close(output.read)
+            var stderr: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while case let n = read(errors.read, &buffer, buffer.count), n > 0 { stderr.append(contentsOf: buffer[0..<n]) }
+            close(errors.read)
+            #expect(ending == Ending(exitCode: 130))
+            #expect(String(decoding: stderr, as: UTF8.self) == "forklab: line 1: interrupted\n")
+            #expect(leftBehind(named: "forklab").isEmpty)
+        }
+
+        @Test("a write error other than a closed pipe is an error line and status 1")
+        func fullDisk() throws {
+            let full = open("/dev/full", O_WRONLY | O_CLOEXEC)
+            try #require(full >= 0)
+            defer { close(full) }
+            let errors = makePipe()
+            let home = temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: home) }
+            for commands in ["fork 3", "help"] {
+                let pid = spawnProcess(forklabPath, ["-c", commands + "; fork 1"], environment: testEnvironment(home: home),
+                                       stdin: -1, stdout: full, stderr: errors.write)
+                #expect(reap(pid, within: 30) == Ending(exitCode: 1), "\(commands)")
+            }
+            close(errors.write)
+            var stderr: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while case let n = read(errors.read, &buffer, buffer.count), n > 0 { stderr.append(contentsOf: buffer[0..<n]) }
+            close(errors.read)
+            #expect(String(decoding: stderr, as: UTF8.self) == String(repeating: "forklab: line 1: cannot write to stdout: No space left on device\n", count: 2))
+        }
+
         @Test("a closed stdout ends forklab quietly, with its children reaped")
         func closedStdout() {
             #expect(subreaper)
@@ -70,7 +143,7 @@ extension EndToEnd {
             var firstLine: [UInt8] = []
             while read(output.read, &byte, 1) == 1 && byte != 0x0a { firstLine.append(byte) }
             close(output.read)  // as `head -1` does
-            let ending = reap(pid)
+            let ending = reap(pid, within: 30)
             var stderr: [UInt8] = []
             var buffer = [UInt8](repeating: 0, count: 4096)
             while case let n = read(errors.read, &buffer, buffer.count), n > 0 { stderr.append(contentsOf: buffer[0..<n]) }

@@ -96,7 +96,12 @@ import Testing
 
     @Test func forkExitOtherCodes() {
         #expect(Summary.forkExit(children: 3, reaped: 3, exitCodes: [2: 1, 0: 2], parentExitStat: 5, elapsed: 3 * 200_000).text
-            == "forkexit: 3 children reaped, exit codes 0 ×2, 2 ×1; the parent's exitstat is 5; 200 µs per fork+wait")
+            == "forkexit: 3 children reaped (2 exited 0, 1 exited 2); the parent's exitstat is 5; 200 µs per fork+wait")
+    }
+
+    @Test func forkExitDoesNotSayEachExitedOneWhenASignalKilledOne() {
+        #expect(Summary.forkExit(children: 3, reaped: 3, exitCodes: [1: 2], parentExitStat: 0, elapsed: 3 * 200_000).text
+            == "forkexit: 3 children reaped (2 exited 1, 1 killed by a signal); the parent's exitstat is 0; 200 µs per fork+wait")
     }
 
     @Test func spawnOutcomes() {

@@ -246,9 +246,11 @@ final class TempDir {
 /// Runs an experiment with a fresh Lab and returns the error it threw.
 @discardableResult
 func runLab(
-    _ experiment: Experiment, sink: Recorder, childInput: ChildInput = .null, programDirectory: String? = nil
+    _ experiment: Experiment, sink: Recorder, childInput: ChildInput = .null, programDirectory: String? = nil,
+    killGrace: UInt64? = nil
 ) -> LabError? {
     let lab = Lab(sink: sink, childInput: childInput, programDirectory: programDirectory)
+    if let killGrace { lab.killGrace = killGrace }
     do {
         try lab.run(experiment)
         return nil

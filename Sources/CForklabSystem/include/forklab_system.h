@@ -19,11 +19,13 @@ extern "C" {
 #define FL_SLOT_COUNTER 0x03
 
 /// Installs forklab's signal handling: SIGINT counted and not restarted (so
-/// a blocking call returns EINTR), SIGCHLD noted with SA_RESTART, SIGPIPE
-/// ignored (a closed stdout shows as EPIPE). Both handlers write a byte to a
-/// close-on-exec self-pipe whose read end is fl_wake_fd(). Records every
-/// signal whose disposition is not the default, so that children can reset
-/// them. Returns 0, or -1 with errno set.
+/// a blocking call returns EINTR); SIGTERM and SIGHUP (unless ignored)
+/// noted the same way, as a request to stop everything and exit; SIGCHLD
+/// noted with SA_RESTART; SIGPIPE ignored (a closed stdout shows as EPIPE).
+/// The handlers write a byte to a close-on-exec self-pipe whose read end is
+/// fl_wake_fd(). Unblocks those signals, and records every signal whose
+/// disposition is not the default, so that children can reset them.
+/// Returns 0, or -1 with errno set.
 int fl_signals_install(void);
 
 /// The read end of the self-pipe: readable after a SIGINT or SIGCHLD.
@@ -34,6 +36,12 @@ void fl_wake_drain(void);
 
 /// How many SIGINTs arrived since the last fl_interrupts_clear().
 unsigned fl_interrupts(void);
+/// The signal (SIGTERM, SIGHUP) that asked forklab to end, or 0.
+int fl_termination(void);
+
+/// Interrupts plus a termination request: non-zero means stop waiting.
+unsigned fl_stop_requests(void);
+
 /// How many of those did not come from the terminal (kill(1) rather than
 /// Ctrl-C): only those need passing on to children.
 unsigned fl_interrupts_not_from_terminal(void);

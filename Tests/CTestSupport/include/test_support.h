@@ -29,7 +29,8 @@ struct ts_spawn_options {
     gid_t gid;
     /// Bit n set: descriptor n (0, 1 or 2) is closed in the child.
     int closed_standard;
-    /// When non-zero: SIGINT and SIGHUP are ignored and SIGQUIT blocked in the child,
+    /// When non-zero: SIGINT and SIGHUP are ignored and SIGQUIT, SIGCHLD and
+    /// SIGTERM blocked in the child,
     /// to check that forklab's children start with defaults anyway.
     int odd_signals;
 };
