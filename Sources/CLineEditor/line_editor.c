@@ -44,8 +44,7 @@ static void note_editor_signal(int signo) {
 static void handle_editor_signals(EditLine *el) {
     if (pending_resize) {
         pending_resize = 0;
-        el_resize(el);
-        el_set(el, EL_REFRESH);
+        el_resize(el);  // the next redraw uses the new width
     }
     if (pending_stop) {
         pending_stop = 0;

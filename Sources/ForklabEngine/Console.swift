@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// A descriptor that forklab writes whole lines to with write(2): never
 /// through a stdio buffer, so nothing is left in a buffer for fork to copy.

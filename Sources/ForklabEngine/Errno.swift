@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// An error number from a failed system call, with the C library's text.
 public struct Errno: Error, Hashable, Sendable, CustomStringConvertible {

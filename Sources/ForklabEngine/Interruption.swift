@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import CForklabSystem
 
 /// forklab's signal handling: Ctrl-C is counted, not fatal; SIGCHLD wakes a

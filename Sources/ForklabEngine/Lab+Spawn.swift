@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import CForklabSystem
 
 extension Lab {
@@ -14,13 +10,13 @@ extension Lab {
         let stdinFD = try childStdin()
         let fallback = plan.program.contains("/") ? nil : programDirectory.map { $0 + "/" + plan.program }
         var reaper = Reaper(grace: killGrace)
-        var started = 0
+        var launched = 0
         var reaped = 0
         var outcomes = SpawnOutcomes()
         var failure: LabError?
         var failedPID: pid_t = -1
 
-        while started < plan.count && !shouldStop {
+        while launched < plan.count && !shouldStop {
             let pipe: (read: Int32, write: Int32)
             do {
                 pipe = try System.closeOnExecPipe()
@@ -28,17 +24,19 @@ extension Lab {
                 failure = .system(call: "pipe2", error)
                 break
             }
-            let pid = withExecPlan(plan, child: started + 1, fallback: fallback, stdin: stdinFD, status: pipe.write) {
-                fl_fork_exec($0)
+            var forkErrno = Errno(rawValue: 0)
+            let pid = withExecPlan(plan, child: launched + 1, fallback: fallback, stdin: stdinFD, status: pipe.write) {
+                let pid = fl_fork_exec($0)
+                forkErrno = .current  // before the plan's strings are freed
+                return pid
             }
-            let forkErrno = Errno.current
             System.close(pipe.write)
             if pid < 0 {
                 System.close(pipe.read)
-                failure = .forkFailed(experiment: "spawn", made: started, wanted: plan.count, forkErrno)
+                failure = .forkFailed(experiment: "spawn", made: launched, wanted: plan.count, forkErrno)
                 break
             }
-            started += 1
+            launched += 1
             reaper.add(pid)
             emit(.spawned(child: pid))
             let execError = readExecError(pipe.read)
@@ -64,7 +62,7 @@ extension Lab {
             emit(.reaped(child: pid, status: status))
         }
         emit(.summary(.spawn(
-            children: started, reaped: reaped, outcomes: outcomes, elapsed: System.now() &- self.started)))
+            children: launched, reaped: reaped, outcomes: outcomes, elapsed: System.now() &- started)))
         try finish(failure)
     }
 

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// Names of the signals, "SIGKILL" for 9; "signal 40" for one with no name.
 public func signalName(_ number: Int32) -> String {

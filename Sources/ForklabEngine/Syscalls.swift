@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import CForklabSystem
 
 // The one place where the engine calls libc: -1/errno becomes a thrown Errno,

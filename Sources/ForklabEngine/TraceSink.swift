@@ -1,3 +1,5 @@
+import CForklabSystem
+
 /// Where an experiment's events go: the book-text renderer, a JSON renderer,
 /// a recorder in tests. Experiments never print; they hand events to a sink.
 public protocol TraceSink: AnyObject {
@@ -22,11 +24,11 @@ public struct ChildLine: Hashable, Sendable {
     }
 
     /// Replaced by the child's pid.
-    public static let pid: UInt8 = 0x01
+    public static let pid = UInt8(FL_SLOT_PID)
     /// Replaced by the nanoseconds since the command started.
-    public static let elapsed: UInt8 = 0x02
+    public static let elapsed = UInt8(FL_SLOT_ELAPSED_NS)
     /// Replaced by the child's copy of the counter (forkexit's exitstat).
-    public static let counter: UInt8 = 0x03
+    public static let counter = UInt8(FL_SLOT_COUNTER)
 }
 
 /// Why output could not be written.

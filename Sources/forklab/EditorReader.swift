@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import CForklabSystem
 import CLineEditor
 import ForklabCommands
@@ -67,6 +63,8 @@ final class EditorReader: LineReader {
         let result = completer.complete(beforeCursor)
         if !result.insertion.isEmpty {
             fl_editor_insert(editor, result.insertion)
+        } else if result.candidates.count > 100 {
+            fl_editor_show(editor, "\(result.candidates.count) choices; type a few more letters\n")
         } else if !result.candidates.isEmpty {
             fl_editor_show(editor, columns(result.candidates, width: Int(fl_editor_columns(editor))))
         } else {

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// What forklab learns from its surroundings: environment variables, the
 /// file system, the terminal. No Foundation (it would make forks dearer).

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import ForklabEngine
 
 /// What reading the next line gave.
@@ -12,6 +8,8 @@ enum LineEvent: Equatable {
     case end
     /// Ctrl-C while waiting for a line.
     case interrupted
+    /// A line longer than a reader takes, skipped whole.
+    case tooLong(limit: Int)
 }
 
 /// Where commands come from: the terminal through libedit, or a script.
@@ -47,12 +45,31 @@ final class ScriptReader: LineReader {
         atEnd = true
     }
 
+    /// The longest line read; a longer one is skipped, so that memory stays
+    /// bounded whatever comes in (`forklab < /dev/zero`).
+    static let maximumLine = 1 << 20
+
+    /// Where the search for the next newline resumes: bytes before it are known
+    /// to hold none, so a long line is scanned once, not once per block.
+    private var scanned = 0
+    /// Inside a line too long to keep: its bytes are dropped up to its newline.
+    private var skipping = false
+
     func next() -> LineEvent {
         while true {
-            if let newline = buffer[start...].firstIndex(of: 0x0a) {
+            if let newline = buffer[max(start, scanned)...].firstIndex(of: 0x0a) {
+                if skipping { return skipped(through: newline) }
                 return take(upTo: newline, skipping: 1)
             }
+            scanned = buffer.count
+            if buffer.count - start > Self.maximumLine {
+                buffer.removeAll(keepingCapacity: true)
+                start = 0
+                scanned = 0
+                skipping = true
+            }
             if atEnd {
+                if skipping { return skipped(through: nil) }
                 return start < buffer.count ? take(upTo: buffer.count, skipping: 0) : .end
             }
             switch fill() {
@@ -60,6 +77,20 @@ final class ScriptReader: LineReader {
             case .filled, .end: continue
             }
         }
+    }
+
+    /// Ends a skipped line at its newline (or at the end of input).
+    private func skipped(through newline: Int?) -> LineEvent {
+        skipping = false
+        lineNumber += 1
+        if let newline {
+            buffer.removeFirst(newline + 1)
+        } else {
+            buffer.removeAll()
+        }
+        start = 0
+        scanned = 0
+        return .tooLong(limit: Self.maximumLine)
     }
 
     private func take(upTo end: Int, skipping: Int) -> LineEvent {
@@ -71,6 +102,7 @@ final class ScriptReader: LineReader {
             buffer.removeFirst(start)
             start = 0
         }
+        scanned = start
         return .line(String(decoding: line, as: UTF8.self))
     }
 

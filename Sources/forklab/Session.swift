@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import ForklabCommands
 import ForklabEngine
 
@@ -66,6 +62,9 @@ final class Session {
                 if let signal = Interruption.termination { return terminated(signal) }
                 if reader.interactive { continue }
                 return interrupted()
+            case let .tooLong(limit):
+                _ = failed("line longer than \(limit) bytes; skipped")
+                if bail { return Status.failure }
             case let .line(line):
                 switch runLine(line) {
                 case .quit: return anyFailed ? Status.failure : Status.success

@@ -61,6 +61,19 @@ extension EndToEnd {
             #expect(result.stdoutLines.contains { $0.hasPrefix("# fork: 1 child forked") })
         }
 
+        @Test("a line over 1 MiB is skipped with one error line, and the script goes on")
+        func overlongLine() {
+            var input = [UInt8](repeating: UInt8(ascii: "x"), count: 3_000_000)
+            input += Array("\nfork 1\n".utf8) + [UInt8](repeating: UInt8(ascii: "y"), count: 2_000_000)
+            let result = runForklab([], RunOptions(stdin: input))
+            #expect(result.status == 1)
+            #expect(result.stderrLines == [
+                "forklab: line 1: line longer than 1048576 bytes; skipped",
+                "forklab: line 3: line longer than 1048576 bytes; skipped",
+            ])
+            #expect(result.stdoutLines.contains { $0.hasPrefix("# fork: 1 child forked") })
+        }
+
         @Test("invalid UTF-8 and control bytes are shown escaped, not passed through")
         func invalidUTF8() {
             let bytes: [UInt8] = Array("frok".utf8) + [0xff, 0xfe, 0x1b, 0x07] + [0x0a]
