@@ -137,6 +137,24 @@ func reap(_ pid: pid_t) -> Ending {
     return Ending(exitCode: nil, signal: status & 0x7f)
 }
 
+/// Everything left to read from `fd`, to its end of file; closes it.
+func readToEnd(_ fd: Int32) -> String {
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let n = read(fd, &buffer, buffer.count)
+        if n > 0 {
+            bytes.append(contentsOf: buffer[0..<n])
+        } else if n < 0 && errno == EINTR {
+            continue
+        } else {
+            break
+        }
+    }
+    close(fd)
+    return String(decoding: bytes, as: UTF8.self)
+}
+
 /// Waits for `pid` at most `seconds`; past that it is killed and the
 /// ending says it timed out (a test then fails instead of hanging).
 func reap(_ pid: pid_t, within seconds: TimeInterval) -> Ending {

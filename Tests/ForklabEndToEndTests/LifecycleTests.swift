@@ -98,12 +98,9 @@ extension EndToEnd {
             // Only now: a child still blocked on the pipe would end here, and
             // keep stderr open no longer.
             close(output.read)
-            var stderr: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            while case let n = read(errors.read, &buffer, buffer.count), n > 0 { stderr.append(contentsOf: buffer[0..<n]) }
-            close(errors.read)
+            let stderr = readToEnd(errors.read)
             #expect(ending == Ending(exitCode: 130))
-            #expect(String(decoding: stderr, as: UTF8.self) == "forklab: line 1: interrupted\n")
+            #expect(stderr == "forklab: line 1: interrupted\n")
             #expect(leftBehind(named: "forklab").isEmpty)
         }
 
@@ -121,11 +118,8 @@ extension EndToEnd {
                 #expect(reap(pid, within: 30) == Ending(exitCode: 1), "\(commands)")
             }
             close(errors.write)
-            var stderr: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            while case let n = read(errors.read, &buffer, buffer.count), n > 0 { stderr.append(contentsOf: buffer[0..<n]) }
-            close(errors.read)
-            #expect(String(decoding: stderr, as: UTF8.self) == String(repeating: "forklab: line 1: cannot write to stdout: No space left on device\n", count: 2))
+            let stderr = readToEnd(errors.read)
+            #expect(stderr == String(repeating: "forklab: line 1: cannot write to stdout: No space left on device\n", count: 2))
         }
 
         @Test("a closed stdout ends forklab quietly, with its children reaped")
@@ -144,10 +138,7 @@ extension EndToEnd {
             while read(output.read, &byte, 1) == 1 && byte != 0x0a { firstLine.append(byte) }
             close(output.read)  // as `head -1` does
             let ending = reap(pid, within: 30)
-            var stderr: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            while case let n = read(errors.read, &buffer, buffer.count), n > 0 { stderr.append(contentsOf: buffer[0..<n]) }
-            close(errors.read)
+            let stderr = readToEnd(errors.read)
             #expect(String(decoding: firstLine, as: UTF8.self).hasPrefix("Hello from "))
             #expect(ending == Ending(exitCode: 141))
             #expect(stderr.isEmpty)
