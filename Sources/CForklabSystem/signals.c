@@ -13,6 +13,7 @@
 static volatile sig_atomic_t interrupts;
 static volatile sig_atomic_t interrupts_not_from_terminal;
 static volatile sig_atomic_t termination;
+static volatile sig_atomic_t terminations;
 static int wake_pipe[2] = {-1, -1};
 
 uint64_t fl_reset_mask;
@@ -51,6 +52,7 @@ static void note(int signo, siginfo_t *info, void *context) {
         }
     } else if (signo == SIGTERM || signo == SIGHUP) {
         termination = signo;
+        terminations = terminations + 1;
     }
     char byte = (char)signo;
     // Non-blocking: when the pipe is full a wake-up is already pending.
@@ -112,7 +114,7 @@ unsigned fl_interrupts(void) { return (unsigned)interrupts; }
 
 int fl_termination(void) { return (int)termination; }
 
-unsigned fl_stop_requests(void) { return (unsigned)interrupts + (termination != 0); }
+unsigned fl_stop_requests(void) { return (unsigned)interrupts + (unsigned)terminations; }
 
 unsigned fl_interrupts_not_from_terminal(void) { return (unsigned)interrupts_not_from_terminal; }
 

@@ -25,45 +25,56 @@ struct fl_editor {
     char *line;  // the last line read, without its newline
     int wake_fd;
     fl_interrupted_fn interrupted;
-    sigset_t wait_mask;  // the mask while waiting for a key: SIGTSTP, SIGWINCH let in
+    sigset_t wait_mask;  // the mask while waiting for a key: the editor's signals let in
 };
 
-// Ctrl-Z and window changes while a line is read. EL_SIGNAL is off: libedit's
+// Signals a terminal sends while a line is read. EL_SIGNAL is off: libedit's
 // own handlers pass every signal on with kill(0, …), which reaches forklab's
-// whole process group, its parent's too when that group is shared. These two
-// are the ones libedit's handling was for; SIGINT is forklab's (see read_key).
-static volatile sig_atomic_t pending_stop;
-static volatile sig_atomic_t pending_resize;
+// whole process group, its parent's too when that group is shared. So, while
+// el_gets runs, this file catches the ones whose default action would leave
+// the terminal raw or the display stale: Ctrl-Z (SIGTSTP), Ctrl-\ (SIGQUIT)
+// and window changes (SIGWINCH). SIGINT, SIGTERM and SIGHUP are forklab's own
+// handlers' (see read_key). Each is blocked except inside ppoll, so none can
+// land between a check and the wait.
+static const int editor_signals[] = {SIGTSTP, SIGQUIT, SIGWINCH};
+#define EDITOR_SIGNALS (sizeof editor_signals / sizeof editor_signals[0])
+static volatile sig_atomic_t pending[EDITOR_SIGNALS];
 
 static void note_editor_signal(int signo) {
-    if (signo == SIGTSTP) pending_stop = 1;
-    if (signo == SIGWINCH) pending_resize = 1;
+    for (size_t i = 0; i < EDITOR_SIGNALS; i++) {
+        if (editor_signals[i] == signo) pending[i] = 1;
+    }
 }
 
-/// Acts on a Ctrl-Z or a resize noted while waiting for a key.
+/// Takes the default action of `signo` (stop, or quit with a core) with the
+/// terminal in normal mode, as if the signal had come with nobody catching it.
+static void default_action_in_normal_mode(EditLine *el, int signo) {
+    el_set(el, EL_PREP_TERM, 0);
+    struct sigaction dfl, ours;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigaction(signo, &dfl, &ours);
+    sigset_t one;
+    sigemptyset(&one);
+    sigaddset(&one, signo);
+    sigprocmask(SIG_UNBLOCK, &one, NULL);
+    kill(getpid(), signo);  // SIGQUIT does not come back from here
+    sigprocmask(SIG_BLOCK, &one, NULL);
+    sigaction(signo, &ours, NULL);
+    el_set(el, EL_PREP_TERM, 1);
+}
+
+/// Acts on signals noted while waiting for a key.
 static void handle_editor_signals(EditLine *el) {
-    if (pending_resize) {
-        pending_resize = 0;
-        el_resize(el);  // the next redraw uses the new width
-    }
-    if (pending_stop) {
-        pending_stop = 0;
-        // Stop as Ctrl-Z would have, with the terminal in normal mode, and
-        // redraw the line when the shell brings forklab back.
-        el_set(el, EL_PREP_TERM, 0);
-        struct sigaction dfl, ours;
-        memset(&dfl, 0, sizeof dfl);
-        dfl.sa_handler = SIG_DFL;
-        sigaction(SIGTSTP, &dfl, &ours);
-        sigset_t stop;
-        sigemptyset(&stop);
-        sigaddset(&stop, SIGTSTP);
-        sigprocmask(SIG_UNBLOCK, &stop, NULL);
-        kill(getpid(), SIGTSTP);
-        sigprocmask(SIG_BLOCK, &stop, NULL);
-        sigaction(SIGTSTP, &ours, NULL);
-        el_set(el, EL_PREP_TERM, 1);
-        el_set(el, EL_REFRESH);
+    for (size_t i = 0; i < EDITOR_SIGNALS; i++) {
+        if (!pending[i]) continue;
+        pending[i] = 0;
+        if (editor_signals[i] == SIGWINCH) {
+            el_resize(el);  // the next redraw uses the new width
+        } else {
+            default_action_in_normal_mode(el, editor_signals[i]);
+            el_set(el, EL_REFRESH);  // back from a stop: redraw the line
+        }
     }
 }
 
@@ -83,6 +94,7 @@ static unsigned char complete(EditLine *el, int ch) {
     editor->complete(editor->context, editor, info->buffer, (size_t)(info->cursor - info->buffer));
     return editor->completion_result;
 }
+
 
 /// libedit's key reader, replaced: libedit's own blocks in read(2), so a
 /// Ctrl-C that lands while it is busy between two keys (a fast typist, a
@@ -182,36 +194,40 @@ int fl_editor_read(fl_editor *editor, const char **line, size_t *length) {
     // Raw mode before the prompt shows: libedit would switch only when it
     // reads the first key, and a key typed in that window lands in canonical
     // mode, where a Ctrl-D is turned into a NUL byte and lost.
-    struct sigaction noted, old_stop, old_resize;
+    struct sigaction noted, old_actions[EDITOR_SIGNALS];
     memset(&noted, 0, sizeof noted);
     noted.sa_handler = note_editor_signal;
     sigemptyset(&noted.sa_mask);
-    sigaction(SIGTSTP, &noted, &old_stop);
-    sigaction(SIGWINCH, &noted, &old_resize);
     sigset_t editing, before;
     sigemptyset(&editing);
-    sigaddset(&editing, SIGTSTP);
-    sigaddset(&editing, SIGWINCH);
+    for (size_t i = 0; i < EDITOR_SIGNALS; i++) {
+        sigaction(editor_signals[i], &noted, &old_actions[i]);
+        sigaddset(&editing, editor_signals[i]);
+    }
     sigprocmask(SIG_BLOCK, &editing, &before);
     editor->wait_mask = before;
-    sigdelset(&editor->wait_mask, SIGTSTP);
-    sigdelset(&editor->wait_mask, SIGWINCH);
+    for (size_t i = 0; i < EDITOR_SIGNALS; i++) sigdelset(&editor->wait_mask, editor_signals[i]);
 
     el_set(editor->el, EL_PREP_TERM, 1);
     errno = 0;
     const char *text = el_gets(editor->el, &count);
     int error = errno;
 
-    // Handlers first, then the mask: a Ctrl-Z still pending now stops
-    // forklab the ordinary way, with the terminal already in normal mode.
-    sigaction(SIGTSTP, &old_stop, NULL);
-    sigaction(SIGWINCH, &old_resize, NULL);
+    // Handlers first, then the mask: a signal still pending now takes its
+    // default action, with the terminal already in normal mode. One noted but
+    // not yet acted on (a Ctrl-Z together with the Ctrl-C that ended the
+    // read) is sent again for the same reason.
+    for (size_t i = 0; i < EDITOR_SIGNALS; i++) sigaction(editor_signals[i], &old_actions[i], NULL);
     sigprocmask(SIG_SETMASK, &before, NULL);
+    for (size_t i = 0; i < EDITOR_SIGNALS; i++) {
+        if (pending[i]) {
+            pending[i] = 0;
+            if (editor_signals[i] != SIGWINCH) kill(getpid(), editor_signals[i]);
+        }
+    }
     errno = error;
     if (text == NULL) {
         if (count == -1 && errno == EINTR) {
-            fputs("^C\n", editor->out);
-            fflush(editor->out);
             el_reset(editor->el);
             return FL_READ_INTERRUPTED;
         }
@@ -262,6 +278,11 @@ void fl_editor_show(fl_editor *editor, const char *text) {
 }
 
 void fl_editor_beep(fl_editor *editor) { editor->completion_result = CC_REFRESH_BEEP; }
+
+void fl_editor_echo(fl_editor *editor, const char *text) {
+    fputs(text, editor->out);
+    fflush(editor->out);
+}
 
 int fl_editor_columns(fl_editor *editor) {
     int columns = 0;

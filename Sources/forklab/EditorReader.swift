@@ -2,6 +2,7 @@ import Glibc
 import CForklabSystem
 import CLineEditor
 import ForklabCommands
+import ForklabEngine
 
 /// Lines from a person at a terminal, through libedit: the `forklab> `
 /// prompt, emacs-style editing, history kept in a file, TAB completion.
@@ -42,6 +43,7 @@ final class EditorReader: LineReader {
             if line.contains(where: { !$0.isWhitespace }) { remember(line) }
             return .line(line)
         case FL_READ_INTERRUPTED.rawValue:
+            if Interruption.termination == nil { fl_editor_echo(editor, "^C\n") }
             return .interrupted
         case FL_READ_END.rawValue:
             return .end

@@ -86,8 +86,14 @@ struct TerminalModes {
 
     init() { valid = tcgetattr(0, &saved) == 0 }
 
+    /// Whether forklab's process group has the terminal now. Only then may
+    /// `restore()` take it back after a command: a forklab sent to the
+    /// background (Ctrl-Z, bg) must leave the terminal to the shell.
+    var inForeground: Bool { valid && tcgetpgrp(0) == getpgrp() }
+
     /// Takes the terminal back: forklab's process group in the foreground
-    /// (a program may have taken it and died) and the modes it found.
+    /// (a program may have taken it and died) and the modes it found. Call
+    /// only when forklab had the terminal when the command began.
     func restore() {
         guard valid else { return }
         // From the background these calls would stop forklab with SIGTTOU.
@@ -96,9 +102,16 @@ struct TerminalModes {
         sigemptyset(&ttou)
         sigaddset(&ttou, SIGTTOU)
         sigprocmask(SIG_BLOCK, &ttou, &before)
-        if tcgetpgrp(0) != getpgrp() { _ = tcsetpgrp(0, getpgrp()) }
+        defer { sigprocmask(SIG_SETMASK, &before, nil) }
+        let foreground = tcgetpgrp(0)
+        if foreground != getpgrp() {
+            // A live group holds the terminal: the shell, after Ctrl-Z and bg.
+            // Leave it alone. A group that is gone (a program that took the
+            // terminal and died) leaves it to nobody: take it back.
+            if foreground > 0 && kill(-foreground, 0) == 0 { return }
+            _ = tcsetpgrp(0, getpgrp())
+        }
         var modes = saved
         _ = tcsetattr(0, TCSADRAIN, &modes)
-        sigprocmask(SIG_SETMASK, &before, nil)
     }
 }

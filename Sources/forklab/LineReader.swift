@@ -1,4 +1,5 @@
 import Glibc
+import CForklabSystem
 import ForklabEngine
 
 /// What reading the next line gave.
@@ -58,7 +59,7 @@ final class ScriptReader: LineReader {
     func next() -> LineEvent {
         while true {
             if let newline = buffer[max(start, scanned)...].firstIndex(of: 0x0a) {
-                if skipping { return skipped(through: newline) }
+                if skipping || newline - start > Self.maximumLine { return skipped(through: newline) }
                 return take(upTo: newline, skipping: 1)
             }
             scanned = buffer.count
@@ -110,18 +111,25 @@ final class ScriptReader: LineReader {
 
     private func fill() -> Fill {
         let chunk = 1 << 16
-        let old = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: chunk))
         while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + old, chunk) }
-            if n > 0 {
-                buffer.removeLast(chunk - n)
-                return .filled
+            // Waits on the self-pipe too, so that a SIGTERM landing just
+            // before the read is not left waiting for more input.
+            if Interruption.stopRequested { return .interrupted }
+            var waits = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
+                         pollfd(fd: fl_wake_fd(), events: Int16(POLLIN), revents: 0)]
+            if poll(&waits, 2, -1) < 0 {
+                if errno == EINTR { continue }
+            } else if waits[0].revents == 0 {
+                fl_wake_drain()
+                continue
             }
-            if n < 0 && errno == EINTR && !Interruption.stopRequested { continue }
+            let old = buffer.count
+            buffer.append(contentsOf: repeatElement(0, count: chunk))
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + old, chunk) }
             let error = errno
-            buffer.removeLast(chunk)
-            if n < 0 && error == EINTR { return .interrupted }
+            buffer.removeLast(chunk - max(n, 0))
+            if n > 0 { return .filled }
+            if n < 0 && error == EINTR { continue }
             if n < 0 { failure = "cannot read commands: \(Errno(rawValue: error))" }
             atEnd = true
             return .end

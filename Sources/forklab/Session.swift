@@ -71,6 +71,7 @@ final class Session {
                 case .outputClosed: return Status.outputClosed
                 case let .terminated(signal): return terminated(signal)
                 case .interrupted:
+                    if let signal = Interruption.termination { return terminated(signal) }
                     if !reader.interactive { return Status.interrupted }
                 case .failed:
                     if anyOutputFailed || (bail && !reader.interactive) { return Status.failure }
@@ -141,13 +142,15 @@ final class Session {
             return .succeeded
         case .fork, .forkExit, .spawn:
             lastExperiment = command
-            defer { terminal?.restore() }
+            let ownedTerminal = terminal?.inForeground ?? false
+            defer { if ownedTerminal { terminal?.restore() } }  // see TerminalModes.restore
             do {
                 try lab.run(experiment(for: command))
                 return .succeeded
             } catch {
                 switch error {
                 case .interrupted, .output(.interrupted):
+                    if let signal = Interruption.termination { return .terminated(signal) }
                     report("interrupted")
                     return .interrupted
                 case let .terminated(signal):
@@ -186,7 +189,9 @@ final class Session {
         } catch {
             switch error {
             case .closed: return .outputClosed
-            case .interrupted: return .interrupted
+            case .interrupted:
+                if Interruption.termination == nil { report("interrupted") }
+                return .interrupted
             case let .failed(errno): return outputFailed("cannot write to stdout: \(errno)")
             }
         }

@@ -74,6 +74,20 @@ extension EndToEnd {
             #expect(result.stdoutLines.contains { $0.hasPrefix("# fork: 1 child forked") })
         }
 
+        @Test("from a FILE, a line one byte over 1 MiB is skipped too; one of exactly 1 MiB is read")
+        func limitIsExact() throws {
+            let folder = temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let script = folder.appendingPathComponent("long.lab")
+            let atLimit = "#" + String(repeating: "x", count: 1_048_575)  // a comment: no error
+            let overLimit = String(repeating: "y", count: 1_048_577)
+            try (atLimit + "\n" + overLimit + "\nfork 1\n").write(to: script, atomically: true, encoding: .utf8)
+            let result = runForklab([script.path])
+            #expect(result.status == 1)
+            #expect(result.stderrLines == ["forklab: line 2: line longer than 1048576 bytes; skipped"])
+            #expect(result.stdoutLines.contains { $0.hasPrefix("# fork: 1 child forked") })
+        }
+
         @Test("invalid UTF-8 and control bytes are shown escaped, not passed through")
         func invalidUTF8() {
             let bytes: [UInt8] = Array("frok".utf8) + [0xff, 0xfe, 0x1b, 0x07] + [0x0a]

@@ -104,6 +104,31 @@ extension EndToEnd {
             #expect(leftBehind(named: "forklab").isEmpty)
         }
 
+        @Test("SIGTERM while help is blocked on a pipe nobody reads: forklab ends by SIGTERM")
+        func terminatedWhileBlocked() throws {
+            let output = makePipe()  // never read
+            let errors = makePipe()
+            let home = temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: home) }
+            let commands = Array(repeating: "help", count: 300).joined(separator: "; ")
+            let pid = spawnProcess(forklabPath, ["-c", commands], environment: testEnvironment(home: home),
+                                   stdin: -1, stdout: output.write, stderr: errors.write)
+            close(output.write)
+            close(errors.write)
+            var blocked = false
+            for _ in 0..<1000 where !blocked {
+                let wchan = (try? String(contentsOfFile: "/proc/\(pid)/wchan", encoding: .utf8)) ?? ""
+                blocked = wchan.contains("pipe_write")
+                if !blocked { usleep(10_000) }
+            }
+            try #require(blocked, "forklab never blocked on the pipe")
+            kill(pid, SIGTERM)
+            let ending = reap(pid, within: 30)
+            close(output.read)
+            #expect(ending == Ending(exitCode: nil, signal: SIGTERM))
+            #expect(readToEnd(errors.read) == "")
+        }
+
         @Test("a write error other than a closed pipe is an error line and status 1")
         func fullDisk() throws {
             let full = open("/dev/full", O_WRONLY | O_CLOEXEC)

@@ -39,7 +39,8 @@ unsigned fl_interrupts(void);
 /// The signal (SIGTERM, SIGHUP) that asked forklab to end, or 0.
 int fl_termination(void);
 
-/// Interrupts plus a termination request: non-zero means stop waiting.
+/// Interrupts plus termination requests: non-zero means stop waiting, more
+/// than one means stop at once.
 unsigned fl_stop_requests(void);
 
 /// How many of those did not come from the terminal (kill(1) rather than

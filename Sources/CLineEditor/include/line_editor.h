@@ -35,8 +35,9 @@ fl_editor *fl_editor_open(const char *program, const char *prompt, const char *h
 enum fl_read_result { FL_READ_LINE = 1, FL_READ_END = 0, FL_READ_INTERRUPTED = -1, FL_READ_ERROR = -2 };
 
 /// Reads one line. On FL_READ_LINE *line points at the text (without its
-/// newline) until the next call. On FL_READ_INTERRUPTED (Ctrl-C) the line
-/// has been cleared and "^C" echoed; read again for a new prompt.
+/// newline) until the next call. On FL_READ_INTERRUPTED (`interrupted` said
+/// so: Ctrl-C, or a request to end) the line has been cleared; read again
+/// for a new prompt.
 int fl_editor_read(fl_editor *editor, const char **line, size_t *length);
 
 /// Adds a line to the history and saves the history file (created 0600).
@@ -48,6 +49,9 @@ void fl_editor_insert(fl_editor *editor, const char *text);
 
 /// Prints text below the line, then redraws the prompt and line.
 void fl_editor_show(fl_editor *editor, const char *text);
+
+/// Writes text where the prompt goes (after an interrupted read, say).
+void fl_editor_echo(fl_editor *editor, const char *text);
 
 /// Rings the bell (from a completion callback).
 void fl_editor_beep(fl_editor *editor);
