@@ -123,4 +123,3 @@ void fl_interrupts_clear(void) {
     interrupts_not_from_terminal = 0;
 }
 
-int fl_errno(void) { return errno; }

@@ -46,4 +46,3 @@ uint64_t fl_monotonic_ns(void) {
     return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
 }
 
-pid_t fl_thread_id(void) { return (pid_t)syscall(SYS_gettid); }

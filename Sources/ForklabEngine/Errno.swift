@@ -10,8 +10,6 @@ public struct Errno: Error, Hashable, Sendable, CustomStringConvertible {
     static var current: Errno { Errno(rawValue: errno) }
 
     public static let interrupted = Errno(rawValue: EINTR)
-    public static let noSuchFile = Errno(rawValue: ENOENT)
-    public static let tryAgain = Errno(rawValue: EAGAIN)
     public static let brokenPipe = Errno(rawValue: EPIPE)
 
     /// The text `strerror` gives, such as "No such file or directory".

@@ -43,17 +43,6 @@ enum System {
         try valueOrErrno { Glibc.read(fd, buffer, count) }
     }
 
-    /// Writes every byte; EINTR retried, a short write continued.
-    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(Errno) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = try valueOrErrno {
-                Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            }
-            offset += written
-        }
-    }
-
     /// The corresponding C function is `waitpid` with `WNOHANG`: the status
     /// of `pid` when it has ended, nil while it runs.
     static func reapIfEnded(_ pid: pid_t) throws(Errno) -> WaitStatus? {

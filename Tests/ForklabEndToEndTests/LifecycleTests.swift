@@ -77,56 +77,30 @@ extension EndToEnd {
         @Test("Ctrl-C ends a write blocked on a full pipe nobody reads; every child is reaped")
         func interruptBlockedWrite() throws {
             #expect(subreaper)
-            let output = makePipe()  // never read
-            let errors = makePipe()
             let home = temporaryFolder()
             defer { try? FileManager.default.removeItem(at: home) }
-            let pid = spawnProcess(forklabPath, ["-c", "fork 10000"], environment: testEnvironment(home: home),
-                                   stdin: -1, stdout: output.write, stderr: errors.write)
-            close(output.write)
-            close(errors.write)
-            // Wait until forklab sleeps in a write to the full pipe.
-            var blocked = false
-            for _ in 0..<1000 where !blocked {
-                let wchan = (try? String(contentsOfFile: "/proc/\(pid)/wchan", encoding: .utf8)) ?? ""
-                blocked = wchan.contains("pipe_write")
-                if !blocked { usleep(10_000) }
-            }
-            try #require(blocked, "forklab never blocked on the pipe")
-            kill(pid, SIGINT)
-            let ending = reap(pid, within: 30)
+            guard let stalled = startStalled(["-c", "fork 10000"], home: home) else { return }
+            kill(stalled.pid, SIGINT)
+            let ending = reap(stalled.pid, within: 30)
             // Only now: a child still blocked on the pipe would end here, and
             // keep stderr open no longer.
-            close(output.read)
-            let stderr = readToEnd(errors.read)
+            close(stalled.output)
             #expect(ending == Ending(exitCode: 130))
-            #expect(stderr == "forklab: line 1: interrupted\n")
+            #expect(readToEnd(stalled.errors) == "forklab: line 1: interrupted\n")
             #expect(leftBehind(named: "forklab").isEmpty)
         }
 
         @Test("SIGTERM while help is blocked on a pipe nobody reads: forklab ends by SIGTERM")
         func terminatedWhileBlocked() throws {
-            let output = makePipe()  // never read
-            let errors = makePipe()
             let home = temporaryFolder()
             defer { try? FileManager.default.removeItem(at: home) }
             let commands = Array(repeating: "help", count: 300).joined(separator: "; ")
-            let pid = spawnProcess(forklabPath, ["-c", commands], environment: testEnvironment(home: home),
-                                   stdin: -1, stdout: output.write, stderr: errors.write)
-            close(output.write)
-            close(errors.write)
-            var blocked = false
-            for _ in 0..<1000 where !blocked {
-                let wchan = (try? String(contentsOfFile: "/proc/\(pid)/wchan", encoding: .utf8)) ?? ""
-                blocked = wchan.contains("pipe_write")
-                if !blocked { usleep(10_000) }
-            }
-            try #require(blocked, "forklab never blocked on the pipe")
-            kill(pid, SIGTERM)
-            let ending = reap(pid, within: 30)
-            close(output.read)
+            guard let stalled = startStalled(["-c", commands], home: home) else { return }
+            kill(stalled.pid, SIGTERM)
+            let ending = reap(stalled.pid, within: 30)
+            close(stalled.output)
             #expect(ending == Ending(exitCode: nil, signal: SIGTERM))
-            #expect(readToEnd(errors.read) == "")
+            #expect(readToEnd(stalled.errors) == "")
         }
 
         @Test("a write error other than a closed pipe is an error line and status 1")
@@ -202,6 +176,28 @@ extension EndToEnd {
             #expect(result.stdoutLines.contains { $0.hasPrefix("# forkexit: 1 child reaped") })
         }
     }
+}
+
+/// forklab started with `arguments`, its stdout a pipe nobody reads, once it
+/// is asleep in a write to that full pipe; nil (and a failure) if it never is.
+private func startStalled(_ arguments: [String], home: URL) -> (pid: pid_t, output: Int32, errors: Int32)? {
+    let output = makePipe()
+    let errors = makePipe()
+    let pid = spawnProcess(forklabPath, arguments, environment: testEnvironment(home: home),
+                           stdin: -1, stdout: output.write, stderr: errors.write)
+    close(output.write)
+    close(errors.write)
+    for _ in 0..<1000 {
+        let wchan = (try? String(contentsOfFile: "/proc/\(pid)/wchan", encoding: .utf8)) ?? ""
+        if wchan.contains("pipe_write") { return (pid, output.read, errors.read) }
+        usleep(10_000)
+    }
+    Issue.record("forklab never blocked on the pipe")
+    kill(pid, SIGKILL)
+    _ = reap(pid)
+    close(output.read)
+    close(errors.read)
+    return nil
 }
 
 /// Tasks (threads count) of the real user, which RLIMIT_NPROC counts.

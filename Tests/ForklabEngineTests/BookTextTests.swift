@@ -151,10 +151,8 @@ import Testing
     @Test func errnoDescription() {
         #expect(Errno(rawValue: ENOENT).description == "No such file or directory")
         #expect(Errno(rawValue: EACCES).description == "Permission denied")
-        #expect(Errno.noSuchFile == Errno(rawValue: ENOENT))
         #expect(Errno.interrupted.rawValue == EINTR)
         #expect(Errno.brokenPipe.rawValue == EPIPE)
-        #expect(Errno.tryAgain.rawValue == EAGAIN)
     }
 
     @Test func labErrorDescriptions() {

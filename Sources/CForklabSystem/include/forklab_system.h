@@ -101,11 +101,7 @@ int fl_pipe_cloexec(int *read_end, int *write_end);
 /// CLOCK_MONOTONIC in nanoseconds.
 uint64_t fl_monotonic_ns(void);
 
-/// The calling thread's kernel id. The corresponding C function is `gettid`.
-pid_t fl_thread_id(void);
 
-/// The errno a wake-up or read should be judged by, for Swift callers.
-int fl_errno(void);
 
 #ifdef __cplusplus
 }
