@@ -95,7 +95,6 @@ static unsigned char complete(EditLine *el, int ch) {
     return editor->completion_result;
 }
 
-
 /// libedit's key reader, replaced: libedit's own blocks in read(2), so a
 /// Ctrl-C that lands while it is busy between two keys (a fast typist, a
 /// paste) goes unseen until the next key. This one checks for an interrupt
@@ -113,8 +112,8 @@ static int read_key(EditLine *el, wchar_t *key) {
         }
         handle_editor_signals(el);
         struct pollfd waits[2] = {{.fd = STDIN_FILENO, .events = POLLIN}, {.fd = editor->wake_fd, .events = POLLIN}};
-        // ppoll lets SIGTSTP and SIGWINCH in only while it waits, so that
-        // neither can slip in between the checks above and the wait.
+        // ppoll lets the editor's signals in only while it waits, so that
+        // none can slip in between the checks above and the wait.
         if (ppoll(waits, editor->wake_fd >= 0 ? 2 : 1, NULL, &editor->wait_mask) < 0) {
             if (errno == EINTR) continue;
             return -1;
