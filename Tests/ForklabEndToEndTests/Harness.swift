@@ -282,6 +282,17 @@ func children(of pid: pid_t) -> [ProcessInfoEntry] {
     allProcesses().filter { $0.parent == pid }
 }
 
+/// The children of `pid` named `name`, once at least one exists (waiting up
+/// to 2 s for exec to rename the child); empty if none appears.
+func childrenNamed(_ name: String, of pid: pid_t) -> [ProcessInfoEntry] {
+    for _ in 0..<100 {
+        let found = children(of: pid).filter { $0.name == name }
+        if !found.isEmpty { return found }
+        usleep(20_000)
+    }
+    return []
+}
+
 /// The number of threads of `pid`.
 func threadCount(of pid: pid_t) -> Int {
     ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []).count

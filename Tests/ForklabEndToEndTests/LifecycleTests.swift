@@ -38,11 +38,7 @@ extension EndToEnd {
             guard let seen = live.expect("Child is ") else { return }
             _ = seen
             // The check of /proc must see the running child, or it checks nothing.
-            var running: [ProcessInfoEntry] = []
-            for _ in 0..<100 where running.isEmpty {
-                running = children(of: live.pid).filter { $0.name == "sleep" }
-                if running.isEmpty { usleep(20_000) }
-            }
+            let running = childrenNamed("sleep", of: live.pid)
             #expect(running.count == 1)
             live.send("fork 2\n")  // must not run: the script stops at the interrupt
             kill(live.pid, SIGINT)
@@ -60,11 +56,7 @@ extension EndToEnd {
             let live = LiveForklab(pipes: [])
             live.send("spawn sleep -- 60\nfork 1\n")
             guard live.expect("Child is ") != nil else { return }
-            var running: [ProcessInfoEntry] = []
-            for _ in 0..<100 where running.isEmpty {
-                running = children(of: live.pid).filter { $0.name == "sleep" }
-                if running.isEmpty { usleep(20_000) }
-            }
+            let running = childrenNamed("sleep", of: live.pid)
             #expect(running.count == 1)
             kill(live.pid, SIGTERM)
             #expect(live.waitForExit() == Ending(exitCode: nil, signal: SIGTERM))

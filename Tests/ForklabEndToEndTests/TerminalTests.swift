@@ -113,11 +113,7 @@ extension EndToEnd {
             live.expect("forklab> ")
             live.send("spawn sleep -- 60\r")
             live.expect("Child is ")
-            var sleeping: [ProcessInfoEntry] = []
-            for _ in 0..<100 where sleeping.isEmpty {
-                sleeping = children(of: live.pid).filter { $0.name == "sleep" }
-                if sleeping.isEmpty { usleep(20_000) }
-            }
+            let sleeping = childrenNamed("sleep", of: live.pid)
             #expect(sleeping.count == 1)
             live.send("\u{3}")
             // 20 s is a deadline against a hang, far below the 60 s of sleep.
