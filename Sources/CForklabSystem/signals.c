@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -60,6 +61,11 @@ static void note(int signo, siginfo_t *info, void *context) {
     errno = saved;
 }
 
+/// SIGURG's handler: does nothing, and that is the point. It is installed
+/// without SA_RESTART, so a worker thread blocked in write(2) on a pipe nobody
+/// reads returns EINTR when the main thread nudges it (fl_thread_nudge).
+static void nudged(int signo) { (void)signo; }
+
 int fl_signals_install(void) {
     if (wake_pipe[0] < 0 && pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return -1;
 
@@ -77,6 +83,11 @@ int fl_signals_install(void) {
     }
     sa.sa_flags = SA_SIGINFO | SA_RESTART | SA_NOCLDSTOP;
     if (sigaction(SIGCHLD, &sa, NULL) != 0) return -1;
+    struct sigaction nudge;
+    memset(&nudge, 0, sizeof nudge);
+    nudge.sa_handler = nudged;
+    sigemptyset(&nudge.sa_mask);
+    if (sigaction(SIGURG, &nudge, NULL) != 0) return -1;
     struct sigaction ignore;
     memset(&ignore, 0, sizeof ignore);
     ignore.sa_handler = SIG_IGN;
@@ -104,6 +115,24 @@ int fl_signals_install(void) {
 }
 
 int fl_wake_fd(void) { return wake_pipe[0]; }
+
+void fl_wake(void) {
+    int saved = errno;
+    char byte = 0;
+    (void)!write(wake_pipe[1], &byte, 1);
+    errno = saved;
+}
+
+int fl_block_for_workers(sigset_t *saved) {
+    sigset_t workers;
+    sigfillset(&workers);
+    sigdelset(&workers, SIGURG);
+    return pthread_sigmask(SIG_SETMASK, &workers, saved);
+}
+
+int fl_restore_mask(const sigset_t *saved) { return pthread_sigmask(SIG_SETMASK, saved, NULL); }
+
+int fl_thread_nudge(pthread_t thread) { return pthread_kill(thread, SIGURG); }
 
 void fl_wake_drain(void) {
     char sink[64];

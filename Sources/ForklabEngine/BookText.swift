@@ -9,13 +9,29 @@ public final class BookText: TraceSink {
         try console.write(Self.line(for: record.event) + "\n")
     }
 
-    public func childLine(for event: ChildEvent) -> ChildLine {
+    public func childLine(for event: ChildEvent) -> LineTemplate {
         switch event {
         case .hello:
-            return ChildLine(bytes: Array("Hello from child ".utf8) + [ChildLine.pid, 0x0a], fd: console.fd)
+            return LineTemplate(bytes: Array("Hello from child ".utf8) + [LineTemplate.pid, 0x0a], fd: console.fd)
         case .exitStat:
-            return ChildLine(bytes: Array("Hello from child ".utf8) + [ChildLine.pid, 0x20, ChildLine.counter, 0x0a], fd: console.fd)
+            return LineTemplate(bytes: Array("Hello from child ".utf8) + [LineTemplate.pid, 0x20, LineTemplate.counter, 0x0a], fd: console.fd)
         }
+    }
+
+    public func threadLine(for event: ThreadEvent) -> LineTemplate {
+        let bytes: [UInt8]
+        switch event {
+        case .counted:
+            bytes = [0x5b, LineTemplate.thread] + Array("] => ".utf8) + [LineTemplate.index]
+        case .mainExiting:
+            bytes = Array("Main thread exiting...".utf8)
+        case .consumed:
+            bytes = Array("consumer ".utf8) + [LineTemplate.thread] + Array(" got => [producer id=".utf8)
+                + [LineTemplate.producer] + Array(", count=".utf8) + [LineTemplate.index, 0x5d]
+        case .mainExit:
+            bytes = Array("Main thread exit".utf8)
+        }
+        return LineTemplate(bytes: bytes + [0x0a], fd: console.fd)
     }
 
     /// The book's text for an event, without its newline.
@@ -27,6 +43,8 @@ public final class BookText: TraceSink {
             return "Child is \(child)"
         case let .reaped(child, status):
             return "Parent got \(child) \(status.rawValue) \(status.shiftedCode)\(status.signalNote)"
+        case let .raced(locked, expected, got):
+            return "race \(locked ? "lock" : "nolock"): expected \(expected) got \(got) lost \(expected - got)"
         case let .summary(summary):
             return "# " + summary.text
         }
@@ -73,7 +91,55 @@ extension Summary {
             var text = "spawn: \(count(children, "child", "children")) started, \(reaped) reaped, \(children - reaped) left"
             if !parts.isEmpty { text += " (" + parts.joined(separator: ", ") + ")" }
             return text + cost(elapsed, children, "fork+exec+wait")
+        case let .threads(started, wanted, lines, expectedLines, elapsed):
+            let threads = started == wanted
+                ? "\(count(started, "thread", "threads")) started and joined"
+                : "\(started) of \(wanted) threads started, \(started) joined"
+            let written = lines == expectedLines
+                ? count(lines, "line", "lines") : "\(lines) of \(expectedLines) lines"
+            return "threads: \(threads), \(written) written" + cost(elapsed, lines, "line")
+        case let .produce(outcome):
+            var text = "produce: \(outcome.produced) produced, \(outcome.consumed) consumed, \(outcome.lost) lost"
+            if outcome.unprinted > 0 { text += ", \(outcome.unprinted) taken but not printed" }
+            if outcome.queue.left > 0 { text += ", \(outcome.queue.left) left in the queue" }
+            text += "; \(count(outcome.producers, "producer", "producers")) and "
+                + "\(count(outcome.consumers, "consumer", "consumers")) joined"
+            text += "; the queue held at most \(outcome.queue.peak)"
+            if let capacity = outcome.capacity {
+                text += " of \(capacity), producers waited \(count(outcome.queue.producerWaits, "time", "times"))"
+            }
+            return text + rate(outcome.consumed, outcome.elapsed, "msgs")
+        case let .race(threads, increments, runs):
+            var text = "race: \(count(threads, "thread", "threads")) × \(increments) increments"
+            for run in runs {
+                let share = run.expected > 0 ? Double(run.lost) * 100 / Double(run.expected) : 0
+                text += run.locked ? (runs.count > 1 ? "; with it " : "; with the mutex ") : "; without the mutex "
+                text += run.lost == 0 ? "none lost" : "\(run.lost) lost (\(oneDecimal(share))%)"
+                text += cost(run.elapsed, run.expected, "increment").replacingFirst("; ", with: ", ")
+            }
+            return text
         }
+    }
+}
+
+private func oneDecimal(_ value: Double) -> String {
+    let tenths = Int((value * 10).rounded())
+    return "\(tenths / 10).\(tenths % 10)"
+}
+
+/// `; 1.9 M msgs/s`: how many a second, with k or M.
+private func rate(_ done: Int, _ elapsed: UInt64, _ unit: String) -> String {
+    guard done > 0, elapsed > 0 else { return "" }
+    let perSecond = Double(done) * 1e9 / Double(elapsed)
+    if perSecond >= 1e6 { return "; \(oneDecimal(perSecond / 1e6)) M \(unit)/s" }
+    if perSecond >= 1e3 { return "; \(oneDecimal(perSecond / 1e3)) k \(unit)/s" }
+    return "; \(Int(perSecond.rounded())) \(unit)/s"
+}
+
+extension String {
+    fileprivate func replacingFirst(_ target: String, with replacement: String) -> String {
+        guard hasPrefix(target) else { return self }
+        return replacement + dropFirst(target.count)
     }
 }
 
@@ -81,10 +147,15 @@ private func count(_ n: Int, _ one: String, _ many: String) -> String {
     "\(n) \(n == 1 ? one : many)"
 }
 
-/// `; 312 µs per fork+wait`, with a decimal only below 100 µs.
+/// `; 312 µs per fork+wait`, with a decimal only below 100 µs; below
+/// 1 µs in nanoseconds: `; 8.4 ns per increment`.
 private func cost(_ elapsed: UInt64, _ operations: Int, _ name: String) -> String {
     guard operations > 0 else { return "" }
     let nanoseconds = Double(elapsed) / Double(operations)
+    if nanoseconds < 999.5 {
+        let shown = nanoseconds < 99.95 ? oneDecimal(nanoseconds) : "\(Int(nanoseconds.rounded()))"
+        return "; \(shown) ns per \(name)"
+    }
     let tenths = Int((nanoseconds / 100).rounded())
     let micros = tenths >= 1000 ? "\(Int((nanoseconds / 1000).rounded()))" : "\(tenths / 10).\(tenths % 10)"
     return "; \(micros) µs per \(name)"

@@ -8,6 +8,52 @@ public enum Experiment: Hashable, Sendable {
     /// The book's launcher: `count` children exec `program`. Child i runs
     /// `program i` when `numbered`, else `program arguments…`.
     case spawn(SpawnPlan)
+    /// The book's thread programs: `threads` threads each print `count`
+    /// lines (_thread Basic, _thread Mutex, Python Threading).
+    case threads(ThreadsPlan)
+    /// The book's producer/consumer on a FIFO queue.
+    case produce(ProducePlan)
+    /// `threads` threads each add one to a shared counter `count` times,
+    /// first without the mutex, then with it.
+    case race(threads: Int, count: Int)
+}
+
+/// What `threads` runs.
+public struct ThreadsPlan: Hashable, Sendable {
+    public var threads: Int
+    /// Lines each thread prints: `[t] => 0` … `[t] => count-1`.
+    public var count: Int
+    /// One process-wide mutex guards the console; without it each line is
+    /// written in two writes, as Python's print does, and lines can tear.
+    public var locked: Bool
+    /// The main thread prints its line after joining the threads; when
+    /// false, right after starting them (forklab still joins them before
+    /// the command ends).
+    public var joined: Bool
+
+    public init(threads: Int, count: Int, locked: Bool, joined: Bool) {
+        self.threads = threads
+        self.count = count
+        self.locked = locked
+        self.joined = joined
+    }
+}
+
+/// What `produce` runs.
+public struct ProducePlan: Hashable, Sendable {
+    public var producers: Int
+    public var consumers: Int
+    /// Messages each producer puts.
+    public var messages: Int
+    /// The most messages the queue holds; nil for no limit.
+    public var capacity: Int?
+
+    public init(producers: Int, consumers: Int, messages: Int, capacity: Int?) {
+        self.producers = producers
+        self.consumers = consumers
+        self.messages = messages
+        self.capacity = capacity
+    }
 }
 
 /// What `spawn` runs.
@@ -36,6 +82,8 @@ public struct SpawnPlan: Hashable, Sendable {
 public enum LabError: Error, Hashable, Sendable, CustomStringConvertible {
     /// fork(2) failed after `made` children (EAGAIN under a process limit).
     case forkFailed(experiment: String, made: Int, wanted: Int, Errno)
+    /// pthread_create failed after `made` threads (EAGAIN under a limit).
+    case threadFailed(experiment: String, made: Int, wanted: Int, Errno)
     /// exec of `program` failed in the child; the child exited 127 or 126.
     case cannotRun(program: String, Errno)
     /// Ctrl-C (SIGINT) stopped it; everything it started was reaped.
@@ -51,6 +99,8 @@ public enum LabError: Error, Hashable, Sendable, CustomStringConvertible {
         switch self {
         case let .forkFailed(experiment, made, wanted, errno):
             return "\(experiment): fork failed after \(made) of \(wanted) children (\(errno)); those \(made) were reaped"
+        case let .threadFailed(experiment, made, wanted, errno):
+            return "\(experiment): pthread_create failed after \(made) of \(wanted) threads (\(errno)); those \(made) were joined"
         case let .cannotRun(program, errno):
             return "cannot run '\(program)': \(errno)"
         case .interrupted:

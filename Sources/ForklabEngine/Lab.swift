@@ -55,6 +55,9 @@ public final class Lab {
         case let .fork(count): try runFork(count: count)
         case let .forkExit(count): try runForkExit(count: count)
         case let .spawn(plan): try runSpawn(plan)
+        case let .threads(plan): try runThreads(plan)
+        case let .produce(plan): try runProduce(plan)
+        case let .race(threads, count): try runRace(threads: threads, count: count)
         }
     }
 

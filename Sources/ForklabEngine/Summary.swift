@@ -7,6 +7,45 @@ public enum Summary: Hashable, Sendable {
     case forkExit(children: Int, reaped: Int, exitCodes: [Int32: Int], parentExitStat: Int32, elapsed: UInt64)
     /// `spawn`: children started and how each ended.
     case spawn(children: Int, reaped: Int, outcomes: SpawnOutcomes, elapsed: UInt64)
+    /// `threads`: threads started (of those wanted) and joined, and the
+    /// lines they wrote (of those they would have without a stop).
+    case threads(started: Int, wanted: Int, lines: Int, expectedLines: Int, elapsed: UInt64)
+    /// `produce`: what went through the queue.
+    case produce(ProduceOutcome)
+    /// `race`: the runs that completed, without the mutex and then with it.
+    case race(threads: Int, count: Int, runs: [RaceRun])
+}
+
+/// What went through `produce`'s queue.
+public struct ProduceOutcome: Hashable, Sendable {
+    /// Threads started and joined.
+    public var producers: Int
+    public var consumers: Int
+    /// Messages put on the queue.
+    public var produced: Int
+    /// Messages taken off and printed.
+    public var consumed: Int
+    /// Messages taken off but not printed: the stop came first.
+    public var unprinted: Int
+    public var queue: QueueStatistics
+    public var capacity: Int?
+    public var elapsed: UInt64
+
+    public init(producers: Int, consumers: Int, produced: Int, consumed: Int, unprinted: Int,
+                queue: QueueStatistics, capacity: Int?, elapsed: UInt64) {
+        self.producers = producers
+        self.consumers = consumers
+        self.produced = produced
+        self.consumed = consumed
+        self.unprinted = unprinted
+        self.queue = queue
+        self.capacity = capacity
+        self.elapsed = elapsed
+    }
+
+    /// Messages put but neither consumed, nor taken, nor still queued: a
+    /// queue that loses nothing keeps this at 0.
+    public var lost: Int { produced - consumed - unprinted - queue.left }
 }
 
 /// How a spawn's children ended.

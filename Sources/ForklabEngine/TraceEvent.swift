@@ -8,19 +8,37 @@ public enum TraceEvent: Hashable, Sendable {
     case spawned(child: Int32)
     /// The parent reaped `child` with waitpid. Book line: `Parent got CHILD STATUS CODE`.
     case reaped(child: Int32, status: WaitStatus)
+    /// `race`: the shared counter after every thread added to it.
+    /// Book-style line: `race nolock: expected X got Y lost Z`.
+    case raced(locked: Bool, expected: Int, got: Int)
     /// What the experiment did and what it cost; the book has no such line.
     case summary(Summary)
 }
 
 /// An event a forked child writes itself, with write(2), before `_exit`.
 /// The parent cannot see these happen; a sink describes them as a line with
-/// placeholders that the child fills in (see `ChildLine`).
+/// placeholders that the child fills in (see `LineTemplate`).
 public enum ChildEvent: Hashable, Sendable {
     /// `fork`'s child. Book line: `Hello from child PID`.
     case hello
     /// `forkexit`'s child, after it added one to its copy of exitstat.
     /// Book line: `Hello from child PID EXITSTAT`.
     case exitStat
+}
+
+/// An event a thread of a thread experiment writes itself, main thread
+/// included, while other threads may be writing: a sink describes it as a
+/// line with placeholders (`LineTemplate`) that the thread fills in.
+public enum ThreadEvent: Hashable, Sendable {
+    /// `threads`: thread T counted I. Book line: `[T] => I`.
+    case counted
+    /// `threads`: the main thread's last line. Book line: `Main thread exiting...`.
+    case mainExiting
+    /// `produce`: consumer T took producer P's message number I off the
+    /// queue. Book line: `consumer T got => [producer id=P, count=I]`.
+    case consumed
+    /// `produce`: every thread has ended. Book line: `Main thread exit`.
+    case mainExit
 }
 
 /// An event with when it happened and which process wrote it.

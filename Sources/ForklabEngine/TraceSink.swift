@@ -6,15 +6,20 @@ public protocol TraceSink: AnyObject {
     /// Renders an event the parent saw.
     func emit(_ record: TraceRecord) throws(OutputError)
 
-    /// The line a forked child writes for `event`, using the `ChildLine`
+    /// The line a forked child writes for `event`, using the `LineTemplate`
     /// placeholders for what only the child knows (its pid, its time).
     /// An empty line means the child writes nothing.
-    func childLine(for event: ChildEvent) -> ChildLine
+    func childLine(for event: ChildEvent) -> LineTemplate
+
+    /// The line a thread of a thread experiment writes for `event`, with
+    /// placeholders for the thread's numbers. The thread fills it in and
+    /// writes it itself, so the order of lines is the order threads wrote.
+    func threadLine(for event: ThreadEvent) -> LineTemplate
 }
 
-/// The bytes a child writes, with placeholders the child fills in, and
-/// the descriptor it writes them to.
-public struct ChildLine: Hashable, Sendable {
+/// The bytes a child process or a thread writes, with placeholders it fills
+/// in, and the descriptor it writes them to.
+public struct LineTemplate: Hashable, Sendable {
     public var bytes: [UInt8]
     public var fd: Int32
 
@@ -29,6 +34,12 @@ public struct ChildLine: Hashable, Sendable {
     public static let elapsed = UInt8(FL_SLOT_ELAPSED_NS)
     /// Replaced by the child's copy of the counter (forkexit's exitstat).
     public static let counter = UInt8(FL_SLOT_COUNTER)
+    /// Replaced by the thread's number (0-based), or the consumer's.
+    public static let thread = UInt8(FL_SLOT_THREAD)
+    /// Replaced by the count: `i` of `[t] => i`, a message's count.
+    public static let index = UInt8(FL_SLOT_INDEX)
+    /// Replaced by the number of the producer that put a message.
+    public static let producer = UInt8(FL_SLOT_PRODUCER)
 }
 
 /// Why output could not be written.

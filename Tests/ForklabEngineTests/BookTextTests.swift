@@ -141,9 +141,9 @@ import Testing
     }
 
     @Test func placeholdersMatchTheCShim() {
-        #expect(ChildLine.pid == 0x01)
-        #expect(ChildLine.elapsed == 0x02)
-        #expect(ChildLine.counter == 0x03)
+        #expect(LineTemplate.pid == 0x01)
+        #expect(LineTemplate.elapsed == 0x02)
+        #expect(LineTemplate.counter == 0x03)
     }
 }
 

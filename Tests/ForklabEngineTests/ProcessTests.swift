@@ -121,8 +121,8 @@ import Testing
     func childPlaceholders() throws {
         prepareLab()
         let pipe = TestPipe()
-        let line: [UInt8] = Array("pid=".utf8) + [ChildLine.pid] + Array(" t=".utf8) + [ChildLine.elapsed]
-            + Array(" n=".utf8) + [ChildLine.counter] + [0x0a]
+        let line: [UInt8] = Array("pid=".utf8) + [LineTemplate.pid] + Array(" t=".utf8) + [LineTemplate.elapsed]
+            + Array(" n=".utf8) + [LineTemplate.counter] + [0x0a]
         let sink = Recorder(fd: pipe.writeFD, hello: line, exitStat: line)
         #expect(runLab(.fork(count: 1), sink: sink) == nil)
         let child = try #require(sink.forked.first?.child)
@@ -665,5 +665,6 @@ final class DescriptorSnapshotSink: TraceSink {
         }
     }
 
-    func childLine(for event: ChildEvent) -> ChildLine { ChildLine(bytes: [], fd: -1) }
+    func childLine(for event: ChildEvent) -> LineTemplate { LineTemplate(bytes: [], fd: -1) }
+    func threadLine(for event: ThreadEvent) -> LineTemplate { LineTemplate(bytes: [], fd: -1) }
 }

@@ -30,8 +30,8 @@ func prepareLab() {
 }
 
 /// The book's child lines, as `BookText` describes them.
-let bookHello: [UInt8] = Array("Hello from child ".utf8) + [ChildLine.pid, 0x0a]
-let bookExitStat: [UInt8] = Array("Hello from child ".utf8) + [ChildLine.pid, 0x20, ChildLine.counter, 0x0a]
+let bookHello: [UInt8] = Array("Hello from child ".utf8) + [LineTemplate.pid, 0x0a]
+let bookExitStat: [UInt8] = Array("Hello from child ".utf8) + [LineTemplate.pid, 0x20, LineTemplate.counter, 0x0a]
 
 /// A sink that records every event, and whose children write their lines
 /// to `fd` (a pipe the test reads back).
@@ -59,11 +59,16 @@ final class Recorder: TraceSink {
         records.append(record)
     }
 
-    func childLine(for event: ChildEvent) -> ChildLine {
+    func childLine(for event: ChildEvent) -> LineTemplate {
         switch event {
-        case .hello: return ChildLine(bytes: hello, fd: fd)
-        case .exitStat: return ChildLine(bytes: exitStat, fd: fd)
+        case .hello: return LineTemplate(bytes: hello, fd: fd)
+        case .exitStat: return LineTemplate(bytes: exitStat, fd: fd)
         }
+    }
+
+    /// Threads write the book's lines to `fd`.
+    func threadLine(for event: ThreadEvent) -> LineTemplate {
+        BookText(console: Console(fd: fd)).threadLine(for: event)
     }
 
     var events: [TraceEvent] { records.map(\.event) }

@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/types.h>
 
 #ifdef __cplusplus
@@ -17,11 +19,16 @@ extern "C" {
 #define FL_SLOT_PID 0x01
 #define FL_SLOT_ELAPSED_NS 0x02
 #define FL_SLOT_COUNTER 0x03
+/// Placeholders only threads fill in (see LineTemplate in the engine).
+#define FL_SLOT_THREAD 0x04
+#define FL_SLOT_INDEX 0x05
+#define FL_SLOT_PRODUCER 0x06
 
 /// Installs forklab's signal handling: SIGINT counted and not restarted (so
 /// a blocking call returns EINTR); SIGTERM and SIGHUP (unless ignored)
 /// noted the same way, as a request to stop everything and exit; SIGCHLD
-/// noted with SA_RESTART; SIGPIPE ignored (a closed stdout shows as EPIPE).
+/// noted with SA_RESTART; SIGURG caught by a handler that does nothing (see
+/// fl_thread_nudge); SIGPIPE ignored (a closed stdout shows as EPIPE).
 /// The handlers write a byte to a close-on-exec self-pipe whose read end is
 /// fl_wake_fd(). Unblocks those signals, and records every signal whose
 /// disposition is not the default, so that children can reset them.
@@ -30,6 +37,24 @@ int fl_signals_install(void);
 
 /// The read end of the self-pipe: readable after a SIGINT or SIGCHLD.
 int fl_wake_fd(void);
+
+/// Writes a byte to the self-pipe: a worker thread wakes the main thread
+/// (when the last worker ends, or output fails). Never blocks; keeps errno.
+void fl_wake(void);
+
+/// Sets the calling thread's mask to what worker threads run with: every
+/// signal blocked but SIGURG, so that SIGINT, SIGTERM and SIGCHLD reach the
+/// main thread, which waits for them. Threads created meanwhile inherit it;
+/// the previous mask goes to *saved. Returns 0 or an error number.
+/// The corresponding C function is `pthread_sigmask`.
+int fl_block_for_workers(sigset_t *saved);
+/// Puts back the mask fl_block_for_workers saved. Returns 0 or an error number.
+int fl_restore_mask(const sigset_t *saved);
+
+/// Sends SIGURG to a worker thread; its handler does nothing, but a write(2)
+/// the thread is blocked in returns EINTR. Returns 0 or an error number.
+/// The corresponding C function is `pthread_kill`.
+int fl_thread_nudge(pthread_t thread);
 
 /// Empties the self-pipe without blocking.
 void fl_wake_drain(void);

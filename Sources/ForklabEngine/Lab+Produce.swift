@@ -1,0 +1,140 @@
+import Synchronization
+
+extension Lab {
+    /// `produce P consume C`: P producer threads each put M messages on one
+    /// FIFO queue; C consumer threads take them off and print
+    /// `consumer C got => [producer id=P, count=K]`. When the last producer
+    /// is done it closes the queue, so consumers end once it is empty, with
+    /// no sleep; then the main thread prints `Main thread exit`.
+    func runProduce(_ plan: ProducePlan) throws(LabError) {
+        let crew = Crew()
+        let line = sink.threadLine(for: .consumed)
+        let console = ThreadConsole(fd: line.fd, locked: true, crew: crew)
+        let queue = WorkQueue<Message>(capacity: plan.capacity)
+        let producing = Producing(queue: queue)
+        var group = ThreadGroup(crew: crew)
+        var consumers: [ConsumerThread] = []
+        var producers: [ProducerThread] = []
+        var failure: LabError?
+        let wanted = plan.producers + plan.consumers
+        func refused(_ error: Errno) {
+            failure = .threadFailed(experiment: "produce", made: consumers.count + producers.count, wanted: wanted, error)
+            crew.requestStop()
+            queue.cancel()
+        }
+        // Consumers first, as the book starts them: they wait on the empty queue.
+        for id in 0..<plan.consumers where failure == nil && !shouldStop {
+            let consumer = ConsumerThread(crew: crew, console: console, queue: queue, line: line, started: started, id: id)
+            do throws(Errno) {
+                try group.start(consumer)
+                consumers.append(consumer)
+            } catch {
+                refused(error)
+            }
+        }
+        for id in 0..<plan.producers where failure == nil && !shouldStop {
+            let producer = ProducerThread(crew: crew, producing: producing, id: id, messages: plan.messages)
+            producing.starting()
+            do throws(Errno) {
+                try group.start(producer)
+                producers.append(producer)
+            } catch {
+                producing.done()
+                refused(error)
+            }
+        }
+        producing.done()  // the main thread's own hold: now the last producer closes the queue
+        awaitThreads(&group) { queue.cancel() }
+        adoptOutputFailure(of: console)
+        if !crew.stopRequested && !shouldStop {
+            _ = console.write(LineRenderer(sink.threadLine(for: .mainExit), started: started).render())
+            adoptOutputFailure(of: console)
+        }
+        emit(.summary(.produce(ProduceOutcome(
+            producers: producers.count, consumers: consumers.count,
+            produced: producers.reduce(0) { $0 + $1.produced },
+            consumed: consumers.reduce(0) { $0 + $1.printed },
+            unprinted: consumers.reduce(0) { $0 + $1.taken - $1.printed },
+            queue: queue.statistics, capacity: plan.capacity, elapsed: System.now() &- started))))
+        try finish(failure)
+    }
+}
+
+/// What a producer puts on the queue: the book's string
+/// `[producer id=P, count=K]`, kept as its two numbers until a consumer
+/// prints it.
+struct Message: BitwiseCopyable {
+    var producer: Int32
+    var count: Int32
+}
+
+/// The producers still at work, and the main thread while it starts them:
+/// the last to finish closes the queue.
+final class Producing: Sendable {
+    let queue: WorkQueue<Message>
+    private let holders = Atomic<Int>(1)
+
+    init(queue: WorkQueue<Message>) { self.queue = queue }
+
+    func starting() { holders.add(1, ordering: .relaxed) }
+
+    func done() {
+        if holders.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 { queue.close() }
+    }
+}
+
+/// One producer: puts its messages, then lets go of the queue.
+final class ProducerThread: ThreadWorker, @unchecked Sendable {
+    // @unchecked: `produced` is written by the worker thread alone while it
+    // runs, and read by the main thread after pthread_join.
+    let crew: Crew
+    private let producing: Producing
+    private let id: Int32
+    private let messages: Int
+    private(set) var produced = 0
+
+    init(crew: Crew, producing: Producing, id: Int, messages: Int) {
+        self.crew = crew
+        self.producing = producing
+        self.id = Int32(id)
+        self.messages = messages
+    }
+
+    func run() {
+        defer { producing.done() }
+        for count in 0..<messages {
+            if crew.stopRequested { return }
+            guard producing.queue.put(Message(producer: id, count: Int32(count))) else { return }
+            produced += 1
+        }
+    }
+}
+
+/// One consumer: takes messages until the queue is closed and empty.
+final class ConsumerThread: ThreadWorker, @unchecked Sendable {
+    // @unchecked: as for ProducerThread.
+    let crew: Crew
+    private let console: ThreadConsole
+    private let queue: WorkQueue<Message>
+    private let renderer: LineRenderer
+    private let id: Int
+    private(set) var taken = 0
+    private(set) var printed = 0
+
+    init(crew: Crew, console: ThreadConsole, queue: WorkQueue<Message>, line: LineTemplate, started: UInt64, id: Int) {
+        self.crew = crew
+        self.console = console
+        self.queue = queue
+        renderer = LineRenderer(line, started: started)
+        self.id = id
+    }
+
+    func run() {
+        while let message = queue.take() {
+            taken += 1
+            let line = renderer.render(thread: id, index: Int(message.count), producer: Int(message.producer))
+            guard console.write(line) else { return }
+            printed += 1
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import Synchronization
+
+extension Lab {
+    /// `race N count C`: N threads each add one to a shared counter C times,
+    /// first without the mutex, then with it; prints what each run got.
+    func runRace(threads: Int, count: Int) throws(LabError) {
+        var runs: [RaceRun] = []
+        for locked in [false, true] {
+            let (run, failure) = raceOnce(threads: threads, count: count, locked: locked)
+            if let run {
+                runs.append(run)
+                emit(.raced(locked: locked, expected: run.expected, got: run.got))
+            }
+            if failure != nil || shouldStop {
+                emit(.summary(.race(threads: threads, count: count, runs: runs)))
+                try finish(failure)
+                return
+            }
+        }
+        emit(.summary(.race(threads: threads, count: count, runs: runs)))
+        try finish(nil)
+    }
+
+    /// One run: starts the threads held at a gate, opens it so that they
+    /// all run at once, and waits for them.
+    private func raceOnce(threads: Int, count: Int, locked: Bool) -> (RaceRun?, LabError?) {
+        let crew = Crew()
+        let shared = RaceCounter(gate: Gate())
+        var group = ThreadGroup(crew: crew)
+        var workers: [RaceThread] = []
+        var failure: LabError?
+        for _ in 0..<threads where !shouldStop {
+            let worker = RaceThread(crew: crew, shared: shared, count: count, locked: locked)
+            do throws(Errno) {
+                try group.start(worker)
+                workers.append(worker)
+            } catch {
+                failure = .threadFailed(experiment: "race", made: workers.count, wanted: threads, error)
+                crew.requestStop()
+                break
+            }
+        }
+        let opened = System.now()
+        shared.gate.open()
+        awaitThreads(&group) { shared.gate.open() }
+        let elapsed = System.now() &- opened
+        guard failure == nil else { return (nil, failure) }
+        let expected = workers.reduce(0) { $0 + $1.added }
+        return (RaceRun(locked: locked, expected: expected, got: shared.value, elapsed: elapsed), nil)
+    }
+}
+
+/// The counter the threads race on, and the mutex that makes them take turns.
+final class RaceCounter: Sendable {
+    let gate: Gate
+    private let counter = Atomic<Int>(0)
+    private let mutex = PthreadMutex()
+
+    init(gate: Gate) { self.gate = gate }
+
+    var value: Int { counter.load(ordering: .relaxed) }
+
+    /// Adds one as `counter += 1` does without a lock: a load, then a store.
+    /// Each is atomic, so the program is well defined, and the optimizer
+    /// cannot merge them across iterations; but another thread's store can
+    /// land between the two, and then one update is lost.
+    @inline(__always)
+    func addUnlocked() {
+        let value = counter.load(ordering: .relaxed)
+        counter.store(value &+ 1, ordering: .relaxed)
+    }
+
+    /// The same load and store with the mutex held: no store can come
+    /// between them.
+    @inline(__always)
+    func addLocked() {
+        mutex.lock()
+        addUnlocked()
+        mutex.unlock()
+    }
+}
+
+/// Holds threads until every one is started, so that they really run at
+/// once rather than one after the other as they are created.
+final class Gate: Sendable {
+    private let mutex = PthreadMutex()
+    private let opened = PthreadCondition()
+    private let isOpen = Atomic<Bool>(false)
+
+    func wait() {
+        mutex.lock()
+        while !isOpen.load(ordering: .relaxed) { opened.wait(mutex) }
+        mutex.unlock()
+    }
+
+    func open() {
+        mutex.withLock { isOpen.store(true, ordering: .relaxed) }
+        opened.broadcast()
+    }
+}
+
+/// One thread of `race`.
+final class RaceThread: ThreadWorker, @unchecked Sendable {
+    // @unchecked: `added` is written by the worker thread alone while it
+    // runs, and read by the main thread after pthread_join.
+    let crew: Crew
+    private let shared: RaceCounter
+    private let count: Int
+    private let locked: Bool
+    private(set) var added = 0
+
+    init(crew: Crew, shared: RaceCounter, count: Int, locked: Bool) {
+        self.crew = crew
+        self.shared = shared
+        self.count = count
+        self.locked = locked
+    }
+
+    func run() {
+        shared.gate.wait()
+        var added = 0
+        defer { self.added = added }
+        for _ in 0..<count {
+            if crew.stopRequested { return }
+            if locked { shared.addLocked() } else { shared.addUnlocked() }
+            added += 1
+        }
+    }
+}
+
+/// One run of `race`: what the counter should read and what it read.
+public struct RaceRun: Hashable, Sendable {
+    public var locked: Bool
+    /// Increments the threads made (threads × count unless interrupted).
+    public var expected: Int
+    public var got: Int
+    /// From opening the gate to the last thread's end.
+    public var elapsed: UInt64
+
+    public init(locked: Bool, expected: Int, got: Int, elapsed: UInt64) {
+        self.locked = locked
+        self.expected = expected
+        self.got = got
+        self.elapsed = elapsed
+    }
+
+    public var lost: Int { expected - got }
+}

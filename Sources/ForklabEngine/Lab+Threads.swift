@@ -1,0 +1,93 @@
+import Glibc
+
+extension Lab {
+    /// `threads N`: N pthreads each print `[t] => i` for i = 0…count-1;
+    /// the main thread prints `Main thread exiting...` after joining them
+    /// (or, `nojoin`, right after starting them, as the _thread programs
+    /// do; forklab still joins them before the command ends).
+    func runThreads(_ plan: ThreadsPlan) throws(LabError) {
+        let crew = Crew()
+        let console = ThreadConsole(fd: sink.threadLine(for: .counted).fd, locked: plan.locked, crew: crew)
+        var group = ThreadGroup(crew: crew)
+        var workers: [CountingThread] = []
+        var failure: LabError?
+        let line = sink.threadLine(for: .counted)
+        for thread in 0..<plan.threads where !shouldStop && !crew.stopRequested {
+            let worker = CountingThread(crew: crew, console: console, line: line, started: started,
+                                        thread: thread, count: plan.count)
+            do {
+                try group.start(worker)
+            } catch {
+                failure = .threadFailed(experiment: "threads", made: workers.count, wanted: plan.threads, error)
+                crew.requestStop()
+                break
+            }
+            workers.append(worker)
+        }
+        let main = LineRenderer(sink.threadLine(for: .mainExiting), started: started)
+        if !plan.joined && !crew.stopRequested && !shouldStop { _ = console.write(main.render()) }
+        awaitThreads(&group) {}
+        adoptOutputFailure(of: console)
+        if plan.joined && !crew.stopRequested && !shouldStop { _ = console.write(main.render()) }
+        adoptOutputFailure(of: console)
+        emit(.summary(.threads(
+            started: workers.count, wanted: plan.threads, lines: workers.reduce(0) { $0 + $1.written },
+            expectedLines: plan.threads * plan.count, elapsed: System.now() &- started)))
+        try finish(failure)
+    }
+
+    /// Waits until every thread of `group` has ended, then joins them.
+    /// A Ctrl-C, SIGTERM or a failed write stops them: `wakeWaiters` ends
+    /// any wait of theirs on a condition variable, and SIGURG any write
+    /// blocked on a pipe nobody reads, until the last has ended.
+    func awaitThreads(_ group: inout ThreadGroup, wakeWaiters: () -> Void) {
+        var stopping = false
+        while group.crew.runningCount > 0 {
+            if !stopping && (group.crew.stopRequested || shouldStop) {
+                stopping = true
+                group.crew.requestStop()
+                wakeWaiters()
+            }
+            // Again and again: a SIGURG that lands just before the thread
+            // enters write(2) interrupts nothing.
+            if stopping { group.nudgeAll() }
+            System.awaitWakeUp(timeoutMilliseconds: stopping ? 20 : -1)
+        }
+        group.joinAll()
+    }
+
+    /// After a thread's write failed, nothing more is written in this
+    /// command, and the failure is why the command stopped.
+    func adoptOutputFailure(of console: ThreadConsole) {
+        guard let error = console.outputError else { return }
+        outputStopped = true
+        if stop == nil { stop = .output(error) }
+    }
+}
+
+/// One thread of `threads`: prints its count, line by line.
+final class CountingThread: ThreadWorker, @unchecked Sendable {
+    // @unchecked: `renderer` and `written` are used by the worker thread
+    // alone while it runs, and read by the main thread after pthread_join.
+    let crew: Crew
+    private let console: ThreadConsole
+    private let renderer: LineRenderer
+    private let thread: Int
+    private let count: Int
+    private(set) var written = 0
+
+    init(crew: Crew, console: ThreadConsole, line: LineTemplate, started: UInt64, thread: Int, count: Int) {
+        self.crew = crew
+        self.console = console
+        renderer = LineRenderer(line, started: started)
+        self.thread = thread
+        self.count = count
+    }
+
+    func run() {
+        for index in 0..<count {
+            guard console.write(renderer.render(thread: thread, index: index)) else { return }
+            written += 1
+        }
+    }
+}

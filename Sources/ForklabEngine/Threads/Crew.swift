@@ -1,0 +1,85 @@
+import Glibc
+import CForklabSystem
+import Synchronization
+
+/// What the threads of one experiment share to coordinate with the main
+/// thread: whether to stop, and how many are still running.
+final class Crew: Sendable {
+    private let stopping = Atomic<Bool>(false)
+    private let running = Atomic<Int>(0)
+
+    /// Whether the threads must stop at their next step.
+    var stopRequested: Bool { stopping.load(ordering: .relaxed) }
+
+    /// Asks every thread to stop, and wakes the main thread.
+    func requestStop() {
+        stopping.store(true, ordering: .relaxed)
+        fl_wake()
+    }
+
+    /// Threads not yet at their end.
+    var runningCount: Int { running.load(ordering: .acquiring) }
+
+    /// Counts a thread about to be started.
+    func starting() { running.add(1, ordering: .relaxed) }
+
+    /// A thread's last act: the last one wakes the main thread.
+    func finished() {
+        if running.subtract(1, ordering: .releasing).newValue == 0 { fl_wake() }
+    }
+}
+
+/// The threads an experiment started with pthread_create. The main thread
+/// waits for them with poll(2) on the self-pipe rather than in
+/// pthread_join, which no signal interrupts: so a Ctrl-C is seen at once.
+struct ThreadGroup {
+    private(set) var threads: [pthread_t] = []
+    let crew: Crew
+
+    init(crew: Crew) { self.crew = crew }
+
+    /// Starts a thread that runs `Worker.run` on `worker`, with every
+    /// signal but SIGURG blocked (they are the main thread's to handle).
+    /// - Throws: pthread_create's error (EAGAIN under a thread limit); then
+    ///   no thread was started.
+    mutating func start<Worker: ThreadWorker>(_ worker: Worker) throws(Errno) {
+        var saved = sigset_t()
+        var result = fl_block_for_workers(&saved)
+        guard result == 0 else { throw Errno(rawValue: result) }
+        crew.starting()
+        let context = Unmanaged.passRetained(worker).toOpaque()
+        var thread = pthread_t()
+        result = pthread_create(&thread, nil, { raw in
+            // Non-capturing, so nothing is inferred @MainActor or sent.
+            let worker = Unmanaged<AnyObject>.fromOpaque(raw!).takeRetainedValue() as! any ThreadWorker
+            worker.run()
+            worker.crew.finished()
+            return nil
+        }, context)
+        _ = fl_restore_mask(&saved)
+        guard result == 0 else {
+            Unmanaged<Worker>.fromOpaque(context).release()
+            crew.finished()
+            throw Errno(rawValue: result)
+        }
+        threads.append(thread)
+    }
+
+    /// Sends SIGURG to every thread, so that a write(2) blocked on a pipe
+    /// nobody reads returns EINTR and the thread sees the stop.
+    func nudgeAll() {
+        for thread in threads { _ = fl_thread_nudge(thread) }
+    }
+
+    /// Joins every thread. Call once `crew.runningCount` is 0.
+    mutating func joinAll() {
+        for thread in threads { pthread_join(thread, nil) }
+        threads.removeAll()
+    }
+}
+
+/// The body of a worker thread.
+protocol ThreadWorker: AnyObject, Sendable {
+    var crew: Crew { get }
+    func run()
+}

@@ -1,0 +1,63 @@
+import Glibc
+
+// pthread mutexes and condition variables must not move once initialised,
+// so each lives in memory of its own that the owning object allocates; the
+// objects themselves hold only `let` pointers, which costs no exclusivity
+// check on the hot path (see docs/design.md).
+
+/// A pthread mutex. The corresponding C type is `pthread_mutex_t`.
+final class PthreadMutex: @unchecked Sendable {
+    // @unchecked: the pointer is only ever used through pthread calls,
+    // which are what make sharing it between threads safe.
+    let raw: UnsafeMutablePointer<pthread_mutex_t>
+
+    init() {
+        raw = .allocate(capacity: 1)
+        raw.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(raw, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(raw)
+        raw.deallocate()
+    }
+
+    /// The corresponding C function is `pthread_mutex_lock`.
+    @inline(__always) func lock() { pthread_mutex_lock(raw) }
+    /// The corresponding C function is `pthread_mutex_unlock`.
+    @inline(__always) func unlock() { pthread_mutex_unlock(raw) }
+
+    /// Runs `body` with the mutex held.
+    @inline(__always) func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        lock()
+        defer { unlock() }
+        return try body()
+    }
+}
+
+/// A pthread condition variable, always used with one `PthreadMutex`.
+/// The corresponding C type is `pthread_cond_t`.
+final class PthreadCondition: @unchecked Sendable {
+    // @unchecked: as for PthreadMutex.
+    private let raw: UnsafeMutablePointer<pthread_cond_t>
+
+    init() {
+        raw = .allocate(capacity: 1)
+        raw.initialize(to: pthread_cond_t())
+        pthread_cond_init(raw, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(raw)
+        raw.deallocate()
+    }
+
+    /// Releases `mutex`, sleeps until signalled, takes `mutex` again. Wakes
+    /// can be spurious: callers wait in a loop on their own condition.
+    /// The corresponding C function is `pthread_cond_wait`.
+    @inline(__always) func wait(_ mutex: PthreadMutex) { pthread_cond_wait(raw, mutex.raw) }
+    /// Wakes one waiter. The corresponding C function is `pthread_cond_signal`.
+    @inline(__always) func signal() { pthread_cond_signal(raw) }
+    /// Wakes every waiter. The corresponding C function is `pthread_cond_broadcast`.
+    @inline(__always) func broadcast() { pthread_cond_broadcast(raw) }
+}

@@ -1,0 +1,132 @@
+import Glibc
+import CForklabSystem
+import Synchronization
+
+/// stdout as the threads of one experiment share it. Lines go out with
+/// write(2), never through a stdio buffer: in locked mode whole, one write
+/// each under one process-wide mutex; unlocked, as Python's print writes
+/// them: the text, then the newline, two writes, no mutex.
+final class ThreadConsole: Sendable {
+    let fd: Int32
+    let locked: Bool
+    let crew: Crew
+    private let mutex = PthreadMutex()
+    /// 0 while writes work; -1 once the reader left (EPIPE); else the errno.
+    private let failure = Atomic<Int32>(0)
+
+    init(fd: Int32, locked: Bool, crew: Crew) {
+        self.fd = fd
+        self.locked = locked
+        self.crew = crew
+    }
+
+    /// Writes one line (ending in a newline) as the mode says.
+    /// - Returns: false when the experiment is stopping (a Ctrl-C, or
+    ///   output that failed here or in another thread): the thread stops.
+    @inline(__always)
+    func write(_ line: UnsafeRawBufferPointer) -> Bool {
+        if locked {
+            mutex.lock()
+            defer { mutex.unlock() }
+            return writeAll(line)
+        }
+        let newline: UInt8 = 0x0a
+        return writeAll(UnsafeRawBufferPointer(rebasing: line.dropLast()))
+            && withUnsafeBytes(of: newline) { writeAll($0) }
+    }
+
+    /// Why output stopped, once a write failed.
+    var outputError: OutputError? {
+        switch failure.load(ordering: .relaxed) {
+        case 0: return nil
+        case -1: return .closed
+        case let code: return .failed(Errno(rawValue: code))
+        }
+    }
+
+    private func writeAll(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            // Checked before each write: after a Ctrl-C nothing new starts,
+            // and a write already blocked is ended by the main thread's SIGURG.
+            if crew.stopRequested || fl_stop_requests() > 0 { return false }
+            let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if written >= 0 {
+                offset += written
+                continue
+            }
+            let error = errno
+            if error == EINTR { continue }
+            failure.store(error == EPIPE ? -1 : error, ordering: .relaxed)
+            crew.requestStop()
+            return false
+        }
+        return true
+    }
+}
+
+/// Fills a `LineTemplate`'s placeholders with a thread's numbers, in a
+/// buffer of the thread's own: nothing is allocated per line. Used by one
+/// thread only.
+final class LineRenderer {
+    private let template: UnsafeMutableBufferPointer<UInt8>
+    private let buffer: UnsafeMutableBufferPointer<UInt8>
+    private let started: UInt64
+
+    init(_ line: LineTemplate, started: UInt64) {
+        template = .allocate(capacity: line.bytes.count)
+        _ = template.initialize(from: line.bytes)
+        // Each placeholder becomes at most 20 digits and a sign.
+        buffer = .allocate(capacity: line.bytes.count * 21)
+        self.started = started
+    }
+
+    deinit {
+        template.deallocate()
+        buffer.deallocate()
+    }
+
+    /// The line with `thread`, `index` and `producer` in their places.
+    @inline(__always)
+    func render(thread: Int = 0, index: Int = 0, producer: Int = 0) -> UnsafeRawBufferPointer {
+        var used = 0
+        for byte in template {
+            switch byte {
+            case LineTemplate.thread: used = put(thread, at: used)
+            case LineTemplate.index: used = put(index, at: used)
+            case LineTemplate.producer: used = put(producer, at: used)
+            case LineTemplate.pid: used = put(Int(getpid()), at: used)
+            case LineTemplate.elapsed: used = put(Int(truncatingIfNeeded: fl_monotonic_ns() &- started), at: used)
+            default:
+                buffer[used] = byte
+                used += 1
+            }
+        }
+        return UnsafeRawBufferPointer(start: buffer.baseAddress, count: used)
+    }
+
+    /// Writes `value` in decimal at `offset`; returns the offset after it.
+    @inline(__always)
+    private func put(_ value: Int, at offset: Int) -> Int {
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch on the stack
+        return withUnsafeMutableBytes(of: &digits) { scratch in
+            var magnitude = value.magnitude
+            var first = scratch.count
+            repeat {
+                first -= 1
+                scratch[first] = UInt8(truncatingIfNeeded: 0x30 &+ magnitude % 10)
+                magnitude /= 10
+            } while magnitude != 0
+            var at = offset
+            if value < 0 {
+                buffer[at] = 0x2d
+                at += 1
+            }
+            for index in first..<scratch.count {
+                buffer[at] = scratch[index]
+                at += 1
+            }
+            return at
+        }
+    }
+}
