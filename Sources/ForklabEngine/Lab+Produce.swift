@@ -47,7 +47,7 @@ extension Lab {
         awaitThreads(&group) { queue.cancel() }
         adoptOutputFailure(of: console)
         if !crew.stopRequested && !shouldStop {
-            _ = console.write(LineRenderer(sink.threadLine(for: .mainExit), started: started).render())
+            _ = LineRenderer(sink.threadLine(for: .mainExit), started: started).write(to: console)
             adoptOutputFailure(of: console)
         }
         emit(.summary(.produce(ProduceOutcome(
@@ -132,8 +132,8 @@ final class ConsumerThread: ThreadWorker, @unchecked Sendable {
     func run() {
         while let message = queue.take() {
             taken += 1
-            let line = renderer.render(thread: id, index: Int(message.count), producer: Int(message.producer))
-            guard console.write(line) else { return }
+            guard renderer.write(to: console, thread: id, index: Int(message.count), producer: Int(message.producer))
+            else { return }
             printed += 1
         }
     }

@@ -25,10 +25,10 @@ extension Lab {
             workers.append(worker)
         }
         let main = LineRenderer(sink.threadLine(for: .mainExiting), started: started)
-        if !plan.joined && !crew.stopRequested && !shouldStop { _ = console.write(main.render()) }
+        if !plan.joined && !crew.stopRequested && !shouldStop { _ = main.write(to: console) }
         awaitThreads(&group) {}
         adoptOutputFailure(of: console)
-        if plan.joined && !crew.stopRequested && !shouldStop { _ = console.write(main.render()) }
+        if plan.joined && !crew.stopRequested && !shouldStop { _ = main.write(to: console) }
         adoptOutputFailure(of: console)
         emit(.summary(.threads(
             started: workers.count, wanted: plan.threads, lines: workers.reduce(0) { $0 + $1.written },
@@ -86,7 +86,7 @@ final class CountingThread: ThreadWorker, @unchecked Sendable {
 
     func run() {
         for index in 0..<count {
-            guard console.write(renderer.render(thread: thread, index: index)) else { return }
+            guard renderer.write(to: console, thread: thread, index: index) else { return }
             written += 1
         }
     }

@@ -3,10 +3,10 @@ import Foundation
 import Testing
 
 /// Orphans come back to the test process, where a test can see them.
-private let subreaper: Bool = ts_become_subreaper() == 0
+let subreaper: Bool = ts_become_subreaper() == 0
 
 /// Processes named `name` that a run left behind (reparented to the test).
-private func leftBehind(named name: String) -> [ProcessInfoEntry] {
+func leftBehind(named name: String) -> [ProcessInfoEntry] {
     children(of: getpid()).filter { $0.name == name }
 }
 
@@ -171,8 +171,9 @@ extension EndToEnd {
 }
 
 /// forklab started with `arguments`, its stdout a pipe nobody reads, once it
-/// is asleep in a write to that full pipe; nil (and a failure) if it never is.
-private func startStalled(_ arguments: [String], home: URL) -> (pid: pid_t, output: Int32, errors: Int32)? {
+/// (one of its threads) is asleep in a write to that full pipe; nil (and a
+/// failure) if it never is.
+func startStalled(_ arguments: [String], home: URL) -> (pid: pid_t, output: Int32, errors: Int32)? {
     let output = makePipe()
     let errors = makePipe()
     let pid = spawnProcess(forklabPath, arguments, environment: testEnvironment(home: home),
@@ -180,8 +181,12 @@ private func startStalled(_ arguments: [String], home: URL) -> (pid: pid_t, outp
     close(output.write)
     close(errors.write)
     for _ in 0..<1000 {
-        let wchan = (try? String(contentsOfFile: "/proc/\(pid)/wchan", encoding: .utf8)) ?? ""
-        if wchan.contains("pipe_write") { return (pid, output.read, errors.read) }
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        let blocked = tasks.contains { task in
+            let wchan = (try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/wchan", encoding: .utf8)) ?? ""
+            return wchan.contains("pipe_write")
+        }
+        if blocked { return (pid, output.read, errors.read) }
         usleep(10_000)
     }
     Issue.record("forklab never blocked on the pipe")
@@ -193,7 +198,7 @@ private func startStalled(_ arguments: [String], home: URL) -> (pid: pid_t, outp
 }
 
 /// Tasks (threads count) of the real user, which RLIMIT_NPROC counts.
-private func tasksOfCurrentUser() -> Int {
+func tasksOfCurrentUser() -> Int {
     let uid = getuid()
     return allProcesses().reduce(0) { total, process in
         guard let status = try? String(contentsOfFile: "/proc/\(process.pid)/status", encoding: .utf8),

@@ -86,9 +86,16 @@ final class LineRenderer {
         buffer.deallocate()
     }
 
-    /// The line with `thread`, `index` and `producer` in their places.
+    /// Writes the line with `thread`, `index` and `producer` in their places.
+    /// - Returns: what `console.write` returns: false means stop.
     @inline(__always)
-    func render(thread: Int = 0, index: Int = 0, producer: Int = 0) -> UnsafeRawBufferPointer {
+    func write(to console: ThreadConsole, thread: Int = 0, index: Int = 0, producer: Int = 0) -> Bool {
+        // The buffer belongs to self, which is alive for this call.
+        console.write(render(thread: thread, index: index, producer: producer))
+    }
+
+    @inline(__always)
+    private func render(thread: Int, index: Int, producer: Int) -> UnsafeRawBufferPointer {
         var used = 0
         for byte in template {
             switch byte {

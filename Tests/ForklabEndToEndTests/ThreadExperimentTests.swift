@@ -1,0 +1,209 @@
+import Foundation
+import Testing
+
+/// The thread experiments run by the built binary: through pipes, files and
+/// a pseudo-terminal, with /proc checked for leftover threads.
+extension EndToEnd {
+    @Suite struct ThreadExperiments {
+        enum Sink: CaseIterable { case pipe, file }
+
+        @Test("threads 10 count 100: exactly the 1000 lines, each thread in order, the main line last",
+              arguments: Sink.allCases)
+        func threadingProgram(sink: Sink) {
+            let result = forklab("threads 10 count 100", RunOptions(stdoutToFile: sink == .file))
+            #expect(result.status == 0)
+            #expect(result.stderr == "")
+            let lines = result.traceLines
+            #expect(lines.count == 1001)
+            #expect(lines.last == "Main thread exiting...")
+            var next = [Int](repeating: 0, count: 10)
+            for line in lines.dropLast() {
+                guard let match = try? /\[(\d)\] => (\d+)/.wholeMatch(in: line) else {
+                    Issue.record("not a whole line: \(line.debugDescription)")
+                    continue
+                }
+                let thread = Int(match.1)!
+                #expect(Int(match.2)! == next[thread])
+                next[thread] += 1
+            }
+            #expect(next == [Int](repeating: 100, count: 10))
+            #expect(result.stdoutLines.last?.hasPrefix("# threads: 10 threads started and joined, 1000 lines written; ") == true)
+        }
+
+        @Test("threads … nojoin: the main line comes before some thread line, once")
+        func nojoin() {
+            let result = forklab("threads 10 count 100 nojoin")
+            #expect(result.status == 0)
+            let lines = result.traceLines
+            #expect(lines.count == 1001)
+            let main = lines.firstIndex(of: "Main thread exiting...")
+            #expect(main != nil && main! < lines.count - 1)
+        }
+
+        @Test("threads 5 count 5 nolock nojoin (_thread Basic): every piece of text arrives, one newline a line")
+        func threadBasic() {
+            let result = forklab("threads 5 count 5 nolock nojoin")
+            #expect(result.status == 0)
+            let trace = result.stdout.prefix { $0 != "#" }
+            #expect(trace.filter { $0 == "\n" }.count == 26)
+            let pieces = trace.replacingOccurrences(of: "\n", with: "")
+                .replacingOccurrences(of: "[", with: "\n[").replacingOccurrences(of: "Main", with: "\nMain")
+                .split(separator: "\n").map(String.init)
+            var expected = (0..<5).flatMap { thread in (0..<5).map { "[\(thread)] => \($0)" } }
+            expected.append("Main thread exiting...")
+            #expect(pieces.sorted() == expected.sorted())
+        }
+
+        @Test("produce 4 consume 2: 16 messages, each consumed once, then Main thread exit", arguments: Sink.allCases)
+        func producerConsumer(sink: Sink) {
+            let result = forklab("produce 4 consume 2", RunOptions(stdoutToFile: sink == .file))
+            #expect(result.status == 0)
+            #expect(result.stderr == "")
+            let lines = result.traceLines
+            #expect(lines.last == "Main thread exit")
+            var seen: [String] = []
+            for line in lines.dropLast() {
+                guard let match = try? /consumer ([01]) got => \[producer id=([0-3]), count=([0-3])\]/.wholeMatch(in: line) else {
+                    Issue.record("unexpected line \(line.debugDescription)")
+                    continue
+                }
+                seen.append("\(match.2) \(match.3)")
+            }
+            #expect(seen.sorted() == (0..<4).flatMap { p in (0..<4).map { "\(p) \($0)" } }.sorted())
+            #expect(result.stdoutLines.last?.hasPrefix("# produce: 16 produced, 16 consumed, 0 lost; 4 producers and 2 consumers joined") == true)
+        }
+
+        @Test("consume 3 produce 2 messages 100 capacity 5: the pairs in any order, a bounded queue")
+        func boundedAnyOrder() {
+            let result = forklab("consume 3 produce 2 messages 100 capacity 5")
+            #expect(result.status == 0)
+            #expect(result.traceLines.count == 201)
+            #expect(Set(result.traceLines.dropLast()).count == 200)
+            let summary = result.stdoutLines.last ?? ""
+            #expect(summary.hasPrefix("# produce: 200 produced, 200 consumed, 0 lost; 2 producers and 3 consumers joined; the queue held at most "))
+            #expect(summary.contains(" of 5, producers waited "))
+        }
+
+        @Test("race: the locked count is exact, the unlocked one never above it")
+        func race() throws {
+            let result = forklab("race 4 count 100000")
+            #expect(result.status == 0)
+            let lines = result.traceLines
+            try #require(lines.count == 2)
+            let unlocked = try #require(try /race nolock: expected 400000 got (\d+) lost (\d+)/.wholeMatch(in: lines[0]))
+            #expect(Int(unlocked.1)! + Int(unlocked.2)! == 400_000)
+            #expect(lines[1] == "race lock: expected 400000 got 400000 lost 0")
+            #expect(result.stdoutLines.last?.hasPrefix("# race: 4 threads × 100000 increments; without the mutex ") == true)
+        }
+
+        @Test("after every thread command forklab is back to one thread, and fork still works")
+        func oneThreadAfterEach() {
+            let live = LiveForklab(pipes: [])
+            for (command, summary) in [
+                ("threads 8 count 200", "# threads: 8 threads started and joined"),
+                ("threads 8 count 200 nolock nojoin", "# threads: 8 threads started and joined"),
+                ("produce 8 consume 8 messages 100 capacity 3", "# produce: 800 produced, 800 consumed, 0 lost"),
+                ("race 8 count 10000", "# race: 8 threads"),
+                ("fork 3", "# fork: 3 children forked, 3 reaped, 0 left"),
+            ] {
+                live.send(command + "\n")
+                live.expect(summary)
+                #expect(threadCount(of: live.pid) == 1, "after \(command)")
+                #expect(children(of: live.pid).isEmpty, "after \(command)")
+            }
+            live.closeInput()
+            #expect(live.waitForExit() == Ending(exitCode: 0))
+        }
+
+        @Test("Ctrl-C at the terminal during threads 4 count 1000000: stopped, joined, prompt back, one thread")
+        func interruptAtTerminal() {
+            let live = LiveForklab(terminal: [])
+            live.expect("forklab> ")
+            live.send("threads 4 count 1000000\r")
+            live.expect("] => 1000\r\n")
+            live.send("\u{3}")
+            live.expect("forklab: interrupted\r\n")
+            live.expect("forklab> ")
+            #expect(threadCount(of: live.pid) == 1)
+            live.send("fork 1\r")
+            live.expect("# fork: 1 child forked, 1 reaped, 0 left")
+            live.send("q\r")
+            #expect(live.waitForExit() == Ending(exitCode: 0))
+        }
+
+        @Test("Ctrl-C during a long produce in a script: threads stopped and joined, status 130")
+        func interruptProduce() {
+            let live = LiveForklab(pipes: [])
+            live.send("produce 4 consume 2 messages 10000000 capacity 100\nfork 1\n")
+            guard live.expect("consumer ") != nil else { return }
+            kill(live.pid, SIGINT)
+            #expect(live.waitForExit() == Ending(exitCode: 130))
+            #expect(live.stderrText == "forklab: line 1: interrupted\n")
+            #expect(!live.unconsumed.contains("Hello from parent"))
+            #expect(!live.unconsumed.contains("Main thread exit"))
+        }
+
+        @Test("Ctrl-C ends a thread's write blocked on a full pipe nobody reads")
+        func interruptBlockedThreadWrite() {
+            let home = temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: home) }
+            guard let stalled = startStalled(["-c", "threads 4 count 1000000"], home: home) else { return }
+            kill(stalled.pid, SIGINT)
+            let ending = reap(stalled.pid, within: 30)
+            close(stalled.output)
+            #expect(ending == Ending(exitCode: 130))
+            #expect(readToEnd(stalled.errors) == "forklab: line 1: interrupted\n")
+        }
+
+        @Test("a closed stdout ends a thread experiment quietly (forklab … | head -1)")
+        func closedStdout() {
+            let output = makePipe()
+            let errors = makePipe()
+            let home = temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: home) }
+            let pid = spawnProcess(forklabPath, ["-c", "threads 4 count 1000000; fork 1"],
+                                   environment: testEnvironment(home: home),
+                                   stdin: -1, stdout: output.write, stderr: errors.write)
+            close(output.write)
+            close(errors.write)
+            var byte: UInt8 = 0
+            #expect(read(output.read, &byte, 1) == 1)  // one byte, as head -c 1 reads
+            close(output.read)
+            #expect(reap(pid, within: 30) == Ending(exitCode: 141))
+            #expect(readToEnd(errors.read) == "")
+        }
+
+        @Test("under a thread limit, threads stops, joins what it started and says how far it got")
+        func threadLimit() throws {
+            // RLIMIT_NPROC counts threads too, and does not bind root: run as
+            // nobody, from a copy of the binary it can reach.
+            let folder = temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            chmod(folder.path, 0o755)
+            let copy = folder.appendingPathComponent("forklab")
+            try FileManager.default.copyItem(atPath: forklabPath, toPath: copy.path)
+            chmod(copy.path, 0o755)
+            var options = RunOptions(binary: copy.path)
+            if geteuid() == 0 {
+                options.user = (65534, 65534)
+                options.processLimit = 6
+            } else {
+                options.processLimit = tasksOfCurrentUser() + 6
+            }
+            options.environment = ["PATH": "/usr/bin:/bin", "HOME": folder.path]
+            let result = runForklab(["-c", "threads 100 count 1; produce 50 consume 50; race 1 count 1"], options)
+            #expect(result.status == 1)
+            let pattern = /forklab: line 1: (threads|produce): pthread_create failed after (\d+) of (100) threads \(Resource temporarily unavailable\); those (\d+) were joined/
+            let errors = result.stderrLines
+            #expect(errors.count == 2)
+            let threads = try #require(errors.first.flatMap { try pattern.wholeMatch(in: $0) })
+            #expect(threads.1 == "threads" && threads.2 == threads.4)
+            let made = Int(threads.2)!
+            #expect(made < 100)
+            #expect(result.stdoutLines.contains { $0.hasPrefix("# threads: \(made) of 100 threads started, \(made) joined, ") })
+            #expect(errors.last?.hasPrefix("forklab: line 1: produce: pthread_create failed after ") == true)
+            // The script went on: race ran with its one thread.
+            #expect(result.traceLines.contains("race lock: expected 1 got 1 lost 0"))
+        }
+    }
+}

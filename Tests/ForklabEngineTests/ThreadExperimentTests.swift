@@ -1,0 +1,224 @@
+// Lab runs of threads, produce and race with a recording sink; the threads
+// write their lines into a file that the test reads back.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import Testing
+@testable import ForklabEngine
+
+/// A file the experiment's threads write to, read back whole.
+final class OutputFile {
+    let folder = TempDir()
+    let fd: Int32
+    let path: String
+
+    init() {
+        path = folder.path + "/out"
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        precondition(fd >= 0, "open failed: \(errno)")
+    }
+
+    deinit {
+        close(fd)
+        unlink(path)
+    }
+
+    var text: String { readSmallFile(path) ?? "" }
+
+    var lines: [String] {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        return lines
+    }
+}
+
+/// `[t] => i` as numbers, or nil for any other line.
+func counted(_ line: String) -> (thread: Int, index: Int)? {
+    guard line.hasPrefix("["), let close = line.firstIndex(of: "]") else { return nil }
+    let rest = line[close...]
+    guard rest.hasPrefix("] => "), let thread = Int(line[line.index(after: line.startIndex)..<close]),
+          let index = Int(rest.dropFirst(5)) else { return nil }
+    return (thread, index)
+}
+
+/// `consumer C got => [producer id=P, count=K]` as numbers, or nil.
+func consumed(_ line: String) -> (consumer: Int, producer: Int, count: Int)? {
+    let words = line.split(separator: " ")
+    guard words.count == 7, words[0] == "consumer", words[2] == "got", words[3] == "=>",
+          words[4] == "[producer", words[5].hasPrefix("id="), words[5].hasSuffix(","),
+          words[6].hasPrefix("count="), words[6].hasSuffix("]"),
+          let consumer = Int(words[1]), let producer = Int(words[5].dropFirst(3).dropLast()),
+          let count = Int(words[6].dropFirst(6).dropLast()) else { return nil }
+    return (consumer, producer, count)
+}
+
+@Suite(.serialized) struct ThreadExperiments {
+    @Test("threads 10 count 100: 1000 whole lines, each thread's counts in order, the main line last")
+    func threadsLockedJoined() {
+        prepareLab()
+        let out = OutputFile()
+        let sink = Recorder(fd: out.fd)
+        #expect(runLab(.threads(ThreadsPlan(threads: 10, count: 100, locked: true, joined: true)), sink: sink) == nil)
+        let lines = out.lines
+        #expect(lines.count == 1001)
+        #expect(lines.last == "Main thread exiting...")
+        var next = [Int](repeating: 0, count: 10)
+        for line in lines.dropLast() {
+            guard let (thread, index) = counted(line) else {
+                Issue.record("not a whole line: \(line.debugDescription)")
+                continue
+            }
+            #expect(index == next[thread])
+            next[thread] += 1
+        }
+        #expect(next == [Int](repeating: 100, count: 10))
+        #expect(sink.summaries == [.threads(started: 10, wanted: 10, lines: 1000, expectedLines: 1000,
+                                            elapsed: summaryElapsed(sink))])
+    }
+
+    @Test("locked, 8 threads writing 5000 lines each never tear a line")
+    func lockedNeverTears() {
+        prepareLab()
+        let out = OutputFile()
+        #expect(runLab(.threads(ThreadsPlan(threads: 8, count: 5000, locked: true, joined: true)),
+                       sink: Recorder(fd: out.fd)) == nil)
+        let lines = out.lines
+        #expect(lines.count == 40_001)
+        let whole = lines.dropLast().compactMap(counted)
+        #expect(whole.count == 40_000)
+        #expect(Set(whole.map { "\($0.thread) \($0.index)" }).count == 40_000)
+    }
+
+    @Test("nojoin: the main line is written once, right after the threads start, before some thread line")
+    func nojoinMainFirst() {
+        prepareLab()
+        let out = OutputFile()
+        #expect(runLab(.threads(ThreadsPlan(threads: 10, count: 100, locked: true, joined: false)),
+                       sink: Recorder(fd: out.fd)) == nil)
+        let lines = out.lines
+        #expect(lines.count == 1001)
+        let main = lines.firstIndex(of: "Main thread exiting...")
+        #expect(main != nil && main! < lines.count - 1)
+        #expect(lines.filter { $0 == "Main thread exiting..." }.count == 1)
+    }
+
+    @Test("nolock: every line's text and newline arrive as two writes; pieces may merge but none is lost")
+    func nolockPieces() {
+        prepareLab()
+        let out = OutputFile()
+        #expect(runLab(.threads(ThreadsPlan(threads: 5, count: 200, locked: false, joined: false)),
+                       sink: Recorder(fd: out.fd)) == nil)
+        let text = out.text
+        #expect(text.filter { $0 == "\n" }.count == 1001)
+        // Without the newlines, the texts follow one another: split them at each "[" and "M".
+        var pieces: [String] = []
+        for character in text where character != "\n" {
+            if character == "[" || character == "M" { pieces.append("") }
+            pieces[pieces.count - 1].append(character)
+        }
+        var expected = (0..<5).flatMap { thread in (0..<200).map { "[\(thread)] => \($0)" } }
+        expected.append("Main thread exiting...")
+        #expect(pieces.sorted() == expected.sorted())
+    }
+
+    @Test("produce: every message consumed exactly once, then the main line", arguments: [
+        ProducePlan(producers: 1, consumers: 1, messages: 50, capacity: nil),
+        ProducePlan(producers: 4, consumers: 2, messages: 4, capacity: nil),
+        ProducePlan(producers: 2, consumers: 8, messages: 500, capacity: nil),
+        ProducePlan(producers: 4, consumers: 2, messages: 500, capacity: 1),
+        ProducePlan(producers: 2, consumers: 8, messages: 500, capacity: 7),
+    ])
+    func produceExactlyOnce(plan: ProducePlan) throws {
+        prepareLab()
+        let out = OutputFile()
+        let sink = Recorder(fd: out.fd)
+        #expect(runLab(.produce(plan), sink: sink) == nil)
+        let lines = out.lines
+        #expect(lines.last == "Main thread exit")
+        var seen: [String: Int] = [:]
+        for line in lines.dropLast() {
+            guard let (consumer, producer, count) = consumed(line) else {
+                Issue.record("unexpected line \(line.debugDescription)")
+                continue
+            }
+            #expect((0..<plan.consumers).contains(consumer))
+            seen["\(producer) \(count)", default: 0] += 1
+        }
+        let expected = (0..<plan.producers).flatMap { p in (0..<plan.messages).map { "\(p) \($0)" } }
+        #expect(seen == Dictionary(uniqueKeysWithValues: expected.map { ($0, 1) }))
+        let outcome = try #require(produceOutcome(sink))
+        #expect(outcome.produced == plan.producers * plan.messages)
+        #expect(outcome.consumed == outcome.produced)
+        #expect(outcome.lost == 0 && outcome.unprinted == 0 && outcome.queue.left == 0)
+        #expect(outcome.producers == plan.producers && outcome.consumers == plan.consumers)
+        if let capacity = plan.capacity { #expect(outcome.queue.peak <= capacity) }
+    }
+
+    @Test("produce 4 consume 2 messages 250000: a million messages, each consumed once, by counts")
+    func produceMillion() throws {
+        prepareLab()
+        let out = OutputFile()
+        let sink = Recorder(fd: out.fd)
+        let plan = ProducePlan(producers: 4, consumers: 2, messages: 250_000, capacity: nil)
+        #expect(runLab(.produce(plan), sink: sink) == nil)
+        var seen = [[UInt8]](repeating: [UInt8](repeating: 0, count: 250_000), count: 4)
+        var lines = 0
+        var bad = 0
+        for line in out.lines.dropLast() {
+            lines += 1
+            guard let (_, producer, count) = consumed(line), producer < 4, count < 250_000 else {
+                bad += 1
+                continue
+            }
+            seen[producer][count] &+= 1
+        }
+        #expect(bad == 0)
+        #expect(lines == 1_000_000)
+        #expect(seen.allSatisfy { $0.allSatisfy { $0 == 1 } })
+        let outcome = try #require(produceOutcome(sink))
+        #expect(outcome.produced == 1_000_000 && outcome.consumed == 1_000_000 && outcome.lost == 0)
+    }
+
+    @Test("race: the locked total is exact; the unlocked one is never above it")
+    func raceTotals() throws {
+        prepareLab()
+        let sink = Recorder()
+        #expect(runLab(.race(threads: 4, count: 200_000), sink: sink) == nil)
+        let raced = sink.events.compactMap { event -> (Bool, Int, Int)? in
+            if case let .raced(locked, expected, got) = event { return (locked, expected, got) }
+            return nil
+        }
+        try #require(raced.count == 2)
+        #expect(raced[0].0 == false && raced[0].1 == 800_000 && raced[0].2 <= 800_000 && raced[0].2 > 0)
+        #expect(raced[1].0 == true && raced[1].1 == 800_000 && raced[1].2 == 800_000)
+        guard case let .race(threads, count, runs) = sink.summaries.last else {
+            Issue.record("no race summary")
+            return
+        }
+        #expect(threads == 4 && count == 200_000 && runs.map(\.locked) == [false, true])
+    }
+
+    @Test("a write that fails (EPIPE) stops every thread; nothing more is written")
+    func closedOutputStops() {
+        prepareLab()
+        let pipe = TestPipe()
+        pipe.closeReadEnd()
+        let sink = Recorder(fd: pipe.writeFD)
+        let error = runLab(.threads(ThreadsPlan(threads: 4, count: 100_000, locked: true, joined: true)), sink: sink)
+        #expect(error == .output(.closed))
+        #expect(sink.summaries.isEmpty)
+    }
+}
+
+/// The elapsed time a summary recorded (not checked: it is a measurement).
+private func summaryElapsed(_ sink: Recorder) -> UInt64 {
+    if case let .threads(_, _, _, _, elapsed) = sink.summaries.last { return elapsed }
+    return 0
+}
+
+private func produceOutcome(_ sink: Recorder) -> ProduceOutcome? {
+    if case let .produce(outcome) = sink.summaries.last { return outcome }
+    return nil
+}
