@@ -89,6 +89,18 @@ private func checkCommand(_ command: Command) {
         #expect(!([program] + (arguments ?? [])).contains { $0.utf8.contains(0) })
     case let .help(topic):
         #expect(topic.map { Catalog.spec(named: $0) != nil } ?? true)
+    case let .threads(count, lines, _, _):
+        #expect(Limits.processes.contains(count))
+        #expect(Limits.count.contains(lines))
+    case let .produce(producers, consumers, messages, capacity):
+        #expect(Limits.workers.contains(producers))
+        #expect(Limits.workers.contains(consumers))
+        #expect(Limits.messages.contains(messages))
+        #expect(capacity.map(Limits.capacity.contains) ?? true)
+        #expect(producers * messages <= Limits.totalMessages)
+    case let .race(threads, count):
+        #expect(Limits.processes.contains(threads))
+        #expect(Limits.count.contains(count))
     case .set, .quit:
         break
     }
