@@ -5,6 +5,12 @@ public enum Command: Hashable, Sendable {
     /// `count` is nil when N was left out (one child, run with no argument);
     /// `arguments` is nil when no `--` was given.
     case spawn(program: String, count: Int?, arguments: [String]?)
+    /// `threads N [count C] [nolock] [nojoin]`.
+    case threads(count: Int, lines: Int, locked: Bool, joined: Bool)
+    /// `produce P consume C [messages M] [capacity K]`; capacity nil = unbounded.
+    case produce(producers: Int, consumers: Int, messages: Int, capacity: Int?)
+    /// `race N [count C]`.
+    case race(threads: Int, count: Int)
     /// `help` (nil) or `help TOPIC`.
     case help(topic: String?)
     case set(Setting)
@@ -13,7 +19,7 @@ public enum Command: Hashable, Sendable {
     /// Whether this runs an experiment (and so is what an empty line repeats).
     public var isExperiment: Bool {
         switch self {
-        case .fork, .forkExit, .spawn: return true
+        case .fork, .forkExit, .spawn, .threads, .produce, .race: return true
         case .help, .set, .quit: return false
         }
     }

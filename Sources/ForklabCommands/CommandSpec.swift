@@ -14,7 +14,10 @@ public struct CommandSpec: Sendable {
     public let details: String
     /// Words that may follow the name, for TAB completion.
     public let keywords: [String]
-    /// Parses the words after the name.
+    /// Parses the words after the name. `spec` is this spec under the name
+    /// the command was typed with (see `named(_:)`), so that its errors name
+    /// that word and a command with two names (`produce`, `consume`) can tell
+    /// which one began it.
     let parse: @Sendable (_ spec: CommandSpec, _ arguments: ArraySlice<Word>) throws(ParseError) -> Command
 
     public var isExperiment: Bool { book != nil }
@@ -28,6 +31,15 @@ public struct CommandSpec: Sendable {
 }
 
 extension CommandSpec {
+    /// This spec under `typed`, one of its names, as its parse closure sees
+    /// it. A usage that is just the name (q's) becomes `typed` as well, so
+    /// that `quit now` gives `quit: unexpected 'now' (usage: quit)`.
+    func named(_ typed: String) -> CommandSpec {
+        CommandSpec(
+            name: typed, aliases: aliases, usage: usage == name ? typed : usage, summary: summary,
+            book: book, details: details, keywords: keywords, parse: parse)
+    }
+
     /// Refuses any word beyond those a command takes.
     func expectEnd(_ rest: ArraySlice<Word>) throws(ParseError) {
         if let extra = rest.first {
@@ -50,6 +62,61 @@ extension CommandSpec {
             throw ParseError(.badNumber(command: name, name: label, range: range, got: got))
         }
         return value
+    }
+}
+
+/// A keyword and the number that follows it, such as threads' `count C`.
+struct NumberOption {
+    let keyword: String
+    /// What messages call the number: `C`.
+    let name: String
+    let range: ClosedRange<Int>
+}
+
+/// What `options` found among a command's words.
+struct Options {
+    /// The number after each keyword that was given, by keyword.
+    var numbers: [String: Int] = [:]
+    /// The flags that were given.
+    var flags: Set<String> = []
+    /// The number given with no keyword before it (threads' N), if any.
+    var free: Int?
+}
+
+extension CommandSpec {
+    /// Words that may come in any order: each keyword of `numbers` followed by
+    /// its number, each of `flags` alone, and, when `free` says what it is, one
+    /// number with no keyword before it (threads' N). Each keyword and flag
+    /// may come once; `given` holds keywords that count as given already.
+    /// A keyword followed by nothing or by another keyword is missing its
+    /// number; a word that is none of these is unexpected.
+    func options(
+        _ arguments: ArraySlice<Word>, numbers: [NumberOption], flags: [String] = [],
+        free: (name: String, range: ClosedRange<Int>)? = nil, given: Set<String> = []
+    ) throws(ParseError) -> Options {
+        let keywords = Set(numbers.map(\.keyword) + flags)
+        var found = Options()
+        var seen = given
+        var rest = arguments
+        while let word = rest.popFirst() {
+            if keywords.contains(word.text), !seen.insert(word.text).inserted {
+                throw ParseError(.givenTwice(command: name, word: word.text))
+            }
+            if let option = numbers.first(where: { $0.keyword == word.text }) {
+                guard let value = rest.popFirst(), !keywords.contains(value.text) else {
+                    throw ParseError(.missingWord(
+                        command: name, what: "\(option.name) after '\(option.keyword)'", usage: usage))
+                }
+                found.numbers[option.keyword] = try number(value, name: option.name, in: option.range)
+            } else if flags.contains(word.text) {
+                found.flags.insert(word.text)
+            } else if let free, found.free == nil {
+                found.free = try number(word, name: free.name, in: free.range)
+            } else {
+                throw ParseError(.unexpectedWord(command: name, word: word.text, usage: usage))
+            }
+        }
+        return found
     }
 }
 

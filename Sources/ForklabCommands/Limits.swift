@@ -2,4 +2,15 @@
 public enum Limits {
     /// `N` of fork, forkexit, spawn, threads and race.
     public static let processes: ClosedRange<Int> = 1...10_000
+    /// `count C` of threads and race: lines a thread prints, additions it makes.
+    public static let count: ClosedRange<Int> = 1...1_000_000
+    /// `produce P` and `consume C`: producer and consumer threads.
+    public static let workers: ClosedRange<Int> = 1...1_000
+    /// `messages M`: messages each producer puts on the queue.
+    public static let messages: ClosedRange<Int> = 1...10_000_000
+    /// `capacity K`: messages a bounded queue holds.
+    public static let capacity: ClosedRange<Int> = 1...1_000_000
+    /// The most messages one produce command makes (P × M): an unbounded
+    /// queue may hold them all at once, 8 bytes each, 800 MB at most.
+    public static let totalMessages = 100_000_000
 }

@@ -9,6 +9,10 @@ public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
         case badNumber(command: String, name: String, range: ClosedRange<Int>, got: String)
         case unexpectedWord(command: String, word: String, usage: String)
         case missingWord(command: String, what: String, usage: String)
+        /// A keyword or flag that may come once, given again: `threads 2 nolock nolock`.
+        case givenTwice(command: String, word: String)
+        /// More messages than `Limits.totalMessages` in all (producers × messages).
+        case tooManyMessages(command: String, producers: Int, messages: Int, limit: Int)
         /// A word after spawn's PROGRAM that is neither N nor `--`.
         case spawnArgumentWithoutSeparator(program: String, word: String)
         case nulByte(command: String)
@@ -35,6 +39,10 @@ public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
             return "\(command): unexpected '\(display(word))' (usage: \(usage))"
         case let .missingWord(command, what, usage):
             return "\(command): missing \(what) (usage: \(usage))"
+        case let .givenTwice(command, word):
+            return "\(command): '\(display(word))' given twice"
+        case let .tooManyMessages(command, producers, messages, limit):
+            return "\(command): producers × messages must be at most \(limit), got \(producers) × \(messages)"
         case let .spawnArgumentWithoutSeparator(program, word):
             let example = "spawn \(display(program)) -- \(display(word))"
             return "spawn: unexpected '\(display(word))' after the program; arguments go after '--': \(example)"

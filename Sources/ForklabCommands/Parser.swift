@@ -15,12 +15,8 @@ public enum Parser {
         guard let spec = Catalog.spec(named: name.text) else {
             throw ParseError(.unknownCommand(name.text, suggestion: Catalog.suggestion(for: name.text)))
         }
-        do {
-            return try spec.parse(spec, words.dropFirst())
-        } catch {
-            // `quit now` is reported as quit's error, not q's.
-            guard name.text != spec.name, case let .unexpectedWord(_, word, _) = error.kind else { throw error }
-            throw ParseError(.unexpectedWord(command: name.text, word: word, usage: name.text))
-        }
+        // Under the name as typed: `quit now` is reported as quit's error, not
+        // q's, and `consume 3` is read as three consumers.
+        return try spec.parse(spec.named(name.text), words.dropFirst())
     }
 }

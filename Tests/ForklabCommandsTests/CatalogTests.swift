@@ -3,9 +3,9 @@ import Testing
 
 @Suite("Catalog and help texts")
 struct CatalogTests {
-    // These tests name the commands that exist today and allow more (SPEC §2
-    // and §5 add threads, produce, race, timeline, save, bench).
-    static let known = ["fork", "forkexit", "spawn", "help", "set", "q"]
+    // These tests name the commands that exist today and allow more (SPEC §5
+    // adds timeline, save, bench).
+    static let known = ["fork", "forkexit", "spawn", "threads", "produce", "race", "help", "set", "q"]
 
     @Test func theCommandsAreListedInHelpOrder() {
         #expect(Catalog.commands.map(\.name).filter(Self.known.contains) == Self.known)
@@ -18,7 +18,7 @@ struct CatalogTests {
     }
 
     @Test func namesIncludeEveryAliasAfterTheNames() {
-        let expected = Self.known + ["quit", "exit"]
+        let expected = ["fork", "forkexit", "spawn", "threads", "produce", "consume", "race", "help", "set", "q", "quit", "exit"]
         #expect(Catalog.names.filter(expected.contains) == expected)
         #expect(Catalog.names.count == Catalog.commands.count + Catalog.commands.map(\.aliases.count).reduce(0, +))
     }
@@ -36,6 +36,17 @@ struct CatalogTests {
     @Test func quitAndExitAreAliasesOfQ() {
         #expect(Catalog.spec(named: "quit")?.name == "q")
         #expect(Catalog.spec(named: "exit")?.name == "q")
+    }
+
+    @Test func consumeIsAnAliasOfProduce() {
+        #expect(Catalog.spec(named: "consume")?.name == "produce")
+    }
+
+    @Test func helpConsumeGivesProducesHelp() throws {
+        #expect(try command("help consume") == .help(topic: "consume"))
+        let consume = try #require(Catalog.spec(named: "consume"))
+        let produce = try #require(Catalog.spec(named: "produce"))
+        #expect(consume.helpText == produce.helpText)
     }
 
     @Test func anUnknownNameHasNoSpec() {
@@ -107,6 +118,9 @@ struct CatalogTests {
         ("fork", "Python Basic Forking"),
         ("forkexit", "Python Fork() Exit Status"),
         ("spawn", "Use Python to Launch Another Program"),
+        ("threads", "_thread Basic, _thread Mutex, Python Threading"),
+        ("produce", "Python Producer Consumer with Queue"),
+        ("race", "not in the book: the lost update the mutex prevents"),
     ])
     func experimentsNameTheirBookProgram(name: String, book: String) throws {
         let spec = try #require(Catalog.spec(named: name))
@@ -126,6 +140,8 @@ struct CatalogTests {
 
     @Test(arguments: [
         ("fork", "fork [N]"), ("forkexit", "forkexit [N]"), ("spawn", "spawn PROGRAM [N] [-- ARG…]"),
+        ("threads", "threads N [count C] [nolock] [nojoin]"),
+        ("produce", "produce P consume C [messages M] [capacity K]"), ("race", "race N [count C]"),
         ("help", "help [COMMAND]"), ("set", "set repeat on|off | set format book|json"), ("q", "q"),
     ])
     func theUsagesAreExact(name: String, usage: String) {
@@ -133,11 +149,55 @@ struct CatalogTests {
     }
 
     @Test func theSpecAndTheParsedCommandAgreeOnBeingAnExperiment() throws {
-        let samples = ["fork", "forkexit", "spawn ls", "help", "set repeat on", "q"]
+        let samples = [
+            "fork", "forkexit", "spawn ls", "threads 2", "produce", "consume 2", "race 2", "help", "set repeat on", "q",
+        ]
         for line in samples {
             let spec = try #require(Catalog.spec(named: String(line.prefix { $0 != " " })))
             #expect(try command(line).isExperiment == spec.isExperiment, "\(line)")
         }
+    }
+
+    @Test(arguments: Catalog.commands.map(\.name))
+    func everyHelpTextFitsIn80Columns(name: String) throws {
+        let spec = try #require(Catalog.spec(named: name))
+        for line in spec.helpText.split(separator: "\n") {
+            #expect(line.count <= 80, "\(name): \(line)")
+        }
+    }
+
+    @Test func theThreadsHelpNamesTheBooksThreeProgramsAndTheirCommands() throws {
+        let text = try #require(Catalog.spec(named: "threads")).helpText
+        for program in ["_thread Basic", "_thread Mutex", "threading.Thread"] {
+            #expect(text.contains(program), "missing \(program)")
+        }
+        for line in ["[t] => i", "Main thread exiting...", "nolock", "nojoin", "pthread_create", "pthread_join"] {
+            #expect(text.contains(line), "missing \(line)")
+        }
+    }
+
+    @Test func theProduceHelpShowsTheBooksLinesAndTheLimits() throws {
+        let text = try #require(Catalog.spec(named: "produce")).helpText
+        for line in [
+            "Python Producer Consumer with Queue", "consumer ID got => DATA", "Main thread exit", "capacity K",
+            "\"consume 2 produce 4\"", "lost", "M is 1…10000000", "100000000",
+        ] {
+            #expect(text.contains(line), "missing \(line)")
+        }
+    }
+
+    @Test func theRaceHelpShowsBothLines() throws {
+        let text = try #require(Catalog.spec(named: "race")).helpText
+        #expect(text.contains("race nolock: expected X got Y lost Z"))
+        #expect(text.contains("race lock: expected X got X lost 0"))
+    }
+
+    @Test(arguments: [
+        ("thread", "threads"), ("thraeds", "threads"), ("rcae", "race"), ("rase", "race"),
+        ("prodcue", "produce"), ("produse", "produce"), ("consme", "consume"), ("comsume", "consume"),
+    ])
+    func aNearMissOfANewCommandIsSuggested(typed: String, meant: String) {
+        #expect(Catalog.suggestion(for: typed) == meant)
     }
 
     @Test func editDistanceCountsInsertionsDeletionsAndSubstitutions() {

@@ -12,7 +12,8 @@ struct CompleterCommandTests {
     @Test func anEmptyLineListsEveryCommandButTheOneLetterAlias() {
         let names = completer.complete("").candidates
         #expect(names == Catalog.names.filter { $0 != "q" }.sorted())
-        #expect(["exit", "fork", "forkexit", "help", "quit", "set", "spawn"].allSatisfy(names.contains))
+        #expect(["consume", "exit", "fork", "forkexit", "help", "produce", "quit", "race", "set", "spawn", "threads"]
+            .allSatisfy(names.contains))
     }
 
     @Test func anAmbiguousPrefixInsertsTheCommonPrefixWithoutASpace() {
@@ -28,6 +29,13 @@ struct CompleterCommandTests {
         #expect(completer.complete("sp") == result("awn "))
         #expect(completer.complete("q") == result("uit "))
         #expect(completer.complete("e") == result("xit "))
+    }
+
+    @Test func theThreadCommandsCompleteFromTheirFirstLetters() {
+        #expect(completer.complete("t") == result("hreads "))
+        #expect(completer.complete("p") == result("roduce "))
+        #expect(completer.complete("c") == result("onsume "))
+        #expect(completer.complete("r") == result("ace "))
     }
 
     @Test func aCompleteUniqueNameGetsJustTheSpace() {
@@ -78,6 +86,10 @@ struct CompleterKeywordTests {
         #expect(completer.complete("help fork") == result("", ["fork", "forkexit"]))
     }
 
+    @Test func helpCompletesConsumeAsATopic() {
+        #expect(completer.complete("help cons") == result("ume "))
+    }
+
     @Test func helpCompletesOnlyOneTopic() {
         #expect(completer.complete("help fork f") == result(""))
     }
@@ -101,6 +113,53 @@ struct CompleterKeywordTests {
 
     @Test func anUnknownSettingHasNoValues() {
         #expect(completer.complete("set colour ") == result(""))
+    }
+}
+
+@Suite("Completer: keywords of threads, produce and race")
+struct CompleterThreadKeywordTests {
+    let completer = FakeFileSystem().completer
+
+    @Test func threadsListsItsKeywords() {
+        #expect(completer.complete("threads ") == result("", ["count", "nojoin", "nolock"]))
+        #expect(completer.complete("threads 2 c") == result("ount "))
+    }
+
+    @Test func threadsCompletesTheFlags() {
+        #expect(completer.complete("threads 2 no") == result("", ["nojoin", "nolock"]))
+        #expect(completer.complete("threads 2 nol") == result("ock "))
+    }
+
+    @Test func aKeywordAlreadyGivenIsNotOfferedAgain() {
+        #expect(completer.complete("threads 2 nolock no") == result("join "))
+        #expect(completer.complete("threads 2 nolock nojoin count 3 ") == result(""))
+        #expect(completer.complete("race 2 count 3 ") == result(""))
+    }
+
+    @Test func produceListsTheOtherKeywords() {
+        #expect(completer.complete("produce ") == result("", ["capacity", "consume", "messages"]))
+        #expect(completer.complete("produce 4 c") == result("", ["capacity", "consume"]))
+        #expect(completer.complete("produce 4 co") == result("nsume "))
+        #expect(completer.complete("produce 4 consume 2 m") == result("essages "))
+    }
+
+    @Test func consumeListsTheOtherKeywords() {
+        #expect(completer.complete("consume ") == result("", ["capacity", "messages", "produce"]))
+        #expect(completer.complete("consume 2 p") == result("roduce "))
+    }
+
+    @Test func raceCompletesCount() {
+        #expect(completer.complete("race ") == result("count "))
+        #expect(completer.complete("race 4 c") == result("ount "))
+    }
+
+    @Test func everyKeywordOfAnExperimentParsesAfterIt() throws {
+        #expect(Catalog.spec(named: "threads")?.keywords == ["count", "nolock", "nojoin"])
+        #expect(Catalog.spec(named: "produce")?.keywords == ["produce", "consume", "messages", "capacity"])
+        #expect(Catalog.spec(named: "race")?.keywords == ["count"])
+        _ = try command("threads 2 count 1 nolock nojoin")
+        _ = try command("produce 1 consume 1 messages 1 capacity 1")
+        _ = try command("race 2 count 1")
     }
 }
 

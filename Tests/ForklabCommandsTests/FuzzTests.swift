@@ -8,6 +8,8 @@ private struct LineGenerator {
 
     static let fragments = [
         "fork", "forkexit", "spawn", "help", "set", "repeat", "format", "json", "book", "on", "off",
+        "threads", "produce", "consume", "race", "count", "nolock", "nojoin", "messages", "capacity", "1000000",
+        "10000000", "100000000",
         "q", "quit", "exit", "frok", "--", "-l", "-3", "child.sh", "/tmp/", " ", "  ", "\t", ";", ";;", "#",
         "'", "\"", "\\", "\\\\", "''", "0", "1", "7", "10000", "10001", "1_000", "1__0", "_", "-",
         "99999999999999999999", "\u{0}", "\r", "\n", "\r\n", "\u{301}", "é", "e\u{301}", "🙂", "👨‍👩‍👧",
@@ -32,10 +34,13 @@ private struct LineGenerator {
         }
     }
 
-    static let commandWords = ["fork", "forkexit", "spawn", "help", "set", "q", "quit", "exit", "frok"]
+    static let commandWords = [
+        "fork", "forkexit", "spawn", "threads", "produce", "consume", "race", "help", "set", "q", "quit", "exit", "frok",
+    ]
     static let argumentWords = [
         "1", "3", "0", "10000", "10001", "1_000", "-2", "abc", "ls", "child.sh", "--", "-l", "repeat", "format",
-        "on", "off", "json", "book", "fork", "'a b'", "''", "\"x\"", "#c", "é", "🙂",
+        "on", "off", "json", "book", "fork", "'a b'", "''", "\"x\"", "#c", "é", "🙂", "count", "nolock", "nojoin",
+        "produce", "consume", "messages", "capacity", "1000", "1001", "10000000",
     ]
 
     /// A line of blank-separated words that mostly look like commands.
@@ -89,6 +94,18 @@ private func checkCommand(_ command: Command) {
         #expect(!([program] + (arguments ?? [])).contains { $0.utf8.contains(0) })
     case let .help(topic):
         #expect(topic.map { Catalog.spec(named: $0) != nil } ?? true)
+    case let .threads(count, lines, _, _):
+        #expect(Limits.processes.contains(count))
+        #expect(Limits.count.contains(lines))
+    case let .produce(producers, consumers, messages, capacity):
+        #expect(Limits.workers.contains(producers))
+        #expect(Limits.workers.contains(consumers))
+        #expect(Limits.messages.contains(messages))
+        #expect(capacity.map(Limits.capacity.contains) ?? true)
+        #expect(producers * messages <= Limits.totalMessages)
+    case let .race(threads, count):
+        #expect(Limits.processes.contains(threads))
+        #expect(Limits.count.contains(count))
     case .set, .quit:
         break
     }
@@ -193,6 +210,10 @@ struct FuzzTests {
             ("spawn ls", .spawn(program: "ls", count: nil, arguments: nil)),
             ("spawn child.sh 3 -- a b", .spawn(program: "child.sh", count: 3, arguments: ["a", "b"])),
             ("help spawn", .help(topic: "spawn")), ("set format json", .set(.format(.json))), ("q", .quit),
+            ("threads 5 count 5 nolock nojoin", .threads(count: 5, lines: 5, locked: false, joined: false)),
+            ("consume 2 produce 4", .produce(producers: 4, consumers: 2, messages: 4, capacity: nil)),
+            ("produce 8 capacity 1_000", .produce(producers: 8, consumers: 2, messages: 4, capacity: 1000)),
+            ("race 4 count 10", .race(threads: 4, count: 10)),
         ]
         for _ in 0..<1000 {
             var line = ""

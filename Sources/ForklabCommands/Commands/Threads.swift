@@ -1,0 +1,38 @@
+extension CommandSpec {
+    static let threads: CommandSpec = CommandSpec(
+        name: "threads",
+        aliases: [],
+        usage: "threads N [count C] [nolock] [nojoin]",
+        summary: "N threads count aloud, with or without a mutex",
+        book: "_thread Basic, _thread Mutex, Python Threading",
+        details: """
+            Starts N threads with pthread_create(3). Thread t (counted from 0) prints
+              [t] => i
+            for i from 0 to C-1 (C is 5 by default), then the main thread prints
+              Main thread exiting...
+            By default one mutex, shared by the whole process, guards the console, so
+            every line arrives whole. "nolock" drops it and writes each line as Python's
+            print does, the text and then the newline in two writes, so lines can tear
+            and run together: what the book's mutex post warns about. "nojoin" has the
+            main thread print its line as soon as the threads are started, as the
+            _thread programs do; forklab still joins every thread with pthread_join(3)
+            before the next prompt, so nothing prints over it.
+
+            "threads 5 count 5 nolock nojoin" is _thread Basic, "threads 5 count 5
+            nojoin" is _thread Mutex, and "threads 10 count 100" is the threading.Thread
+            program. It shows that threads share one process and its output, and that
+            the order of their lines is the scheduler's. N is 1…10000, C is 1…1000000.
+            """,
+        keywords: ["count", "nolock", "nojoin"],
+        parse: { spec, arguments throws(ParseError) in
+            let found = try spec.options(
+                arguments, numbers: [NumberOption(keyword: "count", name: "C", range: Limits.count)],
+                flags: ["nolock", "nojoin"], free: ("N", Limits.processes))
+            guard let count = found.free else {
+                throw ParseError(.missingWord(command: spec.name, what: "N", usage: spec.usage))
+            }
+            return .threads(
+                count: count, lines: found.numbers["count"] ?? 5,
+                locked: !found.flags.contains("nolock"), joined: !found.flags.contains("nojoin"))
+        })
+}
