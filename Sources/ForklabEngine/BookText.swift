@@ -110,7 +110,7 @@ extension Summary {
             }
             return text + rate(outcome.consumed, outcome.elapsed, "msgs")
         case let .race(threads, increments, runs):
-            var text = "race: \(count(threads, "thread", "threads")) × \(increments) increments"
+            var text = "race: \(count(threads, "thread", "threads")) × \(count(increments, "increment", "increments"))"
             for run in runs {
                 let share = run.expected > 0 ? Double(run.lost) * 100 / Double(run.expected) : 0
                 text += run.locked ? (runs.count > 1 ? "; with it " : "; with the mutex ") : "; without the mutex "

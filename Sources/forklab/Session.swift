@@ -140,7 +140,7 @@ final class Session {
                 return failed("set format: json traces are not available yet; book is the only format")
             }
             return .succeeded
-        case .fork, .forkExit, .spawn:
+        case .fork, .forkExit, .spawn, .threads, .produce, .race:
             lastExperiment = command
             let ownedTerminal = terminal?.inForeground ?? false
             defer { if ownedTerminal { terminal?.restore() } }  // see TerminalModes.restore
@@ -177,6 +177,12 @@ final class Session {
             return .spawn(SpawnPlan(
                 program: program, count: count ?? 1, numbered: count != nil && arguments == nil,
                 arguments: arguments ?? []))
+        case let .threads(count, lines, locked, joined):
+            return .threads(ThreadsPlan(threads: count, count: lines, locked: locked, joined: joined))
+        case let .produce(producers, consumers, messages, capacity):
+            return .produce(ProducePlan(producers: producers, consumers: consumers, messages: messages, capacity: capacity))
+        case let .race(threads, count):
+            return .race(threads: threads, count: count)
         default:
             preconditionFailure("not an experiment: \(command)")
         }

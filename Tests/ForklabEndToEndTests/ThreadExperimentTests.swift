@@ -173,7 +173,7 @@ extension EndToEnd {
             #expect(readToEnd(errors.read) == "")
         }
 
-        @Test("under a thread limit, threads stops, joins what it started and says how far it got")
+        @Test("under a thread limit, race and produce stop, join what they started and say how far they got")
         func threadLimit() throws {
             // RLIMIT_NPROC counts threads too, and does not bind root: run as
             // nobody, from a copy of the binary it can reach.
@@ -191,17 +191,19 @@ extension EndToEnd {
                 options.processLimit = tasksOfCurrentUser() + 6
             }
             options.environment = ["PATH": "/usr/bin:/bin", "HOME": folder.path]
-            let result = runForklab(["-c", "threads 100 count 1; produce 50 consume 50; race 1 count 1"], options)
+            // Threads that wait make the limit bind for sure: race's wait at
+            // their gate until all are started, consumers on the empty queue.
+            let result = runForklab(["-c", "race 100 count 1; produce 50 consume 50; race 1 count 1"], options)
             #expect(result.status == 1)
-            let pattern = /forklab: line 1: (threads|produce): pthread_create failed after (\d+) of (100) threads \(Resource temporarily unavailable\); those (\d+) were joined/
             let errors = result.stderrLines
-            #expect(errors.count == 2)
-            let threads = try #require(errors.first.flatMap { try pattern.wholeMatch(in: $0) })
-            #expect(threads.1 == "threads" && threads.2 == threads.4)
-            let made = Int(threads.2)!
-            #expect(made < 100)
-            #expect(result.stdoutLines.contains { $0.hasPrefix("# threads: \(made) of 100 threads started, \(made) joined, ") })
-            #expect(errors.last?.hasPrefix("forklab: line 1: produce: pthread_create failed after ") == true)
+            try #require(errors.count == 2)
+            let pattern = /forklab: line 1: (race|produce): pthread_create failed after (\d+) of 100 threads \(Resource temporarily unavailable\); those (\d+) were joined/
+            let race = try #require(try pattern.wholeMatch(in: errors[0]))
+            #expect(race.1 == "race" && race.2 == race.3 && Int(race.2)! < 100)
+            #expect(result.stdoutLines.contains("# race: 100 threads × 1 increment"))
+            let produce = try #require(try pattern.wholeMatch(in: errors[1]))
+            #expect(produce.1 == "produce" && produce.2 == produce.3 && Int(produce.2)! < 100)
+            #expect(result.stdoutLines.contains { $0.hasPrefix("# produce: 0 produced, 0 consumed, 0 lost; 0 producers and \(produce.2) consumers joined") })
             // The script went on: race ran with its one thread.
             #expect(result.traceLines.contains("race lock: expected 1 got 1 lost 0"))
         }

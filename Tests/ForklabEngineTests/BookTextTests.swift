@@ -75,12 +75,16 @@ import Testing
         (elapsed: 150_000, operations: 2, text: "75.0 µs"),
         (elapsed: 1_234, operations: 1, text: "1.2 µs"),
         (elapsed: 1_250, operations: 1, text: "1.3 µs"),
-        (elapsed: 0, operations: 4, text: "0.0 µs"),
+        (elapsed: 0, operations: 4, text: "0.0 ns"),
+        (elapsed: 84, operations: 10, text: "8.4 ns"),
+        (elapsed: 999, operations: 1, text: "999 ns"),
+        (elapsed: 999_499, operations: 1000, text: "999 ns"),
+        (elapsed: 999_500, operations: 1000, text: "1.0 µs"),
         (elapsed: 12_000_000, operations: 1, text: "12000 µs"),
         (elapsed: 3 * 418_600, operations: 3, text: "419 µs"),
     ]
 
-    @Test("Cost per operation: one decimal below 100 µs, whole microseconds above", arguments: costs)
+    @Test("Cost per operation: ns below 1 µs, one decimal below 100 (µs or ns), whole units above", arguments: costs)
     func cost(elapsed: UInt64, operations: Int, text: String) {
         let children = operations == 1 ? "1 child" : "\(operations) children"
         #expect(Summary.fork(children: operations, reaped: operations, elapsed: elapsed).text
