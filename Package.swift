@@ -32,7 +32,7 @@ let package = Package(
         ),
 
         .testTarget(name: "ForklabCommandsTests", dependencies: ["ForklabCommands"]),
-        .testTarget(name: "ForklabEngineTests", dependencies: ["ForklabEngine"]),
+        .testTarget(name: "ForklabEngineTests", dependencies: ["ForklabEngine", "CTestSupport"]),
         // Pseudo-terminal spawning for the end-to-end tests.
         .target(name: "CTestSupport", path: "Tests/CTestSupport"),
         .testTarget(

@@ -54,4 +54,11 @@ int ts_errno(void);
 }
 #endif
 
+/// Counts `consumer C got => [producer id=P, count=K]` lines in a file:
+/// seen[P * messages + K] is how often that message was printed (at most
+/// 255). Lines that do not have that form, but for the last, count as
+/// malformed; the last line is copied into `last`. Returns 0, or -1.
+int ts_tally_consumed(const char *path, int producers, int messages, unsigned char *seen,
+                      long *lines, long *malformed, char *last, size_t last_size);
+
 #endif
