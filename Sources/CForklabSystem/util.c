@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -46,3 +47,7 @@ uint64_t fl_monotonic_ns(void) {
     return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
 }
 
+
+void fl_release_free_memory(void) { (void)malloc_trim(0); }
+
+void fl_single_malloc_arena(void) { (void)mallopt(M_ARENA_MAX, 1); }

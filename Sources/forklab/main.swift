@@ -42,6 +42,9 @@ if options.json {
 
 // Nothing forklab inherited may leak into the programs it spawns.
 _ = fl_cloexec_from(3)
+// Worker threads barely allocate; one malloc arena keeps them from leaving
+// arenas of their own mapped, which would make every later fork dearer.
+fl_single_malloc_arena()
 do {
     try Interruption.install()
 } catch {

@@ -115,6 +115,33 @@ extension EndToEnd {
             #expect(live.waitForExit() == Ending(exitCode: 0))
         }
 
+        @Test("thread experiments leave no thread stacks, malloc arenas or queue pages mapped")
+        func nothingLeftMapped() {
+            // Every mapping left behind would make each later fork dearer.
+            func mappings() -> [String] {
+                ((try? String(contentsOfFile: "/proc/\(live.pid)/maps", encoding: .utf8)) ?? "")
+                    .split(separator: "\n").map(String.init)
+            }
+            let live = LiveForklab(pipes: [])
+            live.send("fork 1\n")
+            live.expect("# fork: 1 child forked")
+            let before = mappings()
+            #expect(!before.isEmpty)
+            for (command, summary) in [
+                ("threads 50 count 100", "# threads: 50 threads started and joined"),
+                ("produce 4 consume 2 messages 10000", "# produce: 40000 produced"),
+                ("race 4 count 10000", "# race: 4 threads"),
+            ] {
+                live.send(command + "\n")
+                live.expect(summary)
+                let after = mappings()
+                #expect(after.count == before.count,
+                        "after \(command): \(Set(after).subtracting(before).sorted()) \(Set(before).subtracting(after).sorted())")
+            }
+            live.closeInput()
+            #expect(live.waitForExit() == Ending(exitCode: 0))
+        }
+
         @Test("Ctrl-C at the terminal during threads 4 count 1000000: stopped, joined, prompt back, one thread")
         func interruptAtTerminal() {
             let live = LiveForklab(terminal: [])

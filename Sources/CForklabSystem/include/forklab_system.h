@@ -126,6 +126,15 @@ int fl_pipe_cloexec(int *read_end, int *write_end);
 /// CLOCK_MONOTONIC in nanoseconds.
 uint64_t fl_monotonic_ns(void);
 
+/// Gives memory that malloc holds free, in every arena, back to the kernel.
+/// The corresponding C function is `malloc_trim`.
+void fl_release_free_memory(void);
+
+/// Makes every thread allocate from malloc's main arena, so that threads
+/// leave no arenas of their own behind. The corresponding C function is
+/// `mallopt` with M_ARENA_MAX.
+void fl_single_malloc_arena(void);
+
 
 
 #ifdef __cplusplus

@@ -1,3 +1,5 @@
+import Glibc
+
 /// A first-in, first-out queue that threads share: one pthread mutex and two
 /// condition variables, as Python's `queue.Queue` is built. Unbounded, or
 /// bounded so that `put` blocks while the queue is full.
@@ -6,6 +8,10 @@
 /// producer is done, `close()` lets consumers take what is left and then
 /// end: nobody has to guess with a sleep when the work is over. `cancel()`
 /// ends everything at once (Ctrl-C).
+///
+/// Its ring lives in pages of its own (mmap), unmapped when it grows or
+/// goes: an unbounded queue can reach hundreds of MB, and memory malloc
+/// kept afterwards would make every later fork dearer.
 final class WorkQueue<Element: BitwiseCopyable>: @unchecked Sendable {
     // @unchecked: every access to `state` happens with `mutex` held.
     private let mutex = PthreadMutex()
@@ -37,11 +43,11 @@ final class WorkQueue<Element: BitwiseCopyable>: @unchecked Sendable {
         let limit = capacity ?? .max
         let allocated = min(limit, 1024)
         state = .allocate(capacity: 1)
-        state.initialize(to: State(storage: .allocate(capacity: allocated), allocated: allocated, limit: limit))
+        state.initialize(to: State(storage: Self.map(allocated), allocated: allocated, limit: limit))
     }
 
     deinit {
-        state.pointee.storage.deallocate()
+        Self.unmap(state.pointee.storage, state.pointee.allocated)
         state.deinitialize(count: 1)
         state.deallocate()
     }
@@ -113,14 +119,29 @@ final class WorkQueue<Element: BitwiseCopyable>: @unchecked Sendable {
     private func grow() {
         let old = state.pointee
         let allocated = old.allocated > old.limit / 2 ? old.limit : old.allocated * 2
-        let storage = UnsafeMutablePointer<Element>.allocate(capacity: allocated)
+        let storage = Self.map(allocated)
         let first = min(old.count, old.allocated - old.head)
         storage.moveInitialize(from: old.storage + old.head, count: first)
         (storage + first).moveInitialize(from: old.storage, count: old.count - first)
-        old.storage.deallocate()
+        Self.unmap(old.storage, old.allocated)
         state.pointee.storage = storage
         state.pointee.allocated = allocated
         state.pointee.head = 0
+    }
+}
+
+extension WorkQueue {
+    /// Room for `count` elements in fresh pages. Out of memory ends forklab,
+    /// as it would in malloc; the limit on P × M keeps a queue far below it.
+    private static func map(_ count: Int) -> UnsafeMutablePointer<Element> {
+        let bytes = max(count * MemoryLayout<Element>.stride, 1)
+        let pages = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        guard let pages, pages != MAP_FAILED else { fatalError("out of memory for a queue of \(count)") }
+        return pages.bindMemory(to: Element.self, capacity: count)
+    }
+
+    private static func unmap(_ storage: UnsafeMutablePointer<Element>, _ count: Int) {
+        munmap(storage, max(count * MemoryLayout<Element>.stride, 1))
     }
 }
 
