@@ -62,3 +62,8 @@ int ts_tally_consumed(const char *path, int producers, int messages, unsigned ch
     munmap((void *)bytes, size);
     return 0;
 }
+
+long ts_find(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length) {
+    const char *found = memmem(haystack, haystack_length, needle, needle_length);
+    return found ? (long)(found - (const char *)haystack) : -1;
+}

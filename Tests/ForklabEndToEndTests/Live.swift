@@ -85,12 +85,15 @@ final class LiveForklab {
                 sourceLocation: SourceLocation = #_sourceLocation) -> String? {
         let needle = Array(text.utf8)
         let deadline = Date().addingTimeInterval(seconds)
+        var searchFrom = consumed
         while true {
-            if let range = find(needle, from: consumed) {
+            if let range = find(needle, from: searchFrom) {
                 let seen = String(decoding: transcript[consumed..<range.upperBound], as: UTF8.self)
                 consumed = range.upperBound
                 return seen
             }
+            // What was searched holds no match: only its last bytes can start one.
+            searchFrom = max(consumed, transcript.count - needle.count + 1)
             let remaining = deadline.timeIntervalSinceNow
             if remaining <= 0 || !readMore(timeout: remaining) {
                 Issue.record("expected \(text.debugDescription); got \(String(decoding: transcript[consumed...], as: UTF8.self).debugDescription)", sourceLocation: sourceLocation)
@@ -168,14 +171,14 @@ final class LiveForklab {
     }
 
     private func find(_ needle: [UInt8], from start: Int) -> Range<Int>? {
-        guard needle.count <= transcript.count - start else { return nil }
-        var index = start
-        while index + needle.count <= transcript.count {
-            if transcript[index] == needle[0] && Array(transcript[index..<index + needle.count]) == needle {
-                return index..<index + needle.count
+        guard !needle.isEmpty, needle.count <= transcript.count - start else { return nil }
+        // memmem: a byte loop in a debug build is too slow for megabytes of output.
+        let offset: Int? = transcript.withUnsafeBytes { haystack in
+            needle.withUnsafeBytes { pattern in
+                let found = ts_find(haystack.baseAddress! + start, haystack.count - start, pattern.baseAddress!, pattern.count)
+                return found < 0 ? nil : start + found
             }
-            index += 1
         }
-        return nil
+        return offset.map { $0..<$0 + needle.count }
     }
 }

@@ -61,4 +61,8 @@ int ts_errno(void);
 int ts_tally_consumed(const char *path, int producers, int messages, unsigned char *seen,
                       long *lines, long *malformed, char *last, size_t last_size);
 
+/// Where `needle` first occurs in `haystack`, or -1. The corresponding C
+/// function is `memmem`, which Swift's Glibc does not show.
+long ts_find(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
+
 #endif
