@@ -4,16 +4,20 @@ extension Lab {
     /// `threads N`: N pthreads each print `[t] => i` for i = 0…count-1;
     /// the main thread prints `Main thread exiting...` after joining them
     /// (or, `nojoin`, right after starting them, as the _thread programs
-    /// do; forklab still joins them before the command ends).
+    /// do; forklab still joins them before the command ends). The threads
+    /// wait at a gate until all are created (and, `nojoin`, the main thread
+    /// has printed), so that they run at once: creating a thread takes
+    /// longer than printing a few lines.
     func runThreads(_ plan: ThreadsPlan) throws(LabError) {
         let crew = Crew()
+        let gate = Gate()
         let console = ThreadConsole(fd: sink.threadLine(for: .counted).fd, locked: plan.locked, crew: crew)
         var group = ThreadGroup(crew: crew)
         var workers: [CountingThread] = []
         var failure: LabError?
         let line = sink.threadLine(for: .counted)
         for thread in 0..<plan.threads where !shouldStop && !crew.stopRequested {
-            let worker = CountingThread(crew: crew, console: console, line: line, started: started,
+            let worker = CountingThread(crew: crew, gate: gate, console: console, line: line, started: started,
                                         thread: thread, count: plan.count)
             do {
                 try group.start(worker)
@@ -25,8 +29,11 @@ extension Lab {
             workers.append(worker)
         }
         let main = LineRenderer(sink.threadLine(for: .mainExiting), started: started)
+        // As in the book: its threads wait for the interpreter lock the main
+        // thread holds, so its line comes first; ours wait at the gate.
         if !plan.joined && !crew.stopRequested && !shouldStop { _ = main.write(to: console) }
-        awaitThreads(&group) {}
+        gate.open()
+        awaitThreads(&group) { gate.open() }
         adoptOutputFailure(of: console)
         if plan.joined && !crew.stopRequested && !shouldStop { _ = main.write(to: console) }
         adoptOutputFailure(of: console)
@@ -70,14 +77,16 @@ final class CountingThread: ThreadWorker, @unchecked Sendable {
     // @unchecked: `renderer` and `written` are used by the worker thread
     // alone while it runs, and read by the main thread after pthread_join.
     let crew: Crew
+    private let gate: Gate
     private let console: ThreadConsole
     private let renderer: LineRenderer
     private let thread: Int
     private let count: Int
     private(set) var written = 0
 
-    init(crew: Crew, console: ThreadConsole, line: LineTemplate, started: UInt64, thread: Int, count: Int) {
+    init(crew: Crew, gate: Gate, console: ThreadConsole, line: LineTemplate, started: UInt64, thread: Int, count: Int) {
         self.crew = crew
+        self.gate = gate
         self.console = console
         renderer = LineRenderer(line, started: started)
         self.thread = thread
@@ -85,6 +94,7 @@ final class CountingThread: ThreadWorker, @unchecked Sendable {
     }
 
     func run() {
+        gate.wait()
         for index in 0..<count {
             guard renderer.write(to: console, thread: thread, index: index) else { return }
             written += 1

@@ -13,10 +13,13 @@ extension CommandSpec {
             By default one mutex, shared by the whole process, guards the console, so
             every line arrives whole. "nolock" drops it and writes each line as Python's
             print does, the text and then the newline in two writes, so lines can tear
-            and run together: what the book's mutex post warns about. "nojoin" has the
-            main thread print its line as soon as the threads are started, as the
-            _thread programs do; forklab still joins every thread with pthread_join(3)
-            before the next prompt, so nothing prints over it.
+            and run together: what the book's mutex post warns about. The threads wait
+            at a start gate until all are created, so that they really run at once.
+            "nojoin" has the main thread print its line as soon as the threads are
+            started, before it opens the gate, so its line comes first, as in the
+            _thread programs (whose threads wait for Python's interpreter lock);
+            forklab still joins every thread with pthread_join(3) before the next
+            prompt, so nothing prints over it.
 
             "threads 5 count 5 nolock nojoin" is _thread Basic, "threads 5 count 5
             nojoin" is _thread Mutex, and "threads 10 count 100" is the threading.Thread
