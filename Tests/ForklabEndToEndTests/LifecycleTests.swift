@@ -138,22 +138,7 @@ extension EndToEnd {
 
         @Test("under a process limit, fork stops, reaps what it made and says how far it got")
         func processLimit() throws {
-            // RLIMIT_NPROC does not bind root: run as nobody, from a copy of the binary it can reach.
-            let folder = temporaryFolder()
-            defer { try? FileManager.default.removeItem(at: folder) }
-            chmod(folder.path, 0o755)
-            let copy = folder.appendingPathComponent("forklab")
-            try FileManager.default.copyItem(atPath: forklabPath, toPath: copy.path)
-            chmod(copy.path, 0o755)
-            var options = RunOptions(binary: copy.path)
-            if geteuid() == 0 {
-                options.user = (65534, 65534)
-                options.processLimit = 4
-            } else {
-                options.processLimit = tasksOfCurrentUser() + 4
-            }
-            options.environment = ["PATH": "/usr/bin:/bin", "HOME": folder.path]
-            let result = runForklab(["-c", "fork 200; forkexit 1"], options)
+            let result = try runUnderTaskLimit(["-c", "fork 200; forkexit 1"], room: 4)
             #expect(result.status == 1)
             let lines = result.stderrLines
             #expect(lines.count == 1)
@@ -197,8 +182,30 @@ func startStalled(_ arguments: [String], home: URL) -> (pid: pid_t, output: Int3
     return nil
 }
 
+/// Runs forklab with RLIMIT_NPROC set to leave `room` more tasks (processes
+/// and threads, which it counts alike) than its user has. The limit does not
+/// bind root, so as root it runs as nobody, from a copy of the binary that
+/// nobody can reach.
+func runUnderTaskLimit(_ arguments: [String], room: Int) throws -> RunResult {
+    let folder = temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    chmod(folder.path, 0o755)
+    let copy = folder.appendingPathComponent("forklab")
+    try FileManager.default.copyItem(atPath: forklabPath, toPath: copy.path)
+    chmod(copy.path, 0o755)
+    var options = RunOptions(binary: copy.path)
+    if geteuid() == 0 {
+        options.user = (65534, 65534)
+        options.processLimit = room
+    } else {
+        options.processLimit = tasksOfCurrentUser() + room
+    }
+    options.environment = ["PATH": "/usr/bin:/bin", "HOME": folder.path]
+    return runForklab(arguments, options)
+}
+
 /// Tasks (threads count) of the real user, which RLIMIT_NPROC counts.
-func tasksOfCurrentUser() -> Int {
+private func tasksOfCurrentUser() -> Int {
     let uid = getuid()
     return allProcesses().reduce(0) { total, process in
         guard let status = try? String(contentsOfFile: "/proc/\(process.pid)/status", encoding: .utf8),

@@ -211,25 +211,9 @@ extension EndToEnd {
 
         @Test("under a thread limit, race and produce stop, join what they started and say how far they got")
         func threadLimit() throws {
-            // RLIMIT_NPROC counts threads too, and does not bind root: run as
-            // nobody, from a copy of the binary it can reach.
-            let folder = temporaryFolder()
-            defer { try? FileManager.default.removeItem(at: folder) }
-            chmod(folder.path, 0o755)
-            let copy = folder.appendingPathComponent("forklab")
-            try FileManager.default.copyItem(atPath: forklabPath, toPath: copy.path)
-            chmod(copy.path, 0o755)
-            var options = RunOptions(binary: copy.path)
-            if geteuid() == 0 {
-                options.user = (65534, 65534)
-                options.processLimit = 6
-            } else {
-                options.processLimit = tasksOfCurrentUser() + 6
-            }
-            options.environment = ["PATH": "/usr/bin:/bin", "HOME": folder.path]
             // Threads that wait make the limit bind for sure: race's wait at
             // their gate until all are started, consumers on the empty queue.
-            let result = runForklab(["-c", "race 100 count 1; produce 50 consume 50; race 1 count 1"], options)
+            let result = try runUnderTaskLimit(["-c", "race 100 count 1; produce 50 consume 50; race 1 count 1"], room: 6)
             #expect(result.status == 1)
             let errors = result.stderrLines
             try #require(errors.count == 2)
