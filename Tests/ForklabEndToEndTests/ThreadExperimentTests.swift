@@ -179,6 +179,17 @@ extension EndToEnd {
             #expect(!live.unconsumed.contains("Main thread exit"))
         }
 
+        @Test("SIGTERM during a long threads run: the threads are stopped and joined, forklab ends by SIGTERM")
+        func terminated() {
+            let live = LiveForklab(pipes: [])
+            live.send("threads 4 count 1000000\nfork 1\n")
+            guard live.expect("] => ") != nil else { return }
+            kill(live.pid, SIGTERM)
+            #expect(live.waitForExit() == Ending(exitCode: nil, signal: SIGTERM))
+            #expect(live.stderrText == "")
+            #expect(!live.unconsumed.contains("Hello from parent"))
+        }
+
         @Test("Ctrl-C ends a thread's write blocked on a full pipe nobody reads")
         func interruptBlockedThreadWrite() {
             let home = temporaryFolder()
