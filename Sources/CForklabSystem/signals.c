@@ -5,16 +5,19 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "internal.h"
 
-static volatile sig_atomic_t interrupts;
-static volatile sig_atomic_t interrupts_not_from_terminal;
-static volatile sig_atomic_t termination;
-static volatile sig_atomic_t terminations;
+// Written by a handler, read by any thread: lock-free atomics, which are
+// safe in a signal handler and free of data races between threads.
+static _Atomic unsigned interrupts;
+static _Atomic unsigned interrupts_not_from_terminal;
+static _Atomic int termination;
+static _Atomic unsigned terminations;
 static int wake_pipe[2] = {-1, -1};
 
 uint64_t fl_reset_mask;
@@ -45,15 +48,15 @@ static void note(int signo, siginfo_t *info, void *context) {
     (void)context;
     int saved = errno;
     if (signo == SIGINT) {
-        interrupts = interrupts + 1;
+        atomic_fetch_add_explicit(&interrupts, 1, memory_order_relaxed);
         // A terminal's Ctrl-C reaches the whole foreground process group,
         // children included (SI_KERNEL); kill(1) reaches forklab alone.
         if (info == NULL || info->si_code != SI_KERNEL) {
-            interrupts_not_from_terminal = interrupts_not_from_terminal + 1;
+            atomic_fetch_add_explicit(&interrupts_not_from_terminal, 1, memory_order_relaxed);
         }
     } else if (signo == SIGTERM || signo == SIGHUP) {
-        termination = signo;
-        terminations = terminations + 1;
+        atomic_store_explicit(&termination, signo, memory_order_relaxed);
+        atomic_fetch_add_explicit(&terminations, 1, memory_order_relaxed);
     }
     char byte = (char)signo;
     // Non-blocking: when the pipe is full a wake-up is already pending.
@@ -104,6 +107,13 @@ int fl_signals_install(void) {
     sigaddset(&needed, SIGTERM);
     sigaddset(&needed, SIGHUP);
     if (sigprocmask(SIG_UNBLOCK, &needed, NULL) != 0) return -1;
+    // SIGURG is for worker threads only (fl_thread_nudge): one sent to
+    // forklab from outside waits, blocked, instead of interrupting the main
+    // thread's calls. Children start with an empty mask.
+    sigset_t urgent;
+    sigemptyset(&urgent);
+    sigaddset(&urgent, SIGURG);
+    if (pthread_sigmask(SIG_BLOCK, &urgent, NULL) != 0) return -1;
 
     uint64_t mask = 0;
     for (int signo = 1; signo <= 64; signo++) {
@@ -127,6 +137,10 @@ int fl_block_for_workers(sigset_t *saved) {
     sigset_t workers;
     sigfillset(&workers);
     sigdelset(&workers, SIGURG);
+    // A fault in a worker must still be reported as itself (and dump core):
+    // blocked, the kernel would kill the process with no handler or message.
+    static const int faults[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS, SIGABRT};
+    for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) sigdelset(&workers, faults[i]);
     return pthread_sigmask(SIG_SETMASK, &workers, saved);
 }
 
@@ -139,16 +153,21 @@ void fl_wake_drain(void) {
     while (read(wake_pipe[0], sink, sizeof sink) > 0) {}
 }
 
-unsigned fl_interrupts(void) { return (unsigned)interrupts; }
+unsigned fl_interrupts(void) { return atomic_load_explicit(&interrupts, memory_order_relaxed); }
 
-int fl_termination(void) { return (int)termination; }
+int fl_termination(void) { return atomic_load_explicit(&termination, memory_order_relaxed); }
 
-unsigned fl_stop_requests(void) { return (unsigned)interrupts + (unsigned)terminations; }
+unsigned fl_stop_requests(void) {
+    return atomic_load_explicit(&interrupts, memory_order_relaxed)
+         + atomic_load_explicit(&terminations, memory_order_relaxed);
+}
 
-unsigned fl_interrupts_not_from_terminal(void) { return (unsigned)interrupts_not_from_terminal; }
+unsigned fl_interrupts_not_from_terminal(void) {
+    return atomic_load_explicit(&interrupts_not_from_terminal, memory_order_relaxed);
+}
 
 void fl_interrupts_clear(void) {
-    interrupts = 0;
-    interrupts_not_from_terminal = 0;
+    atomic_store_explicit(&interrupts, 0, memory_order_relaxed);
+    atomic_store_explicit(&interrupts_not_from_terminal, 0, memory_order_relaxed);
 }
 

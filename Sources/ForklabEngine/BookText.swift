@@ -111,9 +111,13 @@ extension Summary {
             return text + rate(outcome.consumed, outcome.elapsed, "msgs")
         case let .race(threads, increments, runs):
             var text = "race: \(count(threads, "thread", "threads")) × \(count(increments, "increment", "increments"))"
+            if runs.isEmpty { return text + "; no run completed" }
             for run in runs {
                 let share = run.expected > 0 ? Double(run.lost) * 100 / Double(run.expected) : 0
                 text += run.locked ? (runs.count > 1 ? "; with it " : "; with the mutex ") : "; without the mutex "
+                if run.expected < threads * increments {
+                    text += "stopped after \(run.expected) of \(threads * increments), "
+                }
                 text += run.lost == 0 ? "none lost" : "\(run.lost) lost (\(oneDecimal(share))%)"
                 text += cost(run.elapsed, run.expected, "increment").replacingFirst("; ", with: ", ")
             }

@@ -16,9 +16,10 @@ public final class Console {
         let error: OutputError? = bytes.withUnsafeBytes { buffer -> OutputError? in
             var offset = 0
             while offset < buffer.count {
-                // Once a stop is requested, a write that would block on a
-                // pipe nobody reads is not started: no signal would end it.
-                if Interruption.stopRequested && !writable() { return .interrupted }
+                // Wait for room in poll(2), which a Ctrl-C ends whenever it
+                // lands, rather than in write(2), which a Ctrl-C landing just
+                // before it would not; after a stop, write only if there is room.
+                if !System.awaitWritable(fd) { return .interrupted }
                 let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
                 if written >= 0 {
                     offset += written
@@ -36,12 +37,6 @@ public final class Console {
         guard let error else { return }
         if error != .interrupted { failure = error }  // the next command may write again
         throw error
-    }
-
-    /// Whether a write would not block now.
-    private func writable() -> Bool {
-        var entry = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-        return poll(&entry, 1, 0) == 1
     }
 
     public func write(_ text: String) throws(OutputError) {

@@ -84,6 +84,8 @@ public enum LabError: Error, Hashable, Sendable, CustomStringConvertible {
     case forkFailed(experiment: String, made: Int, wanted: Int, Errno)
     /// pthread_create failed after `made` threads (EAGAIN under a limit).
     case threadFailed(experiment: String, made: Int, wanted: Int, Errno)
+    /// The unbounded queue of `produce` found no memory for more messages.
+    case queueOutOfMemory(experiment: String, queued: Int)
     /// exec of `program` failed in the child; the child exited 127 or 126.
     case cannotRun(program: String, Errno)
     /// Ctrl-C (SIGINT) stopped it; everything it started was reaped.
@@ -101,6 +103,8 @@ public enum LabError: Error, Hashable, Sendable, CustomStringConvertible {
             return "\(experiment): fork failed after \(made) of \(wanted) children (\(errno)); those \(made) were reaped"
         case let .threadFailed(experiment, made, wanted, errno):
             return "\(experiment): pthread_create failed after \(made) of \(wanted) threads (\(errno)); those \(made) were joined"
+        case let .queueOutOfMemory(experiment, queued):
+            return "\(experiment): no memory left for the queue with \(queued) messages in it; bound it with capacity K"
         case let .cannotRun(program, errno):
             return "cannot run '\(program)': \(errno)"
         case .interrupted:

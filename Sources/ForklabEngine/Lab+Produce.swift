@@ -45,17 +45,22 @@ extension Lab {
         }
         producing.done()  // the main thread's own hold: now the last producer closes the queue
         awaitThreads(&group) { queue.cancel() }
+        console.endOpenLine()
         adoptOutputFailure(of: console)
         if !crew.stopRequested && !shouldStop {
-            _ = LineRenderer(sink.threadLine(for: .mainExit), started: started).write(to: console)
+            _ = LineRenderer(sink.threadLine(for: .mainExit), started: started).writeFromMainThread(to: console)
             adoptOutputFailure(of: console)
+        }
+        let statistics = queue.statistics
+        if statistics.outOfMemory && failure == nil {
+            failure = .queueOutOfMemory(experiment: "produce", queued: statistics.peak)
         }
         emit(.summary(.produce(ProduceOutcome(
             producers: producers.count, consumers: consumers.count,
             produced: producers.reduce(0) { $0 + $1.produced },
             consumed: consumers.reduce(0) { $0 + $1.printed },
             unprinted: consumers.reduce(0) { $0 + $1.taken - $1.printed },
-            queue: queue.statistics, capacity: plan.capacity, elapsed: System.now() &- started))))
+            queue: statistics, capacity: plan.capacity, elapsed: System.now() &- started))))
         try finish(failure)
     }
 }
@@ -104,7 +109,10 @@ final class ProducerThread: ThreadWorker, @unchecked Sendable {
         defer { producing.done() }
         for count in 0..<messages {
             if crew.stopRequested { return }
-            guard producing.queue.put(Message(producer: id, count: Int32(count))) else { return }
+            guard producing.queue.put(Message(producer: id, count: Int32(count))) else {
+                crew.requestStop()  // cancelled already, or out of memory: everyone stops
+                return
+            }
             produced += 1
         }
     }
@@ -130,7 +138,7 @@ final class ConsumerThread: ThreadWorker, @unchecked Sendable {
     }
 
     func run() {
-        while let message = queue.take() {
+        while !crew.stopRequested, let message = queue.take() {
             taken += 1
             guard renderer.write(to: console, thread: id, index: Int(message.count), producer: Int(message.producer))
             else { return }

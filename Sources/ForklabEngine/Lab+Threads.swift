@@ -31,11 +31,12 @@ extension Lab {
         let main = LineRenderer(sink.threadLine(for: .mainExiting), started: started)
         // As in the book: its threads wait for the interpreter lock the main
         // thread holds, so its line comes first; ours wait at the gate.
-        if !plan.joined && !crew.stopRequested && !shouldStop { _ = main.write(to: console) }
+        if !plan.joined && !crew.stopRequested && !shouldStop { _ = main.writeFromMainThread(to: console) }
         gate.open()
         awaitThreads(&group) { gate.open() }
+        console.endOpenLine()
         adoptOutputFailure(of: console)
-        if plan.joined && !crew.stopRequested && !shouldStop { _ = main.write(to: console) }
+        if plan.joined && !crew.stopRequested && !shouldStop { _ = main.writeFromMainThread(to: console) }
         adoptOutputFailure(of: console)
         emit(.summary(.threads(
             started: workers.count, wanted: plan.threads, lines: workers.reduce(0) { $0 + $1.written },

@@ -64,6 +64,34 @@ enum System {
         fl_wake_drain()
     }
 
+    /// Waits until a write to `fd` would not block (on a pipe: room for at
+    /// least a page) or a stop (Ctrl-C, SIGTERM) is requested, whichever
+    /// comes first; the self-pipe makes a stop that lands at any moment end
+    /// the wait. A descriptor in error counts as writable: the write says why.
+    /// - Returns: false when a stop is pending and `fd` has no room.
+    static func awaitWritable(_ fd: Int32) -> Bool {
+        while true {
+            // A tuple, not an array: no allocation for every line written.
+            var entries = (
+                pollfd(fd: fd, events: Int16(POLLOUT), revents: 0),
+                pollfd(fd: fl_wake_fd(), events: Int16(POLLIN), revents: 0)
+            )
+            let timeout: Int32 = Interruption.stopRequested ? 0 : -1
+            let result = withUnsafeMutableBytes(of: &entries) { raw in
+                poll(raw.baseAddress!.assumingMemoryBound(to: pollfd.self), 2, timeout)
+            }
+            if result < 0 {
+                if errno == EINTR { continue }
+                return true
+            }
+            if entries.0.revents != 0 { return true }
+            if Interruption.stopRequested { return false }
+            // A wake-up for something else (SIGCHLD): whoever waits for that
+            // checks its own state before it waits, so the byte can go.
+            fl_wake_drain()
+        }
+    }
+
     /// CLOCK_MONOTONIC in nanoseconds.
     static func now() -> UInt64 { fl_monotonic_ns() }
 }

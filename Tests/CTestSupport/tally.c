@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -66,4 +67,9 @@ int ts_tally_consumed(const char *path, int producers, int messages, unsigned ch
 long ts_find(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length) {
     const char *found = memmem(haystack, haystack_length, needle, needle_length);
     return found ? (long)(found - (const char *)haystack) : -1;
+}
+
+int ts_queued_bytes(int fd) {
+    int queued = 0;
+    return ioctl(fd, FIONREAD, &queued) == 0 ? queued : -1;
 }

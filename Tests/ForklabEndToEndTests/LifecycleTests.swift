@@ -155,9 +155,10 @@ extension EndToEnd {
     }
 }
 
-/// forklab started with `arguments`, its stdout a pipe nobody reads, once it
-/// (one of its threads) is asleep in a write to that full pipe; nil (and a
-/// failure) if it never is.
+/// forklab started with `arguments`, its stdout a pipe nobody reads, once
+/// that pipe is full and forklab (one of its threads) is asleep on it: in
+/// write(2), or in the poll(2) that waits for room; nil (and a failure) if
+/// it never is.
 func startStalled(_ arguments: [String], home: URL) -> (pid: pid_t, output: Int32, errors: Int32)? {
     let output = makePipe()
     let errors = makePipe()
@@ -166,12 +167,14 @@ func startStalled(_ arguments: [String], home: URL) -> (pid: pid_t, output: Int3
     close(output.write)
     close(errors.write)
     for _ in 0..<1000 {
+        // A pipe counts as full when every page holds something, however little.
+        let full = ts_queued_bytes(output.read) >= 32768
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
-        let blocked = tasks.contains { task in
+        let asleep = tasks.contains { task in
             let wchan = (try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/wchan", encoding: .utf8)) ?? ""
-            return wchan.contains("pipe_write")
+            return wchan.contains("pipe_write") || wchan.contains("poll")
         }
-        if blocked { return (pid, output.read, errors.read) }
+        if full && asleep { return (pid, output.read, errors.read) }
         usleep(10_000)
     }
     Issue.record("forklab never blocked on the pipe")

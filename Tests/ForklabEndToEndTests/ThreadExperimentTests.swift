@@ -190,6 +190,39 @@ extension EndToEnd {
             #expect(!live.unconsumed.contains("Hello from parent"))
         }
 
+        @Test("Ctrl-C during nolock: a line cut short is ended, so the summary starts a line of its own")
+        func interruptNolock() {
+            let live = LiveForklab(pipes: [])
+            live.send("threads 8 count 1000000 nolock\n")
+            guard live.expect("] => 1000") != nil else { return }
+            kill(live.pid, SIGINT)
+            #expect(live.waitForExit() == Ending(exitCode: 130))
+            #expect(live.stderrText == "forklab: line 1: interrupted\n")
+            let lines = String(decoding: live.transcript, as: UTF8.self).split(separator: "\n")
+            #expect(lines.last?.hasPrefix("# threads: 8 threads started and joined, ") == true)
+            #expect(lines.filter { $0.contains("#") }.count == 1)
+        }
+
+        @Test("an unbounded queue that runs out of memory stops produce with an error, not a crash")
+        func queueOutOfMemory() throws {
+            // 80 MB of address space: the queue of 8-byte messages fills it
+            // long before 100 million are put.
+            let home = temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: home) }
+            let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
+            let errors = makePipe()
+            let pid = spawnProcess("/usr/bin/prlimit", ["--as=80000000", forklabPath, "-c",
+                                   "produce 10 consume 1 messages 10000000; race 1 count 1"],
+                                   environment: testEnvironment(home: home),
+                                   stdin: -1, stdout: null, stderr: errors.write)
+            close(null)
+            close(errors.write)
+            let ending = reap(pid, within: 120)
+            let stderr = readToEnd(errors.read)
+            #expect(ending == Ending(exitCode: 1))
+            #expect(try /forklab: line 1: produce: no memory left for the queue with \d+ messages in it; bound it with capacity K\n/.wholeMatch(in: stderr) != nil, "\(stderr)")
+        }
+
         @Test("Ctrl-C ends a thread's write blocked on a full pipe nobody reads")
         func interruptBlockedThreadWrite() {
             let home = temporaryFolder()
@@ -231,7 +264,7 @@ extension EndToEnd {
             let pattern = /forklab: line 1: (race|produce): pthread_create failed after (\d+) of 100 threads \(Resource temporarily unavailable\); those (\d+) were joined/
             let race = try #require(try pattern.wholeMatch(in: errors[0]))
             #expect(race.1 == "race" && race.2 == race.3 && Int(race.2)! < 100)
-            #expect(result.stdoutLines.contains("# race: 100 threads × 1 increment"))
+            #expect(result.stdoutLines.contains("# race: 100 threads × 1 increment; no run completed"))
             let produce = try #require(try pattern.wholeMatch(in: errors[1]))
             #expect(produce.1 == "produce" && produce.2 == produce.3 && Int(produce.2)! < 100)
             #expect(result.stdoutLines.contains { $0.hasPrefix("# produce: 0 produced, 0 consumed, 0 lost; 0 producers and \(produce.2) consumers joined") })

@@ -52,41 +52,53 @@ final class Taken: @unchecked Sendable {
         #expect(queue.take() == nil)
     }
 
-    @Test("the ring keeps FIFO order while it wraps and grows past its first 1024 slots")
-    func growsInOrder() {
+    @Test("FIFO order holds across many 64 KiB segments, filled and emptied in turns")
+    func segmentsInOrder() {
         let queue = WorkQueue<Int>()
         var next = 0
         var expected = 0
-        for _ in 0..<1000 { _ = queue.put(next); next += 1 }
-        for _ in 0..<500 { #expect(queue.take() == expected); expected += 1 }
-        for _ in 0..<5000 { _ = queue.put(next); next += 1 }
+        // 8192 Ints fill a segment: these rounds cross boundaries while
+        // the queue is empty, full of segments, and in between.
+        for (puts, takes) in [(1000, 500), (20_000, 20_000), (8192, 100), (50_000, 30_000), (1, 1)] {
+            for _ in 0..<puts { #expect(queue.put(next)); next += 1 }
+            for _ in 0..<takes { #expect(queue.take() == expected); expected += 1 }
+        }
         queue.close()
         while let value = queue.take() {
             #expect(value == expected)
             expected += 1
         }
         #expect(expected == next)
-        #expect(queue.statistics.peak == 5500)
+        #expect(queue.statistics.left == 0)
     }
 
-    @Test("a bounded queue keeps order across its wrap-around", arguments: [1, 3, 1024, 1500])
-    func boundedWraps(capacity: Int) {
-        let queue = WorkQueue<Int>(capacity: capacity)
+    @Test("a queue that hovers at a segment's edge keeps its order")
+    func hoversAtEdge() {
+        let queue = WorkQueue<Int>()
+        var next = 0
         var expected = 0
-        for value in 0..<5000 {
-            if queue.statistics.left == capacity {
-                #expect(queue.take() == expected)
-                expected += 1
-            }
-            #expect(queue.put(value))
+        for _ in 0..<8191 { _ = queue.put(next); next += 1 }
+        for _ in 0..<10_000 {
+            _ = queue.put(next); next += 1
+            _ = queue.put(next); next += 1
+            #expect(queue.take() == expected); expected += 1
+            #expect(queue.take() == expected); expected += 1
         }
+        #expect(queue.statistics.left == 8191)
+    }
+
+    @Test("larger elements than Int keep their order and values across segments")
+    func largeElements() {
+        struct Wide: BitwiseCopyable, Equatable { var a: Int; var b: Int; var c: Int }
+        let queue = WorkQueue<Wide>()
+        for i in 0..<10_000 { #expect(queue.put(Wide(a: i, b: -i, c: i * 3))) }
         queue.close()
+        var i = 0
         while let value = queue.take() {
-            #expect(value == expected)
-            expected += 1
+            #expect(value == Wide(a: i, b: -i, c: i * 3))
+            i += 1
         }
-        #expect(expected == 5000)
-        #expect(queue.statistics.peak == capacity)
+        #expect(i == 10_000)
     }
 
     @Test("8 producers and 8 consumers: every message exactly once, each producer's in order",

@@ -27,8 +27,9 @@ extern "C" {
 /// Installs forklab's signal handling: SIGINT counted and not restarted (so
 /// a blocking call returns EINTR); SIGTERM and SIGHUP (unless ignored)
 /// noted the same way, as a request to stop everything and exit; SIGCHLD
-/// noted with SA_RESTART; SIGURG caught by a handler that does nothing (see
-/// fl_thread_nudge); SIGPIPE ignored (a closed stdout shows as EPIPE).
+/// noted with SA_RESTART; SIGURG caught by a handler that does nothing, and
+/// blocked in the calling thread (see fl_thread_nudge); SIGPIPE ignored (a
+/// closed stdout shows as EPIPE).
 /// The handlers write a byte to a close-on-exec self-pipe whose read end is
 /// fl_wake_fd(). Unblocks those signals, and records every signal whose
 /// disposition is not the default, so that children can reset them.
@@ -43,8 +44,8 @@ int fl_wake_fd(void);
 void fl_wake(void);
 
 /// Sets the calling thread's mask to what worker threads run with: every
-/// signal blocked but SIGURG, so that SIGINT, SIGTERM and SIGCHLD reach the
-/// main thread, which waits for them. Threads created meanwhile inherit it;
+/// signal blocked but SIGURG and the faults (SIGSEGV, SIGBUS, …), so that
+/// SIGINT, SIGTERM and SIGCHLD reach the main thread, which waits for them. Threads created meanwhile inherit it;
 /// the previous mask goes to *saved. Returns 0 or an error number.
 /// The corresponding C function is `pthread_sigmask`.
 int fl_block_for_workers(sigset_t *saved);

@@ -51,6 +51,9 @@ struct ThreadGroup {
     /// - Throws: pthread_create's error (EAGAIN under a thread limit); then
     ///   no thread was started.
     mutating func start<Worker: ThreadWorker>(_ worker: Worker) throws(Errno) {
+        // The thread reports its end to worker.crew: it must be ours, or the
+        // wait for the group would never end.
+        precondition(worker.crew === crew, "a worker of another crew")
         var saved = sigset_t()
         var result = fl_block_for_workers(&saved)
         guard result == 0 else { throw Errno(rawValue: result) }
@@ -60,11 +63,16 @@ struct ThreadGroup {
             _ = fl_restore_mask(&saved)
             throw error
         }
-        _ = mprotect(stack, Int(getpagesize()), PROT_NONE)
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
         defer { pthread_attr_destroy(&attributes) }
-        pthread_attr_setstack(&attributes, stack, Self.stackSize)
+        result = pthread_attr_setstack(&attributes, stack, Self.stackSize)
+        if result == 0 && mprotect(stack, Int(getpagesize()), PROT_NONE) != 0 { result = errno }
+        guard result == 0 else {
+            munmap(stack, Self.stackSize)
+            _ = fl_restore_mask(&saved)
+            throw Errno(rawValue: result)
+        }
         crew.starting()
         let context = Unmanaged.passRetained(worker).toOpaque()
         var thread = pthread_t()
@@ -94,8 +102,11 @@ struct ThreadGroup {
 
     /// Joins every thread. Call once `crew.runningCount` is 0.
     mutating func joinAll() {
-        for thread in threads { pthread_join(thread, nil) }
-        for stack in stacks { munmap(stack, Self.stackSize) }
+        for (thread, stack) in zip(threads, stacks) {
+            // A stack is unmapped only under a thread known to be gone;
+            // a join that failed (it cannot, for threads of ours) leaks it.
+            if pthread_join(thread, nil) == 0 { munmap(stack, Self.stackSize) }
+        }
         threads.removeAll()
         stacks.removeAll()
         // Memory the threads freed goes back to the kernel now, not at

@@ -13,6 +13,8 @@ final class ThreadConsole: Sendable {
     private let mutex = PthreadMutex()
     /// 0 while writes work; -1 once the reader left (EPIPE); else the errno.
     private let failure = Atomic<Int32>(0)
+    /// Lines a stop cut short: their text went out, their newline did not.
+    private let openLines = Atomic<Int>(0)
 
     init(fd: Int32, locked: Bool, crew: Crew) {
         self.fd = fd
@@ -20,19 +22,25 @@ final class ThreadConsole: Sendable {
         self.crew = crew
     }
 
-    /// Writes one line (ending in a newline) as the mode says.
+    /// Writes one line (ending in a newline) from a worker thread, as the
+    /// mode says. A write blocked on a pipe nobody reads is ended by the
+    /// main thread's SIGURG.
     /// - Returns: false when the experiment is stopping (a Ctrl-C, or
     ///   output that failed here or in another thread): the thread stops.
     @inline(__always)
-    func write(_ line: UnsafeRawBufferPointer) -> Bool {
-        if locked {
-            mutex.lock()
-            defer { mutex.unlock() }
-            return writeAll(line)
-        }
+    func write(_ line: UnsafeRawBufferPointer) -> Bool { write(line, mainThread: false) }
+
+    /// Writes one line from the main thread, which no SIGURG reaches: it
+    /// waits for room in poll(2), with the self-pipe, rather than in write(2).
+    func writeFromMainThread(_ line: UnsafeRawBufferPointer) -> Bool { write(line, mainThread: true) }
+
+    /// After the threads are joined: ends a line that a stop cut short, so
+    /// that what comes next (the summary) starts a line of its own.
+    func endOpenLine() {
+        guard openLines.exchange(0, ordering: .relaxed) > 0, outputError == nil else { return }
         let newline: UInt8 = 0x0a
-        return writeAll(UnsafeRawBufferPointer(rebasing: line.dropLast()))
-            && withUnsafeBytes(of: newline) { writeAll($0) }
+        guard System.awaitWritable(fd) else { return }
+        _ = withUnsafeBytes(of: newline) { Glibc.write(fd, $0.baseAddress!, 1) }
     }
 
     /// Why output stopped, once a write failed.
@@ -44,12 +52,35 @@ final class ThreadConsole: Sendable {
         }
     }
 
-    private func writeAll(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    @inline(__always)
+    private func write(_ line: UnsafeRawBufferPointer, mainThread: Bool) -> Bool {
+        if locked {
+            mutex.lock()
+            defer { mutex.unlock() }
+            let written = writeAll(line, mainThread: mainThread)
+            if written == line.count { return true }
+            if written > 0 { openLines.add(1, ordering: .relaxed) }
+            return false
+        }
+        let text = UnsafeRawBufferPointer(rebasing: line.dropLast())
+        let written = writeAll(text, mainThread: mainThread)
+        if written < text.count {
+            if written > 0 { openLines.add(1, ordering: .relaxed) }
+            return false
+        }
+        let newline: UInt8 = 0x0a
+        if withUnsafeBytes(of: newline, { writeAll($0, mainThread: mainThread) }) == 1 { return true }
+        openLines.add(1, ordering: .relaxed)
+        return false
+    }
+
+    /// Writes until done or a stop. Returns how many bytes went out.
+    private func writeAll(_ bytes: UnsafeRawBufferPointer, mainThread: Bool) -> Int {
         var offset = 0
         while offset < bytes.count {
-            // Checked before each write: after a Ctrl-C nothing new starts,
-            // and a write already blocked is ended by the main thread's SIGURG.
-            if crew.stopRequested || fl_stop_requests() > 0 { return false }
+            // Checked before each write: after a stop nothing new starts.
+            if crew.stopRequested || fl_stop_requests() > 0 { return offset }
+            if mainThread && !System.awaitWritable(fd) { return offset }
             let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if written >= 0 {
                 offset += written
@@ -59,9 +90,9 @@ final class ThreadConsole: Sendable {
             if error == EINTR { continue }
             failure.store(error == EPIPE ? -1 : error, ordering: .relaxed)
             crew.requestStop()
-            return false
+            return offset
         }
-        return true
+        return offset
     }
 }
 
@@ -92,6 +123,11 @@ final class LineRenderer {
     func write(to console: ThreadConsole, thread: Int = 0, index: Int = 0, producer: Int = 0) -> Bool {
         // The buffer belongs to self, which is alive for this call.
         console.write(render(thread: thread, index: index, producer: producer))
+    }
+
+    /// Writes the line from the main thread (see `writeFromMainThread`).
+    func writeFromMainThread(to console: ThreadConsole) -> Bool {
+        console.writeFromMainThread(render(thread: 0, index: 0, producer: 0))
     }
 
     @inline(__always)

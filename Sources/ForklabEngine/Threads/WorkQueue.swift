@@ -9,9 +9,11 @@ import Glibc
 /// end: nobody has to guess with a sleep when the work is over. `cancel()`
 /// ends everything at once (Ctrl-C).
 ///
-/// Its ring lives in pages of its own (mmap), unmapped when it grows or
-/// goes: an unbounded queue can reach hundreds of MB, and memory malloc
-/// kept afterwards would make every later fork dearer.
+/// The elements live in a chain of 64 KiB segments, each in pages of its own
+/// (mmap), unmapped as soon as consumers empty it: an unbounded queue can
+/// hold hundreds of MB, and it should neither copy them to grow nor leave
+/// memory behind that would make every later fork dearer. When no memory is
+/// left, `put` fails instead of the process.
 final class WorkQueue<Element: BitwiseCopyable>: @unchecked Sendable {
     // @unchecked: every access to `state` happens with `mutex` held.
     private let mutex = PthreadMutex()
@@ -22,15 +24,21 @@ final class WorkQueue<Element: BitwiseCopyable>: @unchecked Sendable {
     /// Kept behind a pointer rather than in stored properties: a class's
     /// mutable properties pay a run-time exclusivity check on every access.
     private struct State {
-        /// A ring of `allocated` slots; `count` elements from `head` on.
-        var storage: UnsafeMutablePointer<Element>
-        var allocated: Int
-        var head = 0
+        /// Consumers take from `head` at `headIndex`; producers put into
+        /// `tail` at `tailIndex`. Both nil until the first put.
+        var head: Segment?
+        var headIndex = 0
+        var tail: Segment?
+        var tailIndex = 0
+        /// One emptied segment kept for the next, so that a queue hovering
+        /// at a segment's edge does not map and unmap on every message.
+        var spare: Segment?
         var count = 0
         /// The most elements it holds at once; Int.max when unbounded.
         let limit: Int
         var closed = false
         var cancelled = false
+        var outOfMemory = false
         /// How often a producer found the queue full, a consumer empty.
         var producerWaits = 0
         var consumerWaits = 0
@@ -40,20 +48,24 @@ final class WorkQueue<Element: BitwiseCopyable>: @unchecked Sendable {
 
     /// - Parameter capacity: the most elements it holds; nil for no limit.
     init(capacity: Int? = nil) {
-        let limit = capacity ?? .max
-        let allocated = min(limit, 1024)
         state = .allocate(capacity: 1)
-        state.initialize(to: State(storage: Self.map(allocated), allocated: allocated, limit: limit))
+        state.initialize(to: State(limit: capacity ?? .max))
     }
 
     deinit {
-        Self.unmap(state.pointee.storage, state.pointee.allocated)
+        var segment = state.pointee.head
+        while let current = segment {
+            segment = current.next
+            current.unmap()
+        }
+        state.pointee.spare?.unmap()
         state.deinitialize(count: 1)
         state.deallocate()
     }
 
     /// Adds `element` at the tail, waiting while the queue is full.
-    /// - Returns: false, without adding it, once the queue is cancelled.
+    /// - Returns: false, without adding it, once the queue is cancelled or
+    ///   no memory is left for it (which cancels it).
     func put(_ element: Element) -> Bool {
         mutex.lock()
         defer { mutex.unlock() }
@@ -64,9 +76,27 @@ final class WorkQueue<Element: BitwiseCopyable>: @unchecked Sendable {
             notFull.wait(mutex)
         }
         if state.pointee.cancelled { return false }
-        if state.pointee.count == state.pointee.allocated { grow() }
-        let tail = (state.pointee.head + state.pointee.count) % state.pointee.allocated
-        (state.pointee.storage + tail).initialize(to: element)
+        if state.pointee.tail == nil || state.pointee.tailIndex == Segment.slots {
+            guard let segment = state.pointee.spare ?? Segment.map() else {
+                state.pointee.outOfMemory = true
+                state.pointee.cancelled = true
+                notEmpty.broadcast()
+                notFull.broadcast()
+                return false
+            }
+            state.pointee.spare = nil
+            segment.next = nil
+            if let tail = state.pointee.tail {
+                tail.next = segment
+            } else {
+                state.pointee.head = segment
+                state.pointee.headIndex = 0
+            }
+            state.pointee.tail = segment
+            state.pointee.tailIndex = 0
+        }
+        state.pointee.tail!.elements[state.pointee.tailIndex] = element
+        state.pointee.tailIndex += 1
         state.pointee.count += 1
         state.pointee.peak = max(state.pointee.peak, state.pointee.count)
         notEmpty.signal()
@@ -85,8 +115,15 @@ final class WorkQueue<Element: BitwiseCopyable>: @unchecked Sendable {
             notEmpty.wait(mutex)
         }
         if state.pointee.cancelled || state.pointee.count == 0 { return nil }
-        let element = state.pointee.storage[state.pointee.head]
-        state.pointee.head = (state.pointee.head + 1) % state.pointee.allocated
+        if state.pointee.headIndex == Segment.slots {
+            // This segment is used up, and count > 0 means a next one exists.
+            let emptied = state.pointee.head!
+            state.pointee.head = emptied.next
+            state.pointee.headIndex = 0
+            if state.pointee.spare == nil { state.pointee.spare = emptied } else { emptied.unmap() }
+        }
+        let element = state.pointee.head!.elements[state.pointee.headIndex]
+        state.pointee.headIndex += 1
         state.pointee.count -= 1
         notFull.signal()
         return element
@@ -99,7 +136,7 @@ final class WorkQueue<Element: BitwiseCopyable>: @unchecked Sendable {
     }
 
     /// Stops everything now: waiting puts and takes return at once, and
-    /// elements still queued stay there (counted by `count`).
+    /// elements still queued stay there (counted by `statistics.left`).
     func cancel() {
         mutex.withLock { state.pointee.cancelled = true }
         notEmpty.broadcast()
@@ -111,37 +148,43 @@ final class WorkQueue<Element: BitwiseCopyable>: @unchecked Sendable {
         mutex.withLock {
             QueueStatistics(
                 left: state.pointee.count, producerWaits: state.pointee.producerWaits,
-                consumerWaits: state.pointee.consumerWaits, peak: state.pointee.peak)
+                consumerWaits: state.pointee.consumerWaits, peak: state.pointee.peak,
+                outOfMemory: state.pointee.outOfMemory)
         }
     }
 
-    /// Doubles the ring (unbounded, or bounded above 1024), keeping order.
-    private func grow() {
-        let old = state.pointee
-        let allocated = old.allocated > old.limit / 2 ? old.limit : old.allocated * 2
-        let storage = Self.map(allocated)
-        let first = min(old.count, old.allocated - old.head)
-        storage.moveInitialize(from: old.storage + old.head, count: first)
-        (storage + first).moveInitialize(from: old.storage, count: old.count - first)
-        Self.unmap(old.storage, old.allocated)
-        state.pointee.storage = storage
-        state.pointee.allocated = allocated
-        state.pointee.head = 0
-    }
-}
+    /// 64 KiB of queue in pages of its own: a link to the next segment,
+    /// then as many elements as fit.
+    private struct Segment {
+        let base: UnsafeMutableRawPointer
 
-extension WorkQueue {
-    /// Room for `count` elements in fresh pages. Out of memory ends forklab,
-    /// as it would in malloc; the limit on P × M keeps a queue far below it.
-    private static func map(_ count: Int) -> UnsafeMutablePointer<Element> {
-        let bytes = max(count * MemoryLayout<Element>.stride, 1)
-        let pages = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-        guard let pages, pages != MAP_FAILED else { fatalError("out of memory for a queue of \(count)") }
-        return pages.bindMemory(to: Element.self, capacity: count)
-    }
+        static var bytes: Int { 1 << 16 }
+        /// Where the elements start: after the link, suitably aligned.
+        static var offset: Int {
+            let link = MemoryLayout<UnsafeMutableRawPointer?>.stride
+            let alignment = MemoryLayout<Element>.alignment
+            return (link + alignment - 1) / alignment * alignment
+        }
+        static var slots: Int { max(1, (bytes - offset) / max(1, MemoryLayout<Element>.stride)) }
+        static var mapped: Int { max(bytes, offset + slots * MemoryLayout<Element>.stride) }
 
-    private static func unmap(_ storage: UnsafeMutablePointer<Element>, _ count: Int) {
-        munmap(storage, max(count * MemoryLayout<Element>.stride, 1))
+        /// A fresh segment, or nil when the kernel has no memory for it.
+        static func map() -> Segment? {
+            let pages = mmap(nil, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+            guard let pages, pages != MAP_FAILED else { return nil }
+            return Segment(base: pages)
+        }
+
+        func unmap() { munmap(base, Self.mapped) }
+
+        var next: Segment? {
+            get { base.load(as: UnsafeMutableRawPointer?.self).map(Segment.init(base:)) }
+            nonmutating set { base.storeBytes(of: newValue?.base, as: UnsafeMutableRawPointer?.self) }
+        }
+
+        var elements: UnsafeMutablePointer<Element> {
+            (base + Self.offset).assumingMemoryBound(to: Element.self)
+        }
     }
 }
 
@@ -155,11 +198,14 @@ public struct QueueStatistics: Hashable, Sendable {
     public var consumerWaits: Int
     /// The most elements queued at once.
     public var peak: Int
+    /// A put found no memory left for the queue, which stopped it.
+    public var outOfMemory: Bool
 
-    public init(left: Int, producerWaits: Int, consumerWaits: Int, peak: Int) {
+    public init(left: Int, producerWaits: Int, consumerWaits: Int, peak: Int, outOfMemory: Bool = false) {
         self.left = left
         self.producerWaits = producerWaits
         self.consumerWaits = consumerWaits
         self.peak = peak
+        self.outOfMemory = outOfMemory
     }
 }

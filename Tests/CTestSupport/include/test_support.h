@@ -65,4 +65,8 @@ int ts_tally_consumed(const char *path, int producers, int messages, unsigned ch
 /// function is `memmem`, which Swift's Glibc does not show.
 long ts_find(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
 
+/// How many bytes wait to be read in a pipe (FIONREAD), or -1. A C
+/// wrapper because ioctl is variadic.
+int ts_queued_bytes(int fd);
+
 #endif
