@@ -106,7 +106,11 @@ final class ProducerThread: ThreadWorker, @unchecked Sendable {
     }
 
     func run() {
-        defer { producing.done() }
+        var produced = 0  // a local in the loop; see CountingThread.run
+        defer {
+            self.produced = produced
+            producing.done()
+        }
         for count in 0..<messages {
             if crew.stopRequested { return }
             guard producing.queue.put(Message(producer: id, count: Int32(count))) else {
@@ -138,6 +142,8 @@ final class ConsumerThread: ThreadWorker, @unchecked Sendable {
     }
 
     func run() {
+        var taken = 0, printed = 0  // locals in the loop; see CountingThread.run
+        defer { (self.taken, self.printed) = (taken, printed) }
         while !crew.stopRequested, let message = queue.take() {
             taken += 1
             guard renderer.write(to: console, thread: id, index: Int(message.count), producer: Int(message.producer))

@@ -11,11 +11,11 @@ extension Lab {
     func runThreads(_ plan: ThreadsPlan) throws(LabError) {
         let crew = Crew()
         let gate = Gate()
-        let console = ThreadConsole(fd: sink.threadLine(for: .counted).fd, locked: plan.locked, crew: crew)
+        let line = sink.threadLine(for: .counted)
+        let console = ThreadConsole(fd: line.fd, locked: plan.locked, crew: crew)
         var group = ThreadGroup(crew: crew)
         var workers: [CountingThread] = []
         var failure: LabError?
-        let line = sink.threadLine(for: .counted)
         for thread in 0..<plan.threads where !shouldStop && !crew.stopRequested {
             let worker = CountingThread(crew: crew, gate: gate, console: console, line: line, started: started,
                                         thread: thread, count: plan.count)
@@ -96,6 +96,10 @@ final class CountingThread: ThreadWorker, @unchecked Sendable {
 
     func run() {
         gate.wait()
+        // Counted in a local: a class property in the loop could cost a
+        // run-time exclusivity check on every line.
+        var written = 0
+        defer { self.written = written }
         for index in 0..<count {
             guard renderer.write(to: console, thread: thread, index: index) else { return }
             written += 1
