@@ -30,6 +30,25 @@ extension EndToEnd {
             #expect(result.stdoutLines.last?.hasPrefix("# threads: 10 threads started and joined, 1000 lines written; ") == true)
         }
 
+        @Test("locked, 8 threads writing 5000 lines each never tear a line, through a pipe and a file",
+              arguments: Sink.allCases)
+        func lockedNeverTears(sink: Sink) {
+            let result = forklab("threads 8 count 5000", RunOptions(stdoutToFile: sink == .file))
+            #expect(result.status == 0)
+            let lines = result.traceLines
+            #expect(lines.count == 40_001)
+            var seen = Set<String>()
+            // `[t] => i`, checked by hand: 40000 regex matches are slow in a debug build.
+            for line in lines.dropLast() {
+                let bytes = Array(line.utf8)
+                guard bytes.count > 7, bytes[0] == 0x5b, (0x30...0x37).contains(bytes[1]),
+                      bytes[2...6].elementsEqual("] => ".utf8), Int(line.dropFirst(7)) != nil else { continue }
+                seen.insert(line)
+            }
+            #expect(seen.count == 40_000)
+            #expect(lines.last == "Main thread exiting...")
+        }
+
         @Test("threads … nojoin: the main line comes first, once, as in the _thread programs")
         func nojoin() {
             let result = forklab("threads 10 count 100 nojoin")
