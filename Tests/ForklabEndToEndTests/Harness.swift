@@ -298,6 +298,18 @@ func threadCount(of pid: pid_t) -> Int {
     ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []).count
 }
 
+/// The number of threads of `pid` once it is down to one, or after 2 s:
+/// pthread_join can return a moment before the kernel drops the thread
+/// from /proc/PID/task.
+func settledThreadCount(of pid: pid_t) -> Int {
+    var count = threadCount(of: pid)
+    for _ in 0..<100 where count != 1 {
+        usleep(20_000)
+        count = threadCount(of: pid)
+    }
+    return count
+}
+
 // MARK: - Checking traces
 
 /// The pids in `Hello from parent P C`, `Hello from child C …`, `Child is C`, `Parent got C …` lines.

@@ -123,8 +123,45 @@ func consumed(_ line: String) -> (consumer: Int, producer: Int, count: Int)? {
         #expect(pieces.sorted() == expected.sorted())
     }
 
+    @Test("nolock writes a line as Python's print does, text then newline; locked, one whole write a line",
+          arguments: [false, true])
+    func writeShapes(locked: Bool) throws {
+        prepareLab()
+        // A SOCK_SEQPACKET socket keeps every write(2) a record of its own,
+        // so the test sees how each line was written, not just the bytes.
+        var fds: [Int32] = [-1, -1]
+        try #require(socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds) == 0)
+        defer { close(fds[0]) }
+        let records = Records()
+        let reader = Crew()
+        var group = ThreadGroup(crew: reader)
+        try group.start(ClosureThread(crew: reader) {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = recv(fds[0], &buffer, buffer.count, 0)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return }
+                records.list.append(String(decoding: buffer[0..<n], as: UTF8.self))
+            }
+        })
+        let error = runLab(.threads(ThreadsPlan(threads: 3, count: 10, locked: locked, joined: true)),
+                           sink: Recorder(fd: fds[1]))
+        close(fds[1])
+        group.joinAll()
+        #expect(error == nil)
+        var lines = (0..<3).flatMap { thread in (0..<10).map { "[\(thread)] => \($0)" } }
+        lines.append("Main thread exiting...")
+        if locked {
+            #expect(records.list.sorted() == lines.map { $0 + "\n" }.sorted())
+        } else {
+            #expect(records.list.filter { $0 == "\n" }.count == 31)
+            #expect(records.list.filter { $0 != "\n" }.sorted() == lines.sorted())
+        }
+    }
+
     @Test("produce: every message consumed exactly once, then the main line", arguments: [
         ProducePlan(producers: 1, consumers: 1, messages: 50, capacity: nil),
+        ProducePlan(producers: 1, consumers: 1, messages: 50, capacity: 2),
         ProducePlan(producers: 4, consumers: 2, messages: 4, capacity: nil),
         ProducePlan(producers: 2, consumers: 8, messages: 500, capacity: nil),
         ProducePlan(producers: 4, consumers: 2, messages: 500, capacity: 1),
@@ -193,7 +230,7 @@ func consumed(_ line: String) -> (consumer: Int, producer: Int, count: Int)? {
         #expect(threads == 4 && count == 200_000 && runs.map(\.locked) == [false, true])
     }
 
-    @Test("a write that fails (EPIPE) stops every thread; nothing more is written")
+    @Test("a write that fails (EPIPE) stops the experiment as output closed, with no summary")
     func closedOutputStops() {
         prepareLab()
         let pipe = TestPipe()
@@ -217,6 +254,12 @@ private func tallyConsumed(path: String, producers: Int, messages: Int)
     if result != 0 { return ([], 0, 1, "") }
     let seen = (0..<producers).map { Array(flat[$0 * messages..<($0 + 1) * messages]) }
     return (seen, lines, malformed, String(decoding: last.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+}
+
+/// Records a reader thread received (tests only).
+final class Records: @unchecked Sendable {
+    // @unchecked: appended to by the reader thread, read after it is joined.
+    var list: [String] = []
 }
 
 /// The elapsed time a summary recorded (not checked: it is a measurement).

@@ -182,6 +182,21 @@ final class Taken: @unchecked Sendable {
         #expect(got.messages.isEmpty)
     }
 
+    @Test("cancel wakes a consumer waiting on the empty queue, which gets nil")
+    func cancelWakesConsumers() throws {
+        let queue = WorkQueue<Int>()
+        let crew = Crew()
+        var group = ThreadGroup(crew: crew)
+        let got = Taken()
+        try group.start(ClosureThread(crew: crew) {
+            if queue.take() != nil { got.messages.append(Message(producer: 0, count: 0)) }
+        })
+        _ = eventually("the consumer waits", { queue.statistics.consumerWaits == 1 })
+        queue.cancel()
+        group.joinAll()
+        #expect(got.messages.isEmpty)
+    }
+
     @Test("cancel ends a blocked put and any take at once, and leaves what was queued")
     func cancelStopsEverything() throws {
         let queue = WorkQueue<Int>(capacity: 3)

@@ -17,7 +17,9 @@ extension CommandSpec {
 
             It shows the lost update that the book's _thread Mutex program guards
             against, counted instead of seen in torn lines. How many are lost varies
-            from run to run and grows with N and C. N is 1…10000, C is 1…1000000.
+            from run to run and grows with N and C; on a busy machine, where the
+            threads seldom run at the same instant, a run may lose none.
+            N is 1…10000, C is 1…1000000.
             """,
         keywords: ["count"],
         parse: { spec, arguments throws(ParseError) in
