@@ -167,8 +167,9 @@ final class Taken: @unchecked Sendable {
         #expect(queue.take() == 2)
     }
 
-    @Test("close wakes a consumer waiting on the empty queue, which then gets nil")
-    func closeWakesConsumers() throws {
+    @Test("close and cancel each wake a consumer waiting on the empty queue, which then gets nil",
+          arguments: ["close", "cancel"])
+    func endingWakesConsumers(ending: String) throws {
         let queue = WorkQueue<Int>()
         let crew = Crew()
         var group = ThreadGroup(crew: crew)
@@ -177,22 +178,7 @@ final class Taken: @unchecked Sendable {
             if queue.take() != nil { got.messages.append(Message(producer: 0, count: 0)) }
         })
         _ = eventually("the consumer waits", { queue.statistics.consumerWaits == 1 })
-        queue.close()
-        group.joinAll()
-        #expect(got.messages.isEmpty)
-    }
-
-    @Test("cancel wakes a consumer waiting on the empty queue, which gets nil")
-    func cancelWakesConsumers() throws {
-        let queue = WorkQueue<Int>()
-        let crew = Crew()
-        var group = ThreadGroup(crew: crew)
-        let got = Taken()
-        try group.start(ClosureThread(crew: crew) {
-            if queue.take() != nil { got.messages.append(Message(producer: 0, count: 0)) }
-        })
-        _ = eventually("the consumer waits", { queue.statistics.consumerWaits == 1 })
-        queue.cancel()
+        if ending == "close" { queue.close() } else { queue.cancel() }
         group.joinAll()
         #expect(got.messages.isEmpty)
     }
