@@ -53,27 +53,40 @@ static char *format_signed(int64_t value, char *end) {
     return p;
 }
 
-static void child_write_line(const struct fl_child_plan *plan, int counter) {
-    char out[4096];
-    size_t used = 0;
-    uint64_t elapsed = 0;
+/// What a child knows about itself when it writes an event.
+struct child_facts {
+    pid_t pid;
+    uint64_t elapsed;
+    int counter;
+    int code;
+};
+
+static struct child_facts child_facts(uint64_t start_ns, int counter, int code) {
+    struct child_facts facts = {getpid(), 0, counter, code};
     struct timespec now;
     if (clock_gettime(CLOCK_MONOTONIC, &now) == 0) {
         uint64_t ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
-        elapsed = ns > plan->start_ns ? ns - plan->start_ns : 0;
+        facts.elapsed = ns > start_ns ? ns - start_ns : 0;
     }
-    pid_t self = getpid();
-    for (size_t i = 0; i < plan->line_length; i++) {
+    return facts;
+}
+
+/// Writes `line` with its FL_SLOT_* bytes filled in; nothing when empty.
+static void child_write_line(const char *line, size_t length, int fd, const struct child_facts *facts) {
+    char out[4096];
+    size_t used = 0;
+    for (size_t i = 0; i < length; i++) {
         char digits[24];
         char *end = digits + sizeof digits;
         char *first = NULL;
-        unsigned char c = (unsigned char)plan->line[i];
-        if (c == FL_SLOT_PID) first = format_signed(self, end);
-        else if (c == FL_SLOT_ELAPSED_NS) first = format_unsigned(elapsed, end);
-        else if (c == FL_SLOT_COUNTER) first = format_signed(counter, end);
+        unsigned char c = (unsigned char)line[i];
+        if (c == FL_SLOT_PID || c == FL_SLOT_TID) first = format_signed(facts->pid, end);
+        else if (c == FL_SLOT_ELAPSED_NS) first = format_unsigned(facts->elapsed, end);
+        else if (c == FL_SLOT_COUNTER) first = format_signed(facts->counter, end);
+        else if (c == FL_SLOT_CODE) first = format_signed(facts->code, end);
         size_t need = first ? (size_t)(end - first) : 1;
         if (used + need > sizeof out) {
-            write_all(plan->out_fd, out, used);
+            write_all(fd, out, used);
             used = 0;
         }
         if (first) {
@@ -83,7 +96,14 @@ static void child_write_line(const struct fl_child_plan *plan, int counter) {
         }
         used += need;
     }
-    write_all(plan->out_fd, out, used);
+    if (used > 0) write_all(fd, out, used);
+}
+
+/// Records an event of the child's own in the shared log.
+static void child_record(struct fl_log *log, uint16_t kind, const struct child_facts *facts, int a, int b) {
+    struct fl_event event = {
+        .time = facts->elapsed, .pid = facts->pid, .tid = facts->pid, .kind = kind, .a = a, .b = b};
+    fl_log_add(log, &event);
 }
 
 /// Blocks every signal across fork so that no handler of forklab's runs in
@@ -118,7 +138,13 @@ pid_t fl_fork_child(const struct fl_child_plan *plan) {
             counter = *plan->counter;
             code = counter;
         }
-        child_write_line(plan, counter);
+        struct child_facts facts = child_facts(plan->start_ns, counter, code);
+        child_record(plan->log, FL_EVENT_CHILD_PRINTED, &facts, counter, plan->counter != NULL);
+        child_write_line(plan->line, plan->line_length, plan->out_fd, &facts);
+        // Read the clock again: the exit comes after the line is out.
+        facts = child_facts(plan->start_ns, counter, code);
+        child_record(plan->log, FL_EVENT_EXIT, &facts, code, 0);
+        child_write_line(plan->exit_line, plan->exit_line_length, plan->out_fd, &facts);
         _exit(code);
     }
     return restore_mask(pid, &saved);
@@ -133,6 +159,9 @@ pid_t fl_fork_exec(const struct fl_exec_plan *plan) {
             // dup2 leaves the new descriptor 0 without close-on-exec.
             while (dup2(plan->stdin_fd, STDIN_FILENO) < 0 && errno == EINTR) {}
         }
+        struct child_facts facts = child_facts(plan->start_ns, 0, 0);
+        child_record(plan->log, FL_EVENT_EXEC, &facts, 0, 0);
+        child_write_line(plan->exec_line, plan->exec_line_length, plan->out_fd, &facts);
         execvp(plan->file, plan->argv);
         int error = errno;
         // EACCES too: execvp reports it when a PATH folder cannot be searched,

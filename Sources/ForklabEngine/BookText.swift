@@ -15,6 +15,8 @@ public final class BookText: TraceSink {
             return LineTemplate(bytes: Array("Hello from child ".utf8) + [LineTemplate.pid, 0x0a], fd: console.fd)
         case .exitStat:
             return LineTemplate(bytes: Array("Hello from child ".utf8) + [LineTemplate.pid, 0x20, LineTemplate.counter, 0x0a], fd: console.fd)
+        case .exit, .exec:
+            return LineTemplate(bytes: [], fd: console.fd)
         }
     }
 
@@ -30,6 +32,8 @@ public final class BookText: TraceSink {
                 + [LineTemplate.producer] + Array(", count=".utf8) + [LineTemplate.index, 0x5d]
         case .mainExit:
             bytes = Array("Main thread exit".utf8)
+        case .put, .started, .ended:
+            return LineTemplate(bytes: [], fd: console.fd)
         }
         return LineTemplate(bytes: bytes + [0x0a], fd: console.fd)
     }

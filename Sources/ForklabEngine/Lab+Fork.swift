@@ -72,11 +72,13 @@ extension Lab {
         for event: ChildEvent, counter: UnsafeMutablePointer<Int32>?, _ body: (inout fl_child_plan) -> Void
     ) {
         let line = sink.childLine(for: event)
-        line.bytes.withUnsafeBufferPointer { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { chars in
+        let exit = sink.childLine(for: .exit)
+        line.withCChars { chars in
+            exit.withCChars { exitChars in
                 var plan = fl_child_plan(
-                    line: chars.baseAddress, line_length: chars.count, out_fd: line.fd,
-                    counter: counter, exit_code: 0, start_ns: started)
+                    line: chars.baseAddress, line_length: chars.count,
+                    exit_line: exitChars.baseAddress, exit_line_length: exitChars.count, out_fd: line.fd,
+                    counter: counter, exit_code: 0, start_ns: started, log: log?.raw)
                 body(&plan)
             }
         }

@@ -90,12 +90,16 @@ extension Lab {
         let argv = plan.argv(child: child).map { strdup($0) }
         defer { argv.forEach { free($0) } }
         let vector = argv + [nil]
+        let line = sink.childLine(for: .exec(program: plan.program))
         return vector.withUnsafeBufferPointer { vector in
             withOptionalCString(fallback) { fallback in
-                var exec = fl_exec_plan(
-                    file: argv[0], argv: vector.baseAddress, fallback_path: fallback,
-                    stdin_fd: stdin, status_fd: status)
-                return body(&exec)
+                line.withCChars { chars in
+                    var exec = fl_exec_plan(
+                        file: argv[0], argv: vector.baseAddress, fallback_path: fallback,
+                        stdin_fd: stdin, status_fd: status, exec_line: chars.baseAddress,
+                        exec_line_length: chars.count, out_fd: line.fd, start_ns: started, log: log?.raw)
+                    return body(&exec)
+                }
             }
         }
     }

@@ -32,6 +32,9 @@ public final class Lab {
     /// in this command (a blocked pipe would block again).
     var outputStopped = false
     var started: UInt64 = 0
+    /// Where children and threads record their events; nil when it could
+    /// not be mapped (then there is no timeline, but experiments still run).
+    let log = EventLog()
 
     public init(sink: any TraceSink, childInput: ChildInput, programDirectory: String?) {
         self.sink = sink

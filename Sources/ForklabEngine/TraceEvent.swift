@@ -24,6 +24,10 @@ public enum ChildEvent: Hashable, Sendable {
     /// `forkexit`'s child, after it added one to its copy of exitstat.
     /// Book line: `Hello from child PID EXITSTAT`.
     case exitStat
+    /// Any forked child, just before `_exit`. No book line.
+    case exit
+    /// `spawn`'s child, just before execvp. No book line.
+    case exec(program: String)
 }
 
 /// An event a thread of a thread experiment writes itself, main thread
@@ -39,6 +43,11 @@ public enum ThreadEvent: Hashable, Sendable {
     case consumed
     /// `produce`: every thread has ended. Book line: `Main thread exit`.
     case mainExit
+    /// `produce`: producer P put its message number I. No book line.
+    case put
+    /// A thread began running, or is about to return. No book line.
+    case started(ThreadRole)
+    case ended(ThreadRole)
 }
 
 /// An event with when it happened and which process wrote it.

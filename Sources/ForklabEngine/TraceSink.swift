@@ -40,6 +40,20 @@ public struct LineTemplate: Hashable, Sendable {
     public static let index = UInt8(FL_SLOT_INDEX)
     /// Replaced by the number of the producer that put a message.
     public static let producer = UInt8(FL_SLOT_PRODUCER)
+    /// Replaced by the exit code a child is about to leave with.
+    public static let code = UInt8(FL_SLOT_CODE)
+    /// Replaced by the kernel's id of the writing thread (gettid).
+    public static let tid = UInt8(FL_SLOT_TID)
+    /// Replaced by the terminal colour of the thread's number.
+    public static let color = UInt8(FL_SLOT_COLOR)
+
+    /// Whether nothing is written for the event.
+    public var isEmpty: Bool { bytes.isEmpty }
+
+    /// Calls `body` with the bytes as C characters.
+    func withCChars<R>(_ body: (UnsafeBufferPointer<CChar>) -> R) -> R {
+        bytes.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self, body) }
+    }
 }
 
 /// Why output could not be written.

@@ -23,6 +23,71 @@ extern "C" {
 #define FL_SLOT_THREAD 0x04
 #define FL_SLOT_INDEX 0x05
 #define FL_SLOT_PRODUCER 0x06
+/// The exit code a child is about to _exit with.
+#define FL_SLOT_CODE 0x07
+/// The kernel's id of the writing thread (gettid).
+#define FL_SLOT_TID 0x08
+/// The terminal colour of the thread's number (an SGR escape), or nothing.
+#define FL_SLOT_COLOR 0x09
+
+/// What happened, as recorded in an fl_log. Kinds from FL_EVENT_FIRST_MARK
+/// on are marks (lines, puts, gets), of which there can be millions: they
+/// have a region of their own, and those past its capacity are dropped,
+/// while the lives of processes and threads are always kept.
+enum fl_event_kind {
+    FL_EVENT_NONE = 0,
+    /// A forked child wrote its line: a = its copy of the counter, b = 1 when it has one.
+    FL_EVENT_CHILD_PRINTED = 1,
+    /// A forked child is about to call execvp.
+    FL_EVENT_EXEC = 2,
+    /// A forked child is about to call _exit: a = the code.
+    FL_EVENT_EXIT = 3,
+    /// A thread began running: role, a = its number.
+    FL_EVENT_THREAD_START = 4,
+    /// A thread is about to return: role, a = its number.
+    FL_EVENT_THREAD_END = 5,
+    /// The main thread wrote its line (`Main thread exiting...`).
+    FL_EVENT_MAIN_PRINTED = 6,
+    FL_EVENT_FIRST_MARK = 16,
+    /// A thread wrote `[a] => b`.
+    FL_EVENT_THREAD_PRINTED = 16,
+    /// Producer a put message number b.
+    FL_EVENT_PUT = 17,
+    /// Consumer a got producer b's message number c.
+    FL_EVENT_GOT = 18,
+};
+
+/// One event, 32 bytes.
+struct fl_event {
+    /// Nanoseconds since the command started (CLOCK_MONOTONIC).
+    uint64_t time;
+    /// The process and the thread (gettid) that recorded it.
+    int32_t pid;
+    int32_t tid;
+    /// An fl_event_kind; 0 in a slot that was never filled in.
+    uint16_t kind;
+    /// For threads: what the thread does (the engine's ThreadRole).
+    uint16_t role;
+    int32_t a;
+    int32_t b;
+    int32_t c;
+};
+
+/// The shared record of an experiment's events; see log.c.
+struct fl_log;
+
+/// Maps a record for up to `lives` process and thread events and `marks`
+/// marks, shared with children forked later. NULL when mmap fails.
+struct fl_log *fl_log_create(uint32_t lives, uint32_t marks);
+void fl_log_destroy(struct fl_log *log);
+/// Empties the record, for the next experiment.
+void fl_log_reset(struct fl_log *log);
+/// Adds an event: one atomic add and plain stores, safe in a forked child
+/// and in any thread. Does nothing when log is NULL or the region is full.
+void fl_log_add(struct fl_log *log, const struct fl_event *event);
+/// The events of one region (marks when marks_region is non-zero): *count
+/// kept, *claimed tried (more than *count when some were dropped).
+const struct fl_event *fl_log_events(const struct fl_log *log, int marks_region, uint64_t *count, uint64_t *claimed);
 
 /// Installs forklab's signal handling: SIGINT counted and not restarted (so
 /// a blocking call returns EINTR); SIGTERM and SIGHUP (unless ignored)
@@ -74,12 +139,17 @@ unsigned fl_stop_requests(void);
 unsigned fl_interrupts_not_from_terminal(void);
 void fl_interrupts_clear(void);
 
-/// What a forked child does before it leaves with _exit: write one line.
+/// What a forked child does before it leaves with _exit: record that it
+/// printed and write its line, then record its exit and write that line.
 struct fl_child_plan {
     /// The line's bytes; FL_SLOT_* bytes are replaced by the child's pid, the
-    /// nanoseconds since `start_ns`, and the child's copy of `*counter`.
+    /// nanoseconds since `start_ns`, the child's copy of `*counter` and its
+    /// exit code. An empty line is not written.
     const char *line;
     size_t line_length;
+    /// The line for the child's exit, written just before _exit; may be empty.
+    const char *exit_line;
+    size_t exit_line_length;
     /// Where the child writes the line, in one write(2) when it fits 4 KiB.
     int out_fd;
     /// When not NULL the child adds one to its own copy of *counter, prints
@@ -89,6 +159,8 @@ struct fl_child_plan {
     int exit_code;
     /// CLOCK_MONOTONIC nanoseconds at the start of the command.
     uint64_t start_ns;
+    /// Where the child records its events, or NULL.
+    struct fl_log *log;
 };
 
 /// Forks. The child resets its signals, writes its line and calls _exit; it
@@ -110,6 +182,13 @@ struct fl_exec_plan {
     /// its errno there (sizeof(int) bytes) and exits 127 (not found) or 126;
     /// when exec succeeds the pipe closes with nothing written.
     int status_fd;
+    /// Written (slots filled in) to out_fd just before execvp; may be empty.
+    const char *exec_line;
+    size_t exec_line_length;
+    int out_fd;
+    uint64_t start_ns;
+    /// Where the child records that it calls execvp, or NULL.
+    struct fl_log *log;
 };
 
 /// Forks; the child resets its signals and mask and execs the plan.

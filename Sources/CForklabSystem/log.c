@@ -1,0 +1,89 @@
+#define _GNU_SOURCE
+#include "forklab_system.h"
+
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/mman.h>
+
+// The shared record of one experiment. It lives in a MAP_SHARED anonymous
+// mapping made before any fork, so that children write into the same pages
+// the parent reads; threads write into it too. Adding an event takes one
+// atomic add and a few stores: no allocation, no lock, nothing a child
+// may not do between fork and _exit.
+
+struct fl_log {
+    // Two counters on cache lines of their own: events claimed so far,
+    // which may run past the capacity (those past it are dropped).
+    _Alignas(64) _Atomic uint64_t lives_claimed;
+    _Alignas(64) _Atomic uint64_t marks_claimed;
+    _Alignas(64) uint32_t lives_capacity;
+    uint32_t marks_capacity;
+    size_t mapped;
+};
+
+static size_t header_size(void) {
+    return (sizeof(struct fl_log) + 63) & ~(size_t)63;
+}
+
+static struct fl_event *lives(const struct fl_log *log) {
+    return (struct fl_event *)((char *)log + header_size());
+}
+
+static struct fl_event *marks(const struct fl_log *log) {
+    return lives(log) + log->lives_capacity;
+}
+
+struct fl_log *fl_log_create(uint32_t lives_capacity, uint32_t marks_capacity) {
+    size_t size = header_size() + ((size_t)lives_capacity + marks_capacity) * sizeof(struct fl_event);
+    void *memory = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (memory == MAP_FAILED) return NULL;
+    struct fl_log *log = memory;  // the kernel gives zeroed pages
+    log->lives_capacity = lives_capacity;
+    log->marks_capacity = marks_capacity;
+    log->mapped = size;
+    return log;
+}
+
+void fl_log_destroy(struct fl_log *log) {
+    if (log != NULL) munmap(log, log->mapped);
+}
+
+static uint64_t kept(uint64_t claimed, uint32_t capacity) {
+    return claimed < capacity ? claimed : capacity;
+}
+
+void fl_log_reset(struct fl_log *log) {
+    // Only what the last experiment used is cleared: a zero kind is how the
+    // reader tells a slot nobody finished writing (a child killed mid-way).
+    uint64_t used = kept(atomic_load(&log->lives_claimed), log->lives_capacity);
+    memset(lives(log), 0, used * sizeof(struct fl_event));
+    used = kept(atomic_load(&log->marks_claimed), log->marks_capacity);
+    memset(marks(log), 0, used * sizeof(struct fl_event));
+    atomic_store(&log->lives_claimed, 0);
+    atomic_store(&log->marks_claimed, 0);
+}
+
+void fl_log_add(struct fl_log *log, const struct fl_event *event) {
+    if (log == NULL) return;
+    int mark = event->kind >= FL_EVENT_FIRST_MARK;
+    uint64_t index = atomic_fetch_add_explicit(mark ? &log->marks_claimed : &log->lives_claimed, 1,
+                                               memory_order_relaxed);
+    if (index >= (mark ? log->marks_capacity : log->lives_capacity)) return;
+    struct fl_event *slot = (mark ? marks(log) : lives(log)) + index;
+    slot->time = event->time;
+    slot->pid = event->pid;
+    slot->tid = event->tid;
+    slot->role = event->role;
+    slot->a = event->a;
+    slot->b = event->b;
+    slot->c = event->c;
+    // The kind last: a slot with kind 0 was claimed but never filled in.
+    __atomic_store_n(&slot->kind, event->kind, __ATOMIC_RELEASE);
+}
+
+const struct fl_event *fl_log_events(const struct fl_log *log, int marks_region, uint64_t *count, uint64_t *claimed) {
+    uint64_t total = atomic_load(marks_region ? &log->marks_claimed : &log->lives_claimed);
+    *claimed = total;
+    *count = kept(total, marks_region ? log->marks_capacity : log->lives_capacity);
+    return marks_region ? marks(log) : lives(log);
+}

@@ -1,0 +1,82 @@
+import Glibc
+import CForklabSystem
+
+/// The shared mapping that children and threads record their events in
+/// (see log.c), made once, before the first fork, and emptied before each
+/// experiment. Fixed-size: process and thread lives up to `livesCapacity`,
+/// lines, puts and gets up to `marksCapacity`; past that, marks are counted
+/// and dropped, so a run of ten million lines keeps memory bounded.
+final class EventLog: @unchecked Sendable {
+    // @unchecked: the mapping is written through fl_log_add, which is safe
+    // from any thread or child; reading and resetting happen on the main
+    // thread while no child or thread of the experiment runs.
+    let raw: OpaquePointer
+
+    /// Enough for 10000 children's fork, line, exit and reap, or two race
+    /// runs of 10000 threads.
+    static let livesCapacity: UInt32 = 65536
+    /// 4 MiB of 32-byte events.
+    static let marksCapacity: UInt32 = 131072
+
+    init?(lives: UInt32 = livesCapacity, marks: UInt32 = marksCapacity) {
+        guard let raw = fl_log_create(lives, marks) else { return nil }
+        self.raw = raw
+    }
+
+    deinit { fl_log_destroy(raw) }
+
+    func reset() { fl_log_reset(raw) }
+
+    /// Records an event of the calling thread.
+    @inline(__always)
+    func add(_ kind: fl_event_kind, time: UInt64, pid: Int32, tid: Int32, role: ThreadRole? = nil,
+             _ a: Int32 = 0, _ b: Int32 = 0, _ c: Int32 = 0) {
+        var event = fl_event(time: time, pid: pid, tid: tid, kind: UInt16(kind.rawValue),
+                             role: role?.rawValue ?? 0, a: a, b: b, c: c)
+        fl_log_add(raw, &event)
+    }
+
+    /// What was recorded, lives then marks, unsorted; and how many marks were dropped.
+    func read() -> (events: [Occurrence], keptMarks: Int, droppedMarks: Int) {
+        var events: [Occurrence] = []
+        var keptMarks = 0
+        var dropped = 0
+        for region in [Int32(0), 1] {
+            var count: UInt64 = 0
+            var claimed: UInt64 = 0
+            let base = fl_log_events(raw, region, &count, &claimed)!
+            events.reserveCapacity(events.count + Int(count))
+            for index in 0..<Int(count) {
+                if let occurrence = Occurrence(base[index]) { events.append(occurrence) }
+            }
+            if region == 1 {
+                keptMarks = Int(count)
+                dropped = Int(claimed - count)
+            }
+        }
+        return (events, keptMarks, dropped)
+    }
+}
+
+extension Occurrence {
+    /// The event in a slot, or nil for a slot never filled in (a child
+    /// killed between claiming it and writing it).
+    init?(_ raw: fl_event) {
+        let what: Happening
+        switch fl_event_kind(rawValue: UInt32(raw.kind)) {
+        case FL_EVENT_CHILD_PRINTED: what = .childPrinted(exitStat: raw.b != 0 ? raw.a : nil)
+        case FL_EVENT_EXEC: what = .exec
+        case FL_EVENT_EXIT: what = .exit(code: raw.a)
+        case FL_EVENT_THREAD_START, FL_EVENT_THREAD_END:
+            guard let role = ThreadRole(rawValue: raw.role) else { return nil }
+            what = raw.kind == UInt16(FL_EVENT_THREAD_START.rawValue)
+                ? .threadStarted(role, number: raw.a) : .threadEnded(role, number: raw.a)
+        case FL_EVENT_MAIN_PRINTED: what = .mainPrinted
+        case FL_EVENT_THREAD_PRINTED: what = .threadPrinted(thread: raw.a, index: raw.b)
+        case FL_EVENT_PUT: what = .put(producer: raw.a, count: raw.b)
+        case FL_EVENT_GOT: what = .got(consumer: raw.a, producer: raw.b, count: raw.c)
+        default: return nil
+        }
+        self.init(time: raw.time, pid: raw.pid, tid: raw.tid, what: what)
+    }
+}

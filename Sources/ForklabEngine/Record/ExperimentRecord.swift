@@ -1,0 +1,84 @@
+/// Everything one experiment did, in time order: what the parent emitted,
+/// and what its children and threads recorded themselves in the shared
+/// `EventLog`. The timeline and the Chrome trace export are views of it.
+public struct ExperimentRecord: Hashable, Sendable {
+    /// What ran.
+    public var experiment: Experiment
+    /// forklab's pid: the parent of every child, the process of every thread
+    /// (its main thread's tid is the same number).
+    public var parent: Int32
+    /// From the start of the command to its summary, in nanoseconds.
+    public var duration: UInt64
+    /// Sorted by time (ties keep the order they were read in).
+    public var events: [Occurrence]
+    /// Marks (lines, puts, gets of threads) kept, and those past the
+    /// record's capacity that were dropped: the timeline says so.
+    public var keptMarks: Int
+    public var droppedMarks: Int
+
+    public init(experiment: Experiment, parent: Int32, duration: UInt64, events: [Occurrence],
+                keptMarks: Int, droppedMarks: Int) {
+        self.experiment = experiment
+        self.parent = parent
+        self.duration = duration
+        self.events = events
+        self.keptMarks = keptMarks
+        self.droppedMarks = droppedMarks
+    }
+}
+
+/// One event with when and where it happened.
+public struct Occurrence: Hashable, Sendable {
+    /// Nanoseconds since the command started (CLOCK_MONOTONIC).
+    public var time: UInt64
+    /// The process that recorded it.
+    public var pid: Int32
+    /// The thread that recorded it (gettid); a process's main thread has
+    /// its pid.
+    public var tid: Int32
+    public var what: Happening
+
+    public init(time: UInt64, pid: Int32, tid: Int32, what: Happening) {
+        self.time = time
+        self.pid = pid
+        self.tid = tid
+        self.what = what
+    }
+}
+
+/// What happened.
+public enum Happening: Hashable, Sendable {
+    /// The parent's events, as it emitted them: `forked(parent:child:)`
+    /// and `spawned(child:)` start a child's life, `reaped` ends it; also
+    /// `raced` and the summary. Recorded in the parent's main thread.
+    case trace(TraceEvent)
+    /// A forked child wrote its line; `exitStat` is forkexit's counter.
+    case childPrinted(exitStat: Int32?)
+    /// A forked child is about to call execvp (`spawn`).
+    case exec
+    /// A forked child is about to call _exit with `code`.
+    case exit(code: Int32)
+    /// A thread began running; `number` is its place among its role (0-based).
+    case threadStarted(ThreadRole, number: Int32)
+    /// A thread is about to return.
+    case threadEnded(ThreadRole, number: Int32)
+    /// The main thread wrote its line (`Main thread exiting...`, `Main thread exit`).
+    case mainPrinted
+    /// `threads`: thread `thread` wrote `[thread] => index`.
+    case threadPrinted(thread: Int32, index: Int32)
+    /// `produce`: producer `producer` put its message number `count`.
+    case put(producer: Int32, count: Int32)
+    /// `produce`: consumer `consumer` took producer `producer`'s message `count`.
+    case got(consumer: Int32, producer: Int32, count: Int32)
+}
+
+/// What a thread of an experiment does.
+public enum ThreadRole: UInt16, Hashable, Sendable {
+    /// `threads`: prints `[t] => i`.
+    case counting = 1
+    case producer = 2
+    case consumer = 3
+    /// `race`: adds to the counter without, or with, the mutex.
+    case racer = 4
+    case lockedRacer = 5
+}
