@@ -162,6 +162,9 @@ pid_t fl_fork_exec(const struct fl_exec_plan *plan) {
         struct child_facts facts = child_facts(plan->start_ns, 0, 0);
         child_record(plan->log, FL_EVENT_EXEC, &facts, 0, 0);
         child_write_line(plan->exec_line, plan->exec_line_length, plan->out_fd, &facts);
+        if (plan->stdout_fd >= 0 && plan->stdout_fd != STDOUT_FILENO) {
+            while (dup2(plan->stdout_fd, STDOUT_FILENO) < 0 && errno == EINTR) {}
+        }
         execvp(plan->file, plan->argv);
         int error = errno;
         // EACCES too: execvp reports it when a PATH folder cannot be searched,

@@ -47,6 +47,7 @@ uint64_t fl_monotonic_ns(void) {
     return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
 }
 
+int32_t fl_thread_id(void) { return (int32_t)syscall(SYS_gettid); }
 
 void fl_release_free_memory(void) { (void)malloc_trim(0); }
 

@@ -1,20 +1,35 @@
 /// Renders events as the lines the book's Python programs print, one
-/// write(2) a line, and summaries as lines starting `# `.
+/// write(2) a line, and summaries as lines starting `# `. With colours (at
+/// a terminal), the parent's lines are yellow, a child's cyan, and each
+/// thread's number has a colour of its own.
 public final class BookText: TraceSink {
     let console: Console
+    let colors: Bool
 
-    public init(console: Console) { self.console = console }
+    public init(console: Console, colors: Bool = false) {
+        self.console = console
+        self.colors = colors
+    }
+
 
     public func emit(_ record: TraceRecord) throws(OutputError) {
-        try console.write(Self.line(for: record.event) + "\n")
+        let line = Self.line(for: record.event)
+        if case .summary = record.event {
+            try console.write(line + "\n")
+        } else {
+            try console.write(paint(Self.parentColor, Array(line.utf8)) + [0x0a])
+        }
     }
 
     public func childLine(for event: ChildEvent) -> LineTemplate {
         switch event {
         case .hello:
-            return LineTemplate(bytes: Array("Hello from child ".utf8) + [LineTemplate.pid, 0x0a], fd: console.fd)
+            return LineTemplate(bytes: paint(Self.childColor, bytes("Hello from child ", LineTemplate.pid)) + [0x0a],
+                                fd: console.fd)
         case .exitStat:
-            return LineTemplate(bytes: Array("Hello from child ".utf8) + [LineTemplate.pid, 0x20, LineTemplate.counter, 0x0a], fd: console.fd)
+            return LineTemplate(
+                bytes: paint(Self.childColor, bytes("Hello from child ", LineTemplate.pid, " ", LineTemplate.counter)) + [0x0a],
+                fd: console.fd)
         case .exit, .exec:
             return LineTemplate(bytes: [], fd: console.fd)
         }
@@ -24,11 +39,11 @@ public final class BookText: TraceSink {
         let bytes: [UInt8]
         switch event {
         case .counted:
-            bytes = [0x5b, LineTemplate.thread] + Array("] => ".utf8) + [LineTemplate.index]
+            bytes = [0x5b] + threadNumber + Array("] => ".utf8) + [LineTemplate.index]
         case .mainExiting:
             bytes = Array("Main thread exiting...".utf8)
         case .consumed:
-            bytes = Array("consumer ".utf8) + [LineTemplate.thread] + Array(" got => [producer id=".utf8)
+            bytes = Array("consumer ".utf8) + threadNumber + Array(" got => [producer id=".utf8)
                 + [LineTemplate.producer] + Array(", count=".utf8) + [LineTemplate.index, 0x5d]
         case .mainExit:
             bytes = Array("Main thread exit".utf8)
@@ -36,6 +51,19 @@ public final class BookText: TraceSink {
             return LineTemplate(bytes: [], fd: console.fd)
         }
         return LineTemplate(bytes: bytes + [0x0a], fd: console.fd)
+    }
+
+    static let parentColor = "33"
+    static let childColor = "36"
+
+    /// `bytes` in an SGR colour, when colours are on.
+    private func paint(_ color: String, _ bytes: [UInt8]) -> [UInt8] {
+        colors ? Array("\u{1b}[\(color)m".utf8) + bytes + Array("\u{1b}[0m".utf8) : bytes
+    }
+
+    /// The thread's number, in its colour when colours are on.
+    private var threadNumber: [UInt8] {
+        colors ? [LineTemplate.color, LineTemplate.thread] + Array("\u{1b}[0m".utf8) : [LineTemplate.thread]
     }
 
     /// The book's text for an event, without its newline.

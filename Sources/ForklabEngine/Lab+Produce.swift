@@ -1,3 +1,4 @@
+import CForklabSystem
 import Synchronization
 
 extension Lab {
@@ -10,6 +11,8 @@ extension Lab {
         let crew = Crew()
         let line = sink.threadLine(for: .consumed)
         let console = ThreadConsole(fd: line.fd, locked: true, crew: crew)
+        let recording = ThreadRecording(log: log, started: started)
+        let putLine = sink.threadLine(for: .put)
         let queue = WorkQueue<Message>(capacity: plan.capacity)
         let producing = Producing(queue: queue)
         var group = ThreadGroup(crew: crew)
@@ -24,7 +27,8 @@ extension Lab {
         }
         // Consumers first, as the book starts them: they wait on the empty queue.
         for id in 0..<plan.consumers where failure == nil && !shouldStop {
-            let consumer = ConsumerThread(crew: crew, console: console, queue: queue, line: line, started: started, id: id)
+            let consumer = ConsumerThread(crew: crew, console: console, queue: queue, line: line, id: id,
+                                          life: threadLife(.consumer, id, recording, console))
             do throws(Errno) {
                 try group.start(consumer)
                 consumers.append(consumer)
@@ -33,7 +37,8 @@ extension Lab {
             }
         }
         for id in 0..<plan.producers where failure == nil && !shouldStop {
-            let producer = ProducerThread(crew: crew, producing: producing, id: id, messages: plan.messages)
+            let producer = ProducerThread(crew: crew, producing: producing, console: console, line: putLine, id: id,
+                                          messages: plan.messages, life: threadLife(.producer, id, recording, console))
             producing.starting()
             do throws(Errno) {
                 try group.start(producer)
@@ -48,7 +53,8 @@ extension Lab {
         console.endOpenLine()
         adoptOutputFailure(of: console)
         if !crew.stopRequested && !shouldStop {
-            _ = LineRenderer(sink.threadLine(for: .mainExit), started: started).writeFromMainThread(to: console)
+            _ = LineRenderer(sink.threadLine(for: .mainExit), recording: recording, kind: FL_EVENT_MAIN_PRINTED)
+                .writeFromMainThread(to: console)
             adoptOutputFailure(of: console)
         }
         let statistics = queue.statistics
@@ -94,15 +100,22 @@ final class ProducerThread: ThreadWorker, @unchecked Sendable {
     // runs, and read by the main thread after pthread_join.
     let crew: Crew
     private let producing: Producing
+    private let console: ThreadConsole
+    private let renderer: LineRenderer
     private let id: Int32
     private let messages: Int
+    let life: ThreadLife?
     private(set) var produced = 0
 
-    init(crew: Crew, producing: Producing, id: Int, messages: Int) {
+    init(crew: Crew, producing: Producing, console: ThreadConsole, line: LineTemplate, id: Int, messages: Int,
+         life: ThreadLife) {
         self.crew = crew
         self.producing = producing
+        self.console = console
+        renderer = LineRenderer(line, recording: life.recording, kind: FL_EVENT_PUT, role: life.role)
         self.id = Int32(id)
         self.messages = messages
+        self.life = life
     }
 
     func run() {
@@ -118,6 +131,9 @@ final class ProducerThread: ThreadWorker, @unchecked Sendable {
                 return
             }
             produced += 1
+            // After the put: a consumer may print the message first, but
+            // the record is never ahead of the queue.
+            guard renderer.write(to: console, thread: Int(id), index: count) else { return }
         }
     }
 }
@@ -130,15 +146,17 @@ final class ConsumerThread: ThreadWorker, @unchecked Sendable {
     private let queue: WorkQueue<Message>
     private let renderer: LineRenderer
     private let id: Int
+    let life: ThreadLife?
     private(set) var taken = 0
     private(set) var printed = 0
 
-    init(crew: Crew, console: ThreadConsole, queue: WorkQueue<Message>, line: LineTemplate, started: UInt64, id: Int) {
+    init(crew: Crew, console: ThreadConsole, queue: WorkQueue<Message>, line: LineTemplate, id: Int, life: ThreadLife) {
         self.crew = crew
         self.console = console
         self.queue = queue
-        renderer = LineRenderer(line, started: started)
+        renderer = LineRenderer(line, recording: life.recording, kind: FL_EVENT_GOT, role: life.role)
         self.id = id
+        self.life = life
     }
 
     func run() {

@@ -27,11 +27,14 @@ extension Lab {
     private func raceOnce(threads: Int, count: Int, locked: Bool) -> (RaceRun?, LabError?) {
         let crew = Crew()
         let shared = RaceCounter(gate: Gate())
+        let recording = ThreadRecording(log: log, started: started)
+        let console = ThreadConsole(fd: sink.threadLine(for: .started(.racer)).fd, locked: true, crew: crew)
         var group = ThreadGroup(crew: crew)
         var workers: [RaceThread] = []
         var failure: LabError?
         for _ in 0..<threads where !shouldStop {
-            let worker = RaceThread(crew: crew, shared: shared, count: count, locked: locked)
+            let worker = RaceThread(crew: crew, shared: shared, count: count, locked: locked,
+                                    life: threadLife(locked ? .lockedRacer : .racer, workers.count, recording, console))
             do throws(Errno) {
                 try group.start(worker)
                 workers.append(worker)
@@ -46,6 +49,7 @@ extension Lab {
         shared.gate.open()
         awaitThreads(&group) { shared.gate.open() }
         let elapsed = System.now() &- opened
+        adoptOutputFailure(of: console)
         guard failure == nil else { return (nil, failure) }
         let expected = workers.reduce(0) { $0 + $1.added }
         return (RaceRun(locked: locked, expected: expected, got: shared.value, elapsed: elapsed), nil)
@@ -108,13 +112,15 @@ final class RaceThread: ThreadWorker, @unchecked Sendable {
     private let shared: RaceCounter
     private let count: Int
     private let locked: Bool
+    let life: ThreadLife?
     private(set) var added = 0
 
-    init(crew: Crew, shared: RaceCounter, count: Int, locked: Bool) {
+    init(crew: Crew, shared: RaceCounter, count: Int, locked: Bool, life: ThreadLife) {
         self.crew = crew
         self.shared = shared
         self.count = count
         self.locked = locked
+        self.life = life
     }
 
     func run() {

@@ -96,7 +96,7 @@ extension Lab {
                 line.withCChars { chars in
                     var exec = fl_exec_plan(
                         file: argv[0], argv: vector.baseAddress, fallback_path: fallback,
-                        stdin_fd: stdin, status_fd: status, exec_line: chars.baseAddress,
+                        stdin_fd: stdin, stdout_fd: sink.programOutput ?? -1, status_fd: status, exec_line: chars.baseAddress,
                         exec_line_length: chars.count, out_fd: line.fd, start_ns: started, log: log?.raw)
                     return body(&exec)
                 }

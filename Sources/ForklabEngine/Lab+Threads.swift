@@ -1,4 +1,5 @@
 import Glibc
+import CForklabSystem
 
 extension Lab {
     /// `threads N`: N pthreads each print `[t] => i` for i = 0…count-1;
@@ -12,13 +13,15 @@ extension Lab {
         let crew = Crew()
         let gate = Gate()
         let line = sink.threadLine(for: .counted)
-        let console = ThreadConsole(fd: line.fd, locked: plan.locked, crew: crew)
+        let console = ThreadConsole(fd: line.fd, locked: plan.locked, tears: sink.splitsUnlockedLines, crew: crew)
+        let recording = ThreadRecording(log: log, started: started)
         var group = ThreadGroup(crew: crew)
         var workers: [CountingThread] = []
         var failure: LabError?
         for thread in 0..<plan.threads where !shouldStop && !crew.stopRequested {
-            let worker = CountingThread(crew: crew, gate: gate, console: console, line: line, started: started,
-                                        thread: thread, count: plan.count)
+            let worker = CountingThread(
+                crew: crew, gate: gate, console: console, line: line, thread: thread, count: plan.count,
+                life: threadLife(.counting, thread, recording, console))
             do {
                 try group.start(worker)
             } catch {
@@ -28,7 +31,7 @@ extension Lab {
             }
             workers.append(worker)
         }
-        let main = LineRenderer(sink.threadLine(for: .mainExiting), started: started)
+        let main = LineRenderer(sink.threadLine(for: .mainExiting), recording: recording, kind: FL_EVENT_MAIN_PRINTED)
         // As in the book: its threads wait for the interpreter lock the main
         // thread holds, so its line comes first; ours wait at the gate.
         if !plan.joined && !crew.stopRequested && !shouldStop { _ = main.writeFromMainThread(to: console) }
@@ -64,6 +67,12 @@ extension Lab {
         group.joinAll()
     }
 
+    /// A thread's role and number, with the sink's lines for its start and end.
+    func threadLife(_ role: ThreadRole, _ number: Int, _ recording: ThreadRecording, _ console: ThreadConsole) -> ThreadLife {
+        ThreadLife(role: role, number: number, startLine: sink.threadLine(for: .started(role)),
+                   endLine: sink.threadLine(for: .ended(role)), recording: recording, console: console)
+    }
+
     /// After a thread's write failed, nothing more is written in this
     /// command, and the failure is why the command stopped.
     func adoptOutputFailure(of console: ThreadConsole) {
@@ -83,15 +92,17 @@ final class CountingThread: ThreadWorker, @unchecked Sendable {
     private let renderer: LineRenderer
     private let thread: Int
     private let count: Int
+    let life: ThreadLife?
     private(set) var written = 0
 
-    init(crew: Crew, gate: Gate, console: ThreadConsole, line: LineTemplate, started: UInt64, thread: Int, count: Int) {
+    init(crew: Crew, gate: Gate, console: ThreadConsole, line: LineTemplate, thread: Int, count: Int, life: ThreadLife) {
         self.crew = crew
         self.gate = gate
         self.console = console
-        renderer = LineRenderer(line, started: started)
+        renderer = LineRenderer(line, recording: life.recording, kind: FL_EVENT_THREAD_PRINTED, role: life.role)
         self.thread = thread
         self.count = count
+        self.life = life
     }
 
     func run() {

@@ -35,6 +35,13 @@ public final class Lab {
     /// Where children and threads record their events; nil when it could
     /// not be mapped (then there is no timeline, but experiments still run).
     let log = EventLog()
+    /// What the parent emitted in this experiment, as it happened.
+    private var parentEvents: [Occurrence] = []
+    /// forklab's pid, read once a command.
+    private var pid: Int32 = 0
+    /// The last experiment that ran, and when its summary came.
+    private var lastExperiment: Experiment?
+    private var lastDuration: UInt64 = 0
 
     public init(sink: any TraceSink, childInput: ChildInput, programDirectory: String?) {
         self.sink = sink
@@ -53,7 +60,12 @@ public final class Lab {
     public func run(_ experiment: Experiment) throws(LabError) {
         stop = nil
         outputStopped = false
+        log?.reset()
+        parentEvents.removeAll()
+        pid = getpid()
         started = System.now()
+        lastExperiment = experiment
+        defer { lastDuration = parentEvents.last?.time ?? (System.now() &- started) }
         switch experiment {
         case let .fork(count): try runFork(count: count)
         case let .forkExit(count): try runForkExit(count: count)
@@ -64,11 +76,14 @@ public final class Lab {
         }
     }
 
-    /// Hands an event to the sink unless output already failed or stalled.
+    /// Records an event, and hands it to the sink unless output already
+    /// failed or stalled.
     func emit(_ event: TraceEvent) {
+        let time = System.now() &- started
+        parentEvents.append(Occurrence(time: time, pid: pid, tid: pid, what: .trace(event)))
         guard !outputStopped else { return }
         do {
-            try sink.emit(TraceRecord(time: System.now() &- started, pid: getpid(), event: event))
+            try sink.emit(TraceRecord(time: time, pid: pid, event: event))
         } catch {
             outputStopped = true
             if error != .interrupted {
@@ -77,6 +92,23 @@ public final class Lab {
                 _ = shouldStop
             }
         }
+    }
+
+    /// The last experiment's record: the parent's events and what children
+    /// and threads recorded, in time order; nil before the first.
+    /// Built when asked for, not kept: until then the events stay in the
+    /// shared log, which costs a fork nothing, rather than in private
+    /// memory that every fork would copy the page tables of.
+    public func lastRecord() -> ExperimentRecord? {
+        guard let lastExperiment else { return nil }
+        let recorded = log?.read() ?? (events: [], keptMarks: 0, droppedMarks: 0)
+        var events = parentEvents
+        events.append(contentsOf: recorded.events)
+        // Stable: events of one time keep the parent's order first.
+        let order = events.indices.sorted { (events[$0].time, $0) < (events[$1].time, $1) }
+        return ExperimentRecord(
+            experiment: lastExperiment, parent: pid, duration: lastDuration, events: order.map { events[$0] },
+            keptMarks: recorded.keptMarks, droppedMarks: recorded.droppedMarks)
     }
 
     /// Whether to stop starting new work: output failed, Ctrl-C came, or

@@ -15,6 +15,20 @@ public protocol TraceSink: AnyObject {
     /// placeholders for the thread's numbers. The thread fills it in and
     /// writes it itself, so the order of lines is the order threads wrote.
     func threadLine(for event: ThreadEvent) -> LineTemplate
+
+    /// Whether a `nolock` thread writes its line as the text, then the
+    /// newline, in two writes, as Python's print does (the book's text);
+    /// false for formats whose lines must never tear (JSON).
+    var splitsUnlockedLines: Bool { get }
+
+    /// Where a spawned program's stdout goes: nil for forklab's stdout;
+    /// another descriptor when the trace format must keep stdout to itself.
+    var programOutput: Int32? { get }
+}
+
+extension TraceSink {
+    public var splitsUnlockedLines: Bool { true }
+    public var programOutput: Int32? { nil }
 }
 
 /// The bytes a child process or a thread writes, with placeholders it fills

@@ -37,6 +37,31 @@ enum Environment {
 
     static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 
+    /// Whether to colour what goes to `fd`: only a terminal, and never when
+    /// `NO_COLOR` is set to anything but the empty string (no-color.org) or
+    /// the terminal is `dumb`.
+    static func usesColor(_ fd: Int32) -> Bool {
+        guard isTerminal(fd), variable("TERM") != "dumb" else { return false }
+        return (variable("NO_COLOR") ?? "").isEmpty
+    }
+
+    /// Whether the locale can show Unicode: its character set is UTF-8
+    /// (LC_ALL, LC_CTYPE or LANG, read by setlocale), and the terminal is
+    /// not `dumb` or the Linux console's default font, which lacks box lines.
+    static var showsUnicode: Bool {
+        guard let codeset = nl_langinfo(nl_item(CODESET)) else { return false }
+        let name = String(cString: codeset).uppercased()
+        guard name == "UTF-8" || name == "UTF8" else { return false }
+        return variable("TERM") != "dumb"
+    }
+
+    /// The terminal's width in columns when `fd` is a terminal, else nil.
+    static func terminalWidth(_ fd: Int32) -> Int? {
+        var size = winsize()
+        guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+
     /// Names in `directory` that start with `prefix`, with `/` after folders.
     static func entries(in directory: String, prefix: String, executablesOnly: Bool = false) -> [String] {
         guard let dir = opendir(directory.isEmpty ? "." : directory) else { return [] }

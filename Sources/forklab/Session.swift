@@ -20,6 +20,10 @@ final class Session {
     private let errors: Console
     private let bail: Bool
     private let terminal: TerminalModes?
+    /// The sink for each trace format.
+    private let sinks: (TraceFormat) -> any TraceSink
+    /// Whether error lines are red (stderr is a terminal, colours allowed).
+    private let redErrors: Bool
     /// SIGTERM or SIGHUP that ended the session; main ends forklab by it.
     private(set) var terminatedBy: Int32?
     private var repeatOnEmptyLine = true
@@ -27,7 +31,10 @@ final class Session {
     private var anyFailed = false
     private var anyOutputFailed = false
 
-    init(reader: any LineReader, lab: Lab, out: Console, errors: Console, bail: Bool, terminal: TerminalModes?) {
+    init(reader: any LineReader, lab: Lab, out: Console, errors: Console, bail: Bool, terminal: TerminalModes?,
+         sinks: @escaping (TraceFormat) -> any TraceSink, redErrors: Bool) {
+        self.sinks = sinks
+        self.redErrors = redErrors
         self.reader = reader
         self.lab = lab
         self.out = out
@@ -55,7 +62,7 @@ final class Session {
             case .end:
                 if let failure = reader.failure {
                     anyFailed = true
-                    try? errors.write("forklab: \(failure)\n")
+                    report("\(failure)", place: false)
                 }
                 return anyFailed ? Status.failure : Status.success
             case .interrupted:
@@ -134,10 +141,8 @@ final class Session {
             switch setting {
             case let .repeatOnEmptyLine(on):
                 repeatOnEmptyLine = on
-            case .format(.book):
-                break
-            case .format(.json):
-                return failed("set format: json traces are not available yet; book is the only format")
+            case let .format(format):
+                lab.sink = sinks(format)
             }
             return .succeeded
         case .fork, .forkExit, .spawn, .threads, .produce, .race:
@@ -216,9 +221,11 @@ final class Session {
         return .failed
     }
 
-    /// One line on stderr: `forklab: MESSAGE`, with the line in a script.
-    private func report(_ message: String) {
-        let place = reader.interactive ? "" : "line \(reader.lineNumber): "
-        try? errors.write("forklab: \(place)\(message)\n")
+    /// One line on stderr: `forklab: MESSAGE`, with the line in a script
+    /// (unless `place` is false), red at a terminal.
+    private func report(_ message: String, place showPlace: Bool = true) {
+        let place = reader.interactive || !showPlace ? "" : "line \(reader.lineNumber): "
+        let line = "forklab: \(place)\(message)"
+        try? errors.write(redErrors ? "\u{1b}[31m\(line)\u{1b}[0m\n" : line + "\n")
     }
 }

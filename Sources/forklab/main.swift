@@ -12,6 +12,9 @@ for fd: Int32 in 0...2 where fcntl(fd, F_GETFD) < 0 && errno == EBADF {
     _ = open("/dev/null", O_RDWR)
 }
 
+// The locale says whether the timeline may use Unicode, and libedit reads
+// multibyte characters by it.
+setlocale(LC_CTYPE, "")
 let errors = Console(fd: 2)
 let out = Console(fd: 1)
 
@@ -35,9 +38,6 @@ case .version:
     exit(0)
 case .run:
     break
-}
-if options.json {
-    fail("--json is not available yet: traces are the book's text for now", status: 2)
 }
 
 // Nothing forklab inherited may leak into the programs it spawns.
@@ -66,7 +66,6 @@ if let commands = options.commands {
     if file == "-" && !Environment.isTerminal(0) { childInput = .null }
     reader = ScriptReader(fd: fd)
 } else if Environment.isTerminal(0) {
-    setlocale(LC_CTYPE, "")  // libedit reads multibyte characters by the locale
     let completer = Completer(
         programs: { Environment.programs(prefix: $0, programDirectory: programDirectory) },
         paths: { Environment.paths(prefix: $0) })
@@ -85,10 +84,13 @@ if let commands = options.commands {
     reader = ScriptReader(fd: 0)
 }
 
-let lab = Lab(sink: BookText(console: out), childInput: childInput, programDirectory: programDirectory)
+let book = BookText(console: out, colors: Environment.usesColor(1))
+let json = JSONLines(console: out)
+let lab = Lab(sink: options.json ? json as any TraceSink : book, childInput: childInput, programDirectory: programDirectory)
 let session = Session(
     reader: reader, lab: lab, out: out, errors: errors, bail: options.bail,
-    terminal: reader.interactive ? TerminalModes() : nil)
+    terminal: reader.interactive ? TerminalModes() : nil,
+    sinks: { $0 == .json ? json as any TraceSink : book }, redErrors: Environment.usesColor(2))
 let status = session.run()
 if let signal = session.terminatedBy {
     // End as that signal's default action would, now that the children are

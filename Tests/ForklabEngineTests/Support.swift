@@ -63,6 +63,7 @@ final class Recorder: TraceSink {
         switch event {
         case .hello: return LineTemplate(bytes: hello, fd: fd)
         case .exitStat: return LineTemplate(bytes: exitStat, fd: fd)
+        case .exit, .exec: return LineTemplate(bytes: [], fd: fd)
         }
     }
 

@@ -46,14 +46,14 @@ enum fl_event_kind {
     FL_EVENT_THREAD_START = 4,
     /// A thread is about to return: role, a = its number.
     FL_EVENT_THREAD_END = 5,
-    /// The main thread wrote its line (`Main thread exiting...`).
+    /// The main thread wrote its line (`Main thread exiting...`, `Main thread exit`).
     FL_EVENT_MAIN_PRINTED = 6,
     FL_EVENT_FIRST_MARK = 16,
     /// A thread wrote `[a] => b`.
     FL_EVENT_THREAD_PRINTED = 16,
     /// Producer a put message number b.
     FL_EVENT_PUT = 17,
-    /// Consumer a got producer b's message number c.
+    /// Consumer a got producer c's message number b.
     FL_EVENT_GOT = 18,
 };
 
@@ -178,6 +178,9 @@ struct fl_exec_plan {
     const char *fallback_path;
     /// Made the child's stdin before exec, or -1 to keep forklab's.
     int stdin_fd;
+    /// Made the child's stdout before exec (after its exec line is out),
+    /// or -1 to keep forklab's.
+    int stdout_fd;
     /// Write end of a close-on-exec pipe: when exec fails the child writes
     /// its errno there (sizeof(int) bytes) and exits 127 (not found) or 126;
     /// when exec succeeds the pipe closes with nothing written.
@@ -205,6 +208,10 @@ int fl_pipe_cloexec(int *read_end, int *write_end);
 
 /// CLOCK_MONOTONIC in nanoseconds.
 uint64_t fl_monotonic_ns(void);
+
+/// The kernel's id of the calling thread. The corresponding C function is
+/// `gettid`.
+int32_t fl_thread_id(void);
 
 /// Gives memory that malloc holds free, in every arena, back to the kernel.
 /// The corresponding C function is `malloc_trim`.

@@ -74,7 +74,7 @@ extension Occurrence {
         case FL_EVENT_MAIN_PRINTED: what = .mainPrinted
         case FL_EVENT_THREAD_PRINTED: what = .threadPrinted(thread: raw.a, index: raw.b)
         case FL_EVENT_PUT: what = .put(producer: raw.a, count: raw.b)
-        case FL_EVENT_GOT: what = .got(consumer: raw.a, producer: raw.b, count: raw.c)
+        case FL_EVENT_GOT: what = .got(consumer: raw.a, producer: raw.c, count: raw.b)
         default: return nil
         }
         self.init(time: raw.time, pid: raw.pid, tid: raw.tid, what: what)

@@ -1,20 +1,40 @@
 import Glibc
 import CForklabSystem
 
-/// Fills a `LineTemplate`'s placeholders with a thread's numbers, in a
-/// buffer of the thread's own: nothing is allocated per line. Used by one
-/// thread only.
+/// What the threads of one experiment need to report their events: the
+/// shared log and the command's start, which every timestamp counts from.
+final class ThreadRecording: Sendable {
+    let log: EventLog?
+    let started: UInt64
+    let pid: Int32
+
+    init(log: EventLog?, started: UInt64) {
+        self.log = log
+        self.started = started
+        pid = getpid()
+    }
+}
+
+/// Records one kind of thread event and writes the sink's line for it:
+/// fills a `LineTemplate`'s placeholders with the thread's numbers, in a
+/// buffer of its own, so nothing is allocated per line. Used by one thread only.
 final class LineRenderer {
     private let template: UnsafeMutableBufferPointer<UInt8>
     private let buffer: UnsafeMutableBufferPointer<UInt8>
-    private let started: UInt64
+    private let recording: ThreadRecording
+    private let kind: fl_event_kind
+    private let role: ThreadRole?
+    /// The writing thread's id, read on first use (in that thread).
+    private var tid: Int32 = 0
 
-    init(_ line: LineTemplate, started: UInt64) {
+    init(_ line: LineTemplate, recording: ThreadRecording, kind: fl_event_kind, role: ThreadRole? = nil) {
         template = .allocate(capacity: line.bytes.count)
         _ = template.initialize(from: line.bytes)
-        // Each placeholder becomes at most 20 digits and a sign.
+        // Each placeholder becomes at most 20 digits and a sign, or a colour.
         buffer = .allocate(capacity: line.bytes.count * 21)
-        self.started = started
+        self.recording = recording
+        self.kind = kind
+        self.role = role
     }
 
     deinit {
@@ -22,29 +42,55 @@ final class LineRenderer {
         buffer.deallocate()
     }
 
-    /// Writes the line with `thread`, `index` and `producer` in their places.
+    /// Records the event and writes its line with `thread`, `index` and
+    /// `producer` in their places (an empty line is not written).
     /// - Returns: what `console.write` returns: false means stop.
     @inline(__always)
     func write(to console: ThreadConsole, thread: Int = 0, index: Int = 0, producer: Int = 0) -> Bool {
         // The buffer belongs to self, which is alive for this call.
-        console.write(render(thread: thread, index: index, producer: producer))
+        let now = fl_monotonic_ns() &- recording.started
+        if template.isEmpty {
+            record(now, thread, index, producer)
+            return !console.crew.stopRequested
+        }
+        guard console.write(render(now, thread: thread, index: index, producer: producer)) else { return false }
+        record(now, thread, index, producer)
+        return true
     }
 
-    /// Writes the line from the main thread (see `writeFromMainThread`).
+    /// Records the event and writes its line from the main thread (see
+    /// `ThreadConsole.writeFromMainThread`).
     func writeFromMainThread(to console: ThreadConsole) -> Bool {
-        console.writeFromMainThread(render(thread: 0, index: 0, producer: 0))
+        let now = fl_monotonic_ns() &- recording.started
+        if !template.isEmpty && !console.writeFromMainThread(render(now, thread: 0, index: 0, producer: 0)) {
+            return false
+        }
+        record(now, 0, 0, 0)
+        return true
     }
 
     @inline(__always)
-    private func render(thread: Int, index: Int, producer: Int) -> UnsafeRawBufferPointer {
+    private func record(_ now: UInt64, _ thread: Int, _ index: Int, _ producer: Int) {
+        guard let log = recording.log else { return }
+        if tid == 0 { tid = fl_thread_id() }
+        log.add(kind, time: now, pid: recording.pid, tid: tid, role: role,
+                Int32(truncatingIfNeeded: thread), Int32(truncatingIfNeeded: index), Int32(truncatingIfNeeded: producer))
+    }
+
+    @inline(__always)
+    private func render(_ now: UInt64, thread: Int, index: Int, producer: Int) -> UnsafeRawBufferPointer {
         var used = 0
         for byte in template {
             switch byte {
             case LineTemplate.thread: used = put(thread, at: used)
             case LineTemplate.index: used = put(index, at: used)
             case LineTemplate.producer: used = put(producer, at: used)
-            case LineTemplate.pid: used = put(Int(getpid()), at: used)
-            case LineTemplate.elapsed: used = put(Int(truncatingIfNeeded: fl_monotonic_ns() &- started), at: used)
+            case LineTemplate.pid: used = put(Int(recording.pid), at: used)
+            case LineTemplate.elapsed: used = put(Int(truncatingIfNeeded: now), at: used)
+            case LineTemplate.tid:
+                if tid == 0 { tid = fl_thread_id() }
+                used = put(Int(tid), at: used)
+            case LineTemplate.color: used = putColor(for: thread, at: used)
             default:
                 buffer[used] = byte
                 used += 1
@@ -52,6 +98,20 @@ final class LineRenderer {
         }
         return UnsafeRawBufferPointer(start: buffer.baseAddress, count: used)
     }
+
+    /// `ESC [ N m`: one of six colours, by the thread's number.
+    @inline(__always)
+    private func putColor(for thread: Int, at offset: Int) -> Int {
+        let (tens, units) = Self.palette[thread % Self.palette.count]
+        let escape: (UInt8, UInt8, UInt8, UInt8, UInt8) = (0x1b, 0x5b, tens, units, 0x6d)
+        return withUnsafeBytes(of: escape) { bytes in
+            for (i, byte) in bytes.enumerated() { buffer[offset + i] = byte }
+            return offset + bytes.count
+        }
+    }
+
+    /// Green, yellow, blue, magenta, cyan, bright blue: not red, which is for errors.
+    private static let palette: [(UInt8, UInt8)] = [(0x33, 0x32), (0x33, 0x33), (0x33, 0x34), (0x33, 0x35), (0x33, 0x36), (0x39, 0x34)]
 
     /// Writes `value` in decimal at `offset`; returns the offset after it.
     @inline(__always)

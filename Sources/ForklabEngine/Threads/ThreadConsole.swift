@@ -9,6 +9,9 @@ import Synchronization
 final class ThreadConsole: Sendable {
     let fd: Int32
     let locked: Bool
+    /// Whether an unlocked line goes out as text, then newline (the book's
+    /// text) or in one write all the same (a JSON object is never torn).
+    let tears: Bool
     let crew: Crew
     private let mutex = PthreadMutex()
     /// 0 while writes work; -1 once the reader left (EPIPE); else the errno.
@@ -16,9 +19,10 @@ final class ThreadConsole: Sendable {
     /// Lines a stop cut short: their text went out, their newline did not.
     private let openLines = Atomic<Int>(0)
 
-    init(fd: Int32, locked: Bool, crew: Crew) {
+    init(fd: Int32, locked: Bool, tears: Bool = true, crew: Crew) {
         self.fd = fd
         self.locked = locked
+        self.tears = tears
         self.crew = crew
     }
 
@@ -61,6 +65,11 @@ final class ThreadConsole: Sendable {
             if written == line.count { return true }
             if written > 0 { openLines.add(1, ordering: .relaxed) }
             return false
+        }
+        if !tears {
+            let written = writeAll(line, mainThread: mainThread)
+            if written > 0 && written < line.count { openLines.add(1, ordering: .relaxed) }
+            return written == line.count
         }
         let text = UnsafeRawBufferPointer(rebasing: line.dropLast())
         let written = writeAll(text, mainThread: mainThread)

@@ -52,7 +52,9 @@ struct ThreadGroup {
         result = pthread_create(&thread, &attributes, { raw in
             // Non-capturing, so nothing is inferred @MainActor or sent.
             let worker = Unmanaged<AnyObject>.fromOpaque(raw!).takeRetainedValue() as! any ThreadWorker
+            worker.life?.report(FL_EVENT_THREAD_START)
             worker.run()
+            worker.life?.report(FL_EVENT_THREAD_END)
             worker.crew.finished()
             return nil
         }, context)
@@ -91,5 +93,29 @@ struct ThreadGroup {
 /// The body of a worker thread.
 protocol ThreadWorker: AnyObject, Sendable {
     var crew: Crew { get }
+    /// Its place in the experiment, whose start and end the thread records
+    /// and writes the sink's lines for; nil for none.
+    var life: ThreadLife? { get }
     func run()
+}
+
+extension ThreadWorker {
+    var life: ThreadLife? { nil }
+}
+
+/// A thread's place in its experiment, and the sink's lines for its start
+/// and end (empty in the book's text).
+struct ThreadLife: Sendable {
+    let role: ThreadRole
+    let number: Int
+    let startLine: LineTemplate
+    let endLine: LineTemplate
+    let recording: ThreadRecording
+    let console: ThreadConsole
+
+    /// Records the thread's start or end, from the thread, and writes its line.
+    func report(_ kind: fl_event_kind) {
+        let line = kind == FL_EVENT_THREAD_START ? startLine : endLine
+        _ = LineRenderer(line, recording: recording, kind: kind, role: role).write(to: console, thread: number)
+    }
 }
