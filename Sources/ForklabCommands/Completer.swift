@@ -74,6 +74,12 @@ public struct Completer {
             return values.filter { $0.hasPrefix(prefix) }
         case "set":
             return []
+        case "timeline":
+            // After `width` comes a number; ascii and unicode go one at a time.
+            if words.last == "width" { return [] }
+            let charsets = TimelineCharset.allCases.map(\.rawValue)
+            let taken = words.contains(where: charsets.contains) ? charsets : []
+            return spec.keywords.filter { $0.hasPrefix(prefix) && !words.contains($0) && !taken.contains($0) }
         default:
             return spec.keywords.filter { $0.hasPrefix(prefix) && !words.contains($0) }
         }

@@ -11,6 +11,8 @@ public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
         case missingWord(command: String, what: String, usage: String)
         /// A keyword or flag that may come once, given again: `threads 2 nolock nolock`.
         case givenTwice(command: String, word: String)
+        /// Two flags of which one at most may come: `timeline ascii unicode`.
+        case givenTogether(command: String, first: String, second: String, usage: String)
         /// More messages than `Limits.totalMessages` in all (producers × messages).
         case tooManyMessages(command: String, producers: Int, messages: Int, limit: Int)
         /// A word after spawn's PROGRAM that is neither N nor `--`.
@@ -41,6 +43,8 @@ public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
             return "\(command): missing \(what) (usage: \(usage))"
         case let .givenTwice(command, word):
             return "\(command): '\(display(word))' given twice"
+        case let .givenTogether(command, first, second, usage):
+            return "\(command): '\(first)' and '\(second)' given together; choose one (usage: \(usage))"
         case let .tooManyMessages(command, producers, messages, limit):
             return "\(command): producers × messages must be at most \(limit), got \(producers) × \(messages)"
         case let .spawnArgumentWithoutSeparator(program, word):

@@ -12,7 +12,8 @@ struct CompleterCommandTests {
     @Test func anEmptyLineListsEveryCommandButTheOneLetterAlias() {
         let names = completer.complete("").candidates
         #expect(names == Catalog.names.filter { $0 != "q" }.sorted())
-        #expect(["consume", "exit", "fork", "forkexit", "help", "produce", "quit", "race", "set", "spawn", "threads"]
+        #expect(["consume", "exit", "fork", "forkexit", "help", "produce", "quit", "race", "set", "spawn",
+                 "threads", "timeline"]
             .allSatisfy(names.contains))
     }
 
@@ -32,10 +33,15 @@ struct CompleterCommandTests {
     }
 
     @Test func theThreadCommandsCompleteFromTheirFirstLetters() {
-        #expect(completer.complete("t") == result("hreads "))
+        #expect(completer.complete("th") == result("reads "))
         #expect(completer.complete("p") == result("roduce "))
         #expect(completer.complete("c") == result("onsume "))
         #expect(completer.complete("r") == result("ace "))
+    }
+
+    @Test func theSeeingCommandsCompleteFromTheirFirstLetters() {
+        #expect(completer.complete("t") == result("", ["threads", "timeline"]))
+        #expect(completer.complete("ti") == result("meline "))
     }
 
     @Test func aCompleteUniqueNameGetsJustTheSpace() {
@@ -88,6 +94,10 @@ struct CompleterKeywordTests {
 
     @Test func helpCompletesConsumeAsATopic() {
         #expect(completer.complete("help cons") == result("ume "))
+    }
+
+    @Test func helpCompletesTimeline() {
+        #expect(completer.complete("help ti") == result("meline "))
     }
 
     @Test func helpCompletesOnlyOneTopic() {
@@ -277,3 +287,40 @@ struct CompleterSpawnTests {
         #expect(try words(completed) == [["spawn", "cat", "--", name]])
     }
 }
+
+@Suite("Completer: timeline keywords")
+struct CompleterTimelineTests {
+    let completer = FakeFileSystem(paths: ["width.json"]).completer
+
+    @Test func timelineListsItsKeywords() {
+        #expect(completer.complete("timeline ") == result("", ["ascii", "unicode", "width"]))
+        #expect(completer.complete("timeline w") == result("idth "))
+        #expect(completer.complete("timeline a") == result("scii "))
+        #expect(completer.complete("timeline u") == result("nicode "))
+    }
+
+    @Test func afterWidthComesANumberSoNothingIsOffered() {
+        #expect(completer.complete("timeline width ") == result(""))
+        #expect(completer.complete("timeline ascii width ") == result(""))
+    }
+
+    @Test func aCharsetGivenTakesBothOffTheList() {
+        #expect(completer.complete("timeline ascii ") == result("width "))
+        #expect(completer.complete("timeline unicode u") == result(""))
+        #expect(completer.complete("timeline width 80 ") == result("", ["ascii", "unicode"]))
+        #expect(completer.complete("timeline width 80 unicode ") == result(""))
+    }
+
+    @Test func timelineNeverAsksForPaths() {
+        let fs = FakeFileSystem(paths: ["ascii.txt"])
+        _ = fs.completer.complete("timeline a")
+        #expect(fs.pathPrefixes == [])
+    }
+
+    @Test func everyKeywordOfTimelineParsesAfterIt() throws {
+        #expect(Catalog.spec(named: "timeline")?.keywords == ["width", "ascii", "unicode"])
+        _ = try command("timeline width 80 ascii")
+        _ = try command("timeline unicode")
+    }
+}
+
