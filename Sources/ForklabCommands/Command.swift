@@ -15,6 +15,9 @@ public enum Command: Hashable, Sendable {
     /// `width` nil = the terminal's width (80 when stdout is not a terminal);
     /// `charset` nil = chosen from the locale.
     case timeline(width: Int?, charset: TimelineCharset?)
+    /// `save FILE [force]`: write the last experiment as a Chrome trace;
+    /// `force` allows overwriting an existing file.
+    case save(path: String, force: Bool)
     /// `help` (nil) or `help TOPIC`.
     case help(topic: String?)
     case set(Setting)
@@ -24,7 +27,7 @@ public enum Command: Hashable, Sendable {
     public var isExperiment: Bool {
         switch self {
         case .fork, .forkExit, .spawn, .threads, .produce, .race: return true
-        case .timeline, .help, .set, .quit: return false
+        case .timeline, .save, .help, .set, .quit: return false
         }
     }
 }

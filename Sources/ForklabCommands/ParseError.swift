@@ -18,6 +18,10 @@ public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
         /// A word after spawn's PROGRAM that is neither N nor `--`.
         case spawnArgumentWithoutSeparator(program: String, word: String)
         case nulByte(command: String)
+        /// A file name holding a NUL byte, which no path can carry.
+        case nulByteInPath(command: String)
+        /// save's `force` before FILE: `save force out.json`.
+        case forceBeforeFile(path: String)
         case unknownHelpTopic(String, suggestion: String?)
         case unknownSetting(String)
         case badSettingValue(setting: String, allowed: [String], got: String?)
@@ -52,6 +56,10 @@ public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
             return "spawn: unexpected '\(display(word))' after the program; arguments go after '--': \(example)"
         case let .nulByte(command):
             return "\(command): a word holds a NUL byte, which no program argument can carry"
+        case let .nulByteInPath(command):
+            return "\(command): FILE holds a NUL byte, which no file name can carry"
+        case let .forceBeforeFile(path):
+            return "save: 'force' goes after FILE: save \(display(path)) force"
         case let .unknownHelpTopic(word, suggestion):
             return "help: no command '\(display(word))'" + hint(suggestion)
         case let .unknownSetting(word):

@@ -12,7 +12,7 @@ struct CompleterCommandTests {
     @Test func anEmptyLineListsEveryCommandButTheOneLetterAlias() {
         let names = completer.complete("").candidates
         #expect(names == Catalog.names.filter { $0 != "q" }.sorted())
-        #expect(["consume", "exit", "fork", "forkexit", "help", "produce", "quit", "race", "set", "spawn",
+        #expect(["consume", "exit", "fork", "forkexit", "help", "produce", "quit", "race", "save", "set", "spawn",
                  "threads", "timeline"]
             .allSatisfy(names.contains))
     }
@@ -42,6 +42,8 @@ struct CompleterCommandTests {
     @Test func theSeeingCommandsCompleteFromTheirFirstLetters() {
         #expect(completer.complete("t") == result("", ["threads", "timeline"]))
         #expect(completer.complete("ti") == result("meline "))
+        #expect(completer.complete("s") == result("", ["save", "set", "spawn"]))
+        #expect(completer.complete("sa") == result("ve "))
     }
 
     @Test func aCompleteUniqueNameGetsJustTheSpace() {
@@ -96,8 +98,9 @@ struct CompleterKeywordTests {
         #expect(completer.complete("help cons") == result("ume "))
     }
 
-    @Test func helpCompletesTimeline() {
+    @Test func helpCompletesTimelineAndSave() {
         #expect(completer.complete("help ti") == result("meline "))
+        #expect(completer.complete("help sa") == result("ve "))
     }
 
     @Test func helpCompletesOnlyOneTopic() {
@@ -324,3 +327,46 @@ struct CompleterTimelineTests {
     }
 }
 
+@Suite("Completer: save's FILE and force")
+struct CompleterSaveTests {
+    @Test func theFileComesFromThePathsClosure() {
+        let fs = FakeFileSystem(programs: ["runner"], paths: ["run.json", "results/"])
+        #expect(fs.completer.complete("save run") == result(".json "))
+        #expect(fs.pathPrefixes == ["run"])
+        #expect(fs.programPrefixes == [])
+    }
+
+    @Test func severalFilesAreListedAndADirectoryStaysOpen() {
+        let fs = FakeFileSystem(paths: ["run.json", "results/"])
+        #expect(fs.completer.complete("save r") == result("", ["results/", "run.json"]))
+        #expect(fs.completer.complete("save re") == result("sults/"))
+        #expect(fs.completer.complete("save ") == result("r"))
+    }
+
+    @Test func theFileIsOfferedEvenWhereForceWouldMatch() {
+        let fs = FakeFileSystem(paths: ["./force", "f.json"])
+        #expect(fs.completer.complete("save f") == result(".json "))
+        #expect(fs.completer.complete("save ./f") == result("orce "))
+    }
+
+    @Test func aFileWithBlanksIsEscapedOrQuoted() throws {
+        let fs = FakeFileSystem(paths: ["first run.json"])
+        #expect(fs.completer.complete("save fi") == result("rst\\ run.json "))
+        #expect(fs.completer.complete("save 'fi") == result("rst run.json' "))
+        let line = "save fi"
+        #expect(try command(line + fs.completer.complete(line).insertion) == .save(path: "first run.json", force: false))
+    }
+
+    @Test func afterTheFileOnlyForceIsOffered() {
+        let fs = FakeFileSystem(paths: ["force.json", "f"])
+        #expect(fs.completer.complete("save run.json ") == result("force "))
+        #expect(fs.completer.complete("save run.json f") == result("orce "))
+        #expect(fs.pathPrefixes == [])
+    }
+
+    @Test func nothingIsOfferedAfterForce() {
+        let fs = FakeFileSystem(paths: ["x"])
+        #expect(fs.completer.complete("save run.json force ") == result(""))
+        #expect(fs.completer.complete("save force ") == result(""))
+    }
+}
