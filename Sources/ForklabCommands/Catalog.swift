@@ -1,6 +1,8 @@
 /// Every command of the language, in the order `help` lists them.
 public enum Catalog {
-    public static let commands: [CommandSpec] = [.fork, .forkExit, .spawn, .threads, .produce, .race, .help, .set, .quit]
+    public static let commands: [CommandSpec] = [
+        .fork, .forkExit, .spawn, .threads, .produce, .race, .timeline, .save, .help, .set, .quit,
+    ]
 
     /// Every name a command answers to, for completion and suggestions.
     public static var names: [String] { commands.flatMap { [$0.name] + $0.aliases } }

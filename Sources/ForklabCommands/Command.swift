@@ -11,6 +11,13 @@ public enum Command: Hashable, Sendable {
     case produce(producers: Int, consumers: Int, messages: Int, capacity: Int?)
     /// `race N [count C]`.
     case race(threads: Int, count: Int)
+    /// `timeline [width W] [ascii|unicode]`: draw the last experiment.
+    /// `width` nil = the terminal's width (80 when stdout is not a terminal);
+    /// `charset` nil = chosen from the locale.
+    case timeline(width: Int?, charset: TimelineCharset?)
+    /// `save FILE [force]`: write the last experiment as a Chrome trace;
+    /// `force` allows overwriting an existing file.
+    case save(path: String, force: Bool)
     /// `help` (nil) or `help TOPIC`.
     case help(topic: String?)
     case set(Setting)
@@ -20,7 +27,7 @@ public enum Command: Hashable, Sendable {
     public var isExperiment: Bool {
         switch self {
         case .fork, .forkExit, .spawn, .threads, .produce, .race: return true
-        case .help, .set, .quit: return false
+        case .timeline, .save, .help, .set, .quit: return false
         }
     }
 }
@@ -38,4 +45,12 @@ public enum TraceFormat: String, Hashable, Sendable, CaseIterable {
     case book
     /// One JSON object a line (SPEC §4).
     case json
+}
+
+/// The characters `timeline` draws with.
+public enum TimelineCharset: String, Hashable, Sendable, CaseIterable {
+    /// Plain ASCII, which any terminal shows.
+    case ascii
+    /// Box-drawing characters and other symbols, for a UTF-8 terminal.
+    case unicode
 }

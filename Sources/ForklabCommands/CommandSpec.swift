@@ -88,11 +88,12 @@ extension CommandSpec {
     /// its number, each of `flags` alone, and, when `free` says what it is, one
     /// number with no keyword before it (threads' N). Each keyword and flag
     /// may come once; `given` holds keywords that count as given already.
-    /// A keyword followed by nothing or by another keyword is missing its
-    /// number; a word that is none of these is unexpected.
+    /// Of each group of `oneOf` (timeline's `ascii` and `unicode`) one flag
+    /// at most may come. A keyword followed by nothing or by another keyword
+    /// is missing its number; a word that is none of these is unexpected.
     func options(
         _ arguments: ArraySlice<Word>, numbers: [NumberOption], flags: [String] = [],
-        free: (name: String, range: ClosedRange<Int>)? = nil, given: Set<String> = []
+        oneOf: [[String]] = [], free: (name: String, range: ClosedRange<Int>)? = nil, given: Set<String> = []
     ) throws(ParseError) -> Options {
         let keywords = Set(numbers.map(\.keyword) + flags)
         var found = Options()
@@ -101,6 +102,11 @@ extension CommandSpec {
         while let word = rest.popFirst() {
             if keywords.contains(word.text), !seen.insert(word.text).inserted {
                 throw ParseError(.givenTwice(command: name, word: word.text))
+            }
+            for group in oneOf where group.contains(word.text) {
+                if let other = group.first(where: { $0 != word.text && seen.contains($0) }) {
+                    throw ParseError(.givenTogether(command: name, first: other, second: word.text, usage: usage))
+                }
             }
             if let option = numbers.first(where: { $0.keyword == word.text }) {
                 guard let value = rest.popFirst(), !keywords.contains(value.text) else {

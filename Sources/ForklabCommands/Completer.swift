@@ -1,5 +1,6 @@
 /// TAB completion over the command language: command names first, then
-/// each command's keywords, programs after `spawn`, and file paths. The
+/// each command's keywords, programs after `spawn`, and file paths (after
+/// spawn's program and for save's FILE). The
 /// file system comes in as closures so that tests can hand in another.
 public struct Completer {
     /// Program names (in PATH and scripts/) that start with a prefix.
@@ -73,6 +74,18 @@ public struct Completer {
             let values = words[1] == "repeat" ? ["on", "off"] : words[1] == "format" ? TraceFormat.allCases.map(\.rawValue) : []
             return values.filter { $0.hasPrefix(prefix) }
         case "set":
+            return []
+        case "timeline":
+            // After `width` comes a number; ascii and unicode go one at a time.
+            if words.last == "width" { return [] }
+            let charsets = TimelineCharset.allCases.map(\.rawValue)
+            let taken = words.contains(where: charsets.contains) ? charsets : []
+            return spec.keywords.filter { $0.hasPrefix(prefix) && !words.contains($0) && !taken.contains($0) }
+        case "save" where words.count == 1:
+            return paths(prefix)
+        case "save" where words.count == 2 && words[1] != "force":
+            return spec.keywords.filter { $0.hasPrefix(prefix) }
+        case "save":
             return []
         default:
             return spec.keywords.filter { $0.hasPrefix(prefix) && !words.contains($0) }

@@ -13,4 +13,7 @@ public enum Limits {
     /// The most messages one produce command makes (P × M): an unbounded
     /// queue may hold them all at once, 8 bytes each, 800 MB at most.
     public static let totalMessages = 100_000_000
+    /// `timeline width W`: columns the drawing takes (by default the
+    /// terminal's width, 80 when stdout is not a terminal).
+    public static let timelineWidth: ClosedRange<Int> = 40...1_000
 }

@@ -11,11 +11,17 @@ public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
         case missingWord(command: String, what: String, usage: String)
         /// A keyword or flag that may come once, given again: `threads 2 nolock nolock`.
         case givenTwice(command: String, word: String)
+        /// Two flags of which one at most may come: `timeline ascii unicode`.
+        case givenTogether(command: String, first: String, second: String, usage: String)
         /// More messages than `Limits.totalMessages` in all (producers × messages).
         case tooManyMessages(command: String, producers: Int, messages: Int, limit: Int)
         /// A word after spawn's PROGRAM that is neither N nor `--`.
         case spawnArgumentWithoutSeparator(program: String, word: String)
         case nulByte(command: String)
+        /// A file name holding a NUL byte, which no path can carry.
+        case nulByteInPath(command: String)
+        /// save's `force` before FILE: `save force out.json`.
+        case forceBeforeFile(path: String)
         case unknownHelpTopic(String, suggestion: String?)
         case unknownSetting(String)
         case badSettingValue(setting: String, allowed: [String], got: String?)
@@ -41,6 +47,8 @@ public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
             return "\(command): missing \(what) (usage: \(usage))"
         case let .givenTwice(command, word):
             return "\(command): '\(display(word))' given twice"
+        case let .givenTogether(command, first, second, usage):
+            return "\(command): '\(first)' and '\(second)' given together; choose one (usage: \(usage))"
         case let .tooManyMessages(command, producers, messages, limit):
             return "\(command): producers × messages must be at most \(limit), got \(producers) × \(messages)"
         case let .spawnArgumentWithoutSeparator(program, word):
@@ -48,6 +56,10 @@ public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
             return "spawn: unexpected '\(display(word))' after the program; arguments go after '--': \(example)"
         case let .nulByte(command):
             return "\(command): a word holds a NUL byte, which no program argument can carry"
+        case let .nulByteInPath(command):
+            return "\(command): FILE holds a NUL byte, which no file name can carry"
+        case let .forceBeforeFile(path):
+            return "save: 'force' goes after FILE: save \(display(path)) force"
         case let .unknownHelpTopic(word, suggestion):
             return "help: no command '\(display(word))'" + hint(suggestion)
         case let .unknownSetting(word):

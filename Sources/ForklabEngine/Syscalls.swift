@@ -95,3 +95,39 @@ enum System {
     /// CLOCK_MONOTONIC in nanoseconds.
     static func now() -> UInt64 { fl_monotonic_ns() }
 }
+
+extension System {
+    /// The corresponding C function is `open` with `O_WRONLY | O_CREAT |
+    /// O_CLOEXEC` and mode 0644, and `O_EXCL` (fails with EEXIST when the
+    /// path exists) or, `replacing`, `O_TRUNC`. EINTR retried.
+    static func create(_ path: String, replacing: Bool) throws(Errno) -> Int32 {
+        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (replacing ? O_TRUNC : O_EXCL)
+        return try valueOrErrno { Glibc.open(path, flags, mode_t(0o644)) }
+    }
+
+    /// Writes up to `count` bytes; EINTR retried. May write fewer.
+    static func write(_ fd: Int32, _ buffer: UnsafeRawPointer, count: Int) throws(Errno) -> Int {
+        try valueOrErrno { Glibc.write(fd, buffer, count) }
+    }
+
+    /// The corresponding C function is `close`, for a file whose last
+    /// write-back error `close` may report (NFS, a full disk). Never retried:
+    /// on Linux the descriptor is gone even when close reports EINTR, and
+    /// EINTR is then no error of the data's.
+    static func closeReporting(_ fd: Int32) throws(Errno) {
+        if Glibc.close(fd) == 0 { return }
+        let error = Errno.current
+        if error != .interrupted { throw error }
+    }
+
+    /// Whether `path` names a directory (following symbolic links).
+    static func isDirectory(_ path: String) -> Bool {
+        var status = stat()
+        return fstatat(AT_FDCWD, path, &status, 0) == 0 && status.st_mode & S_IFMT == S_IFDIR
+    }
+
+    /// The corresponding C function is `unlink`; failure is ignored.
+    static func remove(_ path: String) {
+        _ = Glibc.unlink(path)
+    }
+}

@@ -4,8 +4,8 @@ import Testing
 @Suite("Catalog and help texts")
 struct CatalogTests {
     // These tests name the commands that exist today and allow more (SPEC §5
-    // adds timeline, save, bench).
-    static let known = ["fork", "forkexit", "spawn", "threads", "produce", "race", "help", "set", "q"]
+    // adds bench).
+    static let known = ["fork", "forkexit", "spawn", "threads", "produce", "race", "timeline", "save", "help", "set", "q"]
 
     @Test func theCommandsAreListedInHelpOrder() {
         #expect(Catalog.commands.map(\.name).filter(Self.known.contains) == Self.known)
@@ -18,7 +18,10 @@ struct CatalogTests {
     }
 
     @Test func namesIncludeEveryAliasAfterTheNames() {
-        let expected = ["fork", "forkexit", "spawn", "threads", "produce", "consume", "race", "help", "set", "q", "quit", "exit"]
+        let expected = [
+            "fork", "forkexit", "spawn", "threads", "produce", "consume", "race", "timeline", "save", "help", "set", "q",
+            "quit", "exit",
+        ]
         #expect(Catalog.names.filter(expected.contains) == expected)
         #expect(Catalog.names.count == Catalog.commands.count + Catalog.commands.map(\.aliases.count).reduce(0, +))
     }
@@ -129,7 +132,7 @@ struct CatalogTests {
         #expect(spec.helpText.hasPrefix("usage: \(spec.usage)\nbook:  \(book)\n\n"))
     }
 
-    @Test(arguments: ["help", "set", "q"])
+    @Test(arguments: ["timeline", "save", "help", "set", "q"])
     func sessionCommandsHaveNoBookLine(name: String) throws {
         let spec = try #require(Catalog.spec(named: name))
         #expect(!spec.isExperiment)
@@ -142,6 +145,7 @@ struct CatalogTests {
         ("fork", "fork [N]"), ("forkexit", "forkexit [N]"), ("spawn", "spawn PROGRAM [N] [-- ARG…]"),
         ("threads", "threads N [count C] [nolock] [nojoin]"),
         ("produce", "produce P consume C [messages M] [capacity K]"), ("race", "race N [count C]"),
+        ("timeline", "timeline [width W] [ascii|unicode]"), ("save", "save FILE.json [force]"),
         ("help", "help [COMMAND]"), ("set", "set repeat on|off | set format book|json"), ("q", "q"),
     ])
     func theUsagesAreExact(name: String, usage: String) {
@@ -150,7 +154,8 @@ struct CatalogTests {
 
     @Test func theSpecAndTheParsedCommandAgreeOnBeingAnExperiment() throws {
         let samples = [
-            "fork", "forkexit", "spawn ls", "threads 2", "produce", "consume 2", "race 2", "help", "set repeat on", "q",
+            "fork", "forkexit", "spawn ls", "threads 2", "produce", "consume 2", "race 2", "timeline", "save x.json",
+            "help", "set repeat on", "q",
         ]
         for line in samples {
             let spec = try #require(Catalog.spec(named: String(line.prefix { $0 != " " })))
@@ -195,6 +200,7 @@ struct CatalogTests {
     @Test(arguments: [
         ("thread", "threads"), ("thraeds", "threads"), ("rcae", "race"), ("rase", "race"),
         ("prodcue", "produce"), ("produse", "produce"), ("consme", "consume"), ("comsume", "consume"),
+        ("timline", "timeline"), ("tiemline", "timeline"), ("sav", "save"), ("svae", "save"),
     ])
     func aNearMissOfANewCommandIsSuggested(typed: String, meant: String) {
         #expect(Catalog.suggestion(for: typed) == meant)

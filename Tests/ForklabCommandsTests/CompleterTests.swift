@@ -12,7 +12,8 @@ struct CompleterCommandTests {
     @Test func anEmptyLineListsEveryCommandButTheOneLetterAlias() {
         let names = completer.complete("").candidates
         #expect(names == Catalog.names.filter { $0 != "q" }.sorted())
-        #expect(["consume", "exit", "fork", "forkexit", "help", "produce", "quit", "race", "set", "spawn", "threads"]
+        #expect(["consume", "exit", "fork", "forkexit", "help", "produce", "quit", "race", "save", "set", "spawn",
+                 "threads", "timeline"]
             .allSatisfy(names.contains))
     }
 
@@ -32,10 +33,17 @@ struct CompleterCommandTests {
     }
 
     @Test func theThreadCommandsCompleteFromTheirFirstLetters() {
-        #expect(completer.complete("t") == result("hreads "))
+        #expect(completer.complete("th") == result("reads "))
         #expect(completer.complete("p") == result("roduce "))
         #expect(completer.complete("c") == result("onsume "))
         #expect(completer.complete("r") == result("ace "))
+    }
+
+    @Test func theSeeingCommandsCompleteFromTheirFirstLetters() {
+        #expect(completer.complete("t") == result("", ["threads", "timeline"]))
+        #expect(completer.complete("ti") == result("meline "))
+        #expect(completer.complete("s") == result("", ["save", "set", "spawn"]))
+        #expect(completer.complete("sa") == result("ve "))
     }
 
     @Test func aCompleteUniqueNameGetsJustTheSpace() {
@@ -88,6 +96,11 @@ struct CompleterKeywordTests {
 
     @Test func helpCompletesConsumeAsATopic() {
         #expect(completer.complete("help cons") == result("ume "))
+    }
+
+    @Test func helpCompletesTimelineAndSave() {
+        #expect(completer.complete("help ti") == result("meline "))
+        #expect(completer.complete("help sa") == result("ve "))
     }
 
     @Test func helpCompletesOnlyOneTopic() {
@@ -275,5 +288,85 @@ struct CompleterSpawnTests {
         let line = "spawn cat -- odd"
         let completed = line + fs.completer.complete(line).insertion
         #expect(try words(completed) == [["spawn", "cat", "--", name]])
+    }
+}
+
+@Suite("Completer: timeline keywords")
+struct CompleterTimelineTests {
+    let completer = FakeFileSystem(paths: ["width.json"]).completer
+
+    @Test func timelineListsItsKeywords() {
+        #expect(completer.complete("timeline ") == result("", ["ascii", "unicode", "width"]))
+        #expect(completer.complete("timeline w") == result("idth "))
+        #expect(completer.complete("timeline a") == result("scii "))
+        #expect(completer.complete("timeline u") == result("nicode "))
+    }
+
+    @Test func afterWidthComesANumberSoNothingIsOffered() {
+        #expect(completer.complete("timeline width ") == result(""))
+        #expect(completer.complete("timeline ascii width ") == result(""))
+    }
+
+    @Test func aCharsetGivenTakesBothOffTheList() {
+        #expect(completer.complete("timeline ascii ") == result("width "))
+        #expect(completer.complete("timeline unicode u") == result(""))
+        #expect(completer.complete("timeline width 80 ") == result("", ["ascii", "unicode"]))
+        #expect(completer.complete("timeline width 80 unicode ") == result(""))
+    }
+
+    @Test func timelineNeverAsksForPaths() {
+        let fs = FakeFileSystem(paths: ["ascii.txt"])
+        _ = fs.completer.complete("timeline a")
+        #expect(fs.pathPrefixes == [])
+    }
+
+    @Test func everyKeywordOfTimelineParsesAfterIt() throws {
+        #expect(Catalog.spec(named: "timeline")?.keywords == ["width", "ascii", "unicode"])
+        _ = try command("timeline width 80 ascii")
+        _ = try command("timeline unicode")
+    }
+}
+
+@Suite("Completer: save's FILE and force")
+struct CompleterSaveTests {
+    @Test func theFileComesFromThePathsClosure() {
+        let fs = FakeFileSystem(programs: ["runner"], paths: ["run.json", "results/"])
+        #expect(fs.completer.complete("save run") == result(".json "))
+        #expect(fs.pathPrefixes == ["run"])
+        #expect(fs.programPrefixes == [])
+    }
+
+    @Test func severalFilesAreListedAndADirectoryStaysOpen() {
+        let fs = FakeFileSystem(paths: ["run.json", "results/"])
+        #expect(fs.completer.complete("save r") == result("", ["results/", "run.json"]))
+        #expect(fs.completer.complete("save re") == result("sults/"))
+        #expect(fs.completer.complete("save ") == result("r"))
+    }
+
+    @Test func theFileIsOfferedEvenWhereForceWouldMatch() {
+        let fs = FakeFileSystem(paths: ["./force", "f.json"])
+        #expect(fs.completer.complete("save f") == result(".json "))
+        #expect(fs.completer.complete("save ./f") == result("orce "))
+    }
+
+    @Test func aFileWithBlanksIsEscapedOrQuoted() throws {
+        let fs = FakeFileSystem(paths: ["first run.json"])
+        #expect(fs.completer.complete("save fi") == result("rst\\ run.json "))
+        #expect(fs.completer.complete("save 'fi") == result("rst run.json' "))
+        let line = "save fi"
+        #expect(try command(line + fs.completer.complete(line).insertion) == .save(path: "first run.json", force: false))
+    }
+
+    @Test func afterTheFileOnlyForceIsOffered() {
+        let fs = FakeFileSystem(paths: ["force.json", "f"])
+        #expect(fs.completer.complete("save run.json ") == result("force "))
+        #expect(fs.completer.complete("save run.json f") == result("orce "))
+        #expect(fs.pathPrefixes == [])
+    }
+
+    @Test func nothingIsOfferedAfterForce() {
+        let fs = FakeFileSystem(paths: ["x"])
+        #expect(fs.completer.complete("save run.json force ") == result(""))
+        #expect(fs.completer.complete("save force ") == result(""))
     }
 }

@@ -10,6 +10,7 @@ private struct LineGenerator {
         "fork", "forkexit", "spawn", "help", "set", "repeat", "format", "json", "book", "on", "off",
         "threads", "produce", "consume", "race", "count", "nolock", "nojoin", "messages", "capacity", "1000000",
         "10000000", "100000000",
+        "timeline", "width", "ascii", "unicode", "save", "force", "40", "1001",
         "q", "quit", "exit", "frok", "--", "-l", "-3", "child.sh", "/tmp/", " ", "  ", "\t", ";", ";;", "#",
         "'", "\"", "\\", "\\\\", "''", "0", "1", "7", "10000", "10001", "1_000", "1__0", "_", "-",
         "99999999999999999999", "\u{0}", "\r", "\n", "\r\n", "\u{301}", "é", "e\u{301}", "🙂", "👨‍👩‍👧",
@@ -35,12 +36,14 @@ private struct LineGenerator {
     }
 
     static let commandWords = [
-        "fork", "forkexit", "spawn", "threads", "produce", "consume", "race", "help", "set", "q", "quit", "exit", "frok",
+        "fork", "forkexit", "spawn", "threads", "produce", "consume", "race", "timeline", "save", "help", "set", "q",
+        "quit", "exit", "frok",
     ]
     static let argumentWords = [
         "1", "3", "0", "10000", "10001", "1_000", "-2", "abc", "ls", "child.sh", "--", "-l", "repeat", "format",
         "on", "off", "json", "book", "fork", "'a b'", "''", "\"x\"", "#c", "é", "🙂", "count", "nolock", "nojoin",
-        "produce", "consume", "messages", "capacity", "1000", "1001", "10000000",
+        "produce", "consume", "messages", "capacity", "1000", "1001", "10000000", "width", "40", "39", "ascii",
+        "unicode", "force", "run.json", "./force",
     ]
 
     /// A line of blank-separated words that mostly look like commands.
@@ -106,6 +109,11 @@ private func checkCommand(_ command: Command) {
     case let .race(threads, count):
         #expect(Limits.processes.contains(threads))
         #expect(Limits.count.contains(count))
+    case let .timeline(width, _):
+        #expect(width.map(Limits.timelineWidth.contains) ?? true)
+    case let .save(path, _):
+        #expect(!path.isEmpty && path != "force")
+        #expect(!path.utf8.contains(0))
     case .set, .quit:
         break
     }

@@ -1,0 +1,342 @@
+/// An experiment's record in the Chrome Trace Event Format, the JSON object
+/// form (`{"traceEvents": [...]}`) that the Perfetto UI and chrome://tracing
+/// open.
+///
+/// Lanes: forklab's main thread (pid = tid = the parent) carries the whole
+/// experiment as one complete event named like the command, and the
+/// parent's own events (fork, spawn, reap, race, summary, its lines). Each
+/// child is a process of its own (pid = tid = the child), alive from its
+/// fork to its reap; each thread is a lane of forklab's process, alive from
+/// its start to its end. Prints, puts, gets, execs and exits are instant
+/// events on the lane that recorded them, with the book's line as `text`.
+///
+/// Timestamps are microseconds since the command started, with the
+/// nanoseconds as three decimals; `displayTimeUnit` only asks viewers to
+/// show nanoseconds. Field order is chosen for streaming readers: `ph` and
+/// `ts` come before any string an event carries, and no event holds an array.
+public enum ChromeTrace {
+    public static func json(for record: ExperimentRecord) -> String {
+        var builder = Builder(record: record)
+        builder.collectLives()
+        return builder.render()
+    }
+
+    /// The command that runs `experiment`, as one would type it: `fork 3`,
+    /// `threads 2 count 2 nolock`, `spawn child.sh 2 -- a b`.
+    static func command(for experiment: Experiment) -> String {
+        switch experiment {
+        case let .fork(count):
+            return "fork \(count)"
+        case let .forkExit(count):
+            return "forkexit \(count)"
+        case let .spawn(plan):
+            var text = "spawn \(plan.program) \(plan.count)"
+            if !plan.numbered { text += " --" + plan.arguments.map { " " + $0 }.joined() }
+            return text
+        case let .threads(plan):
+            return "threads \(plan.threads) count \(plan.count)"
+                + (plan.locked ? "" : " nolock") + (plan.joined ? "" : " nojoin")
+        case let .produce(plan):
+            return "produce \(plan.producers) consume \(plan.consumers) messages \(plan.messages)"
+                + (plan.capacity.map { " capacity \($0)" } ?? "")
+        case let .race(threads, count):
+            return "race \(threads) count \(count)"
+        }
+    }
+
+    /// The name of a thread's lane: `thread 3`, `producer 0`, `racer 2 (mutex)`.
+    static func threadName(_ role: ThreadRole, _ number: Int32) -> String {
+        switch role {
+        case .counting: return "thread \(number)"
+        case .producer: return "producer \(number)"
+        case .consumer: return "consumer \(number)"
+        case .racer: return "racer \(number)"
+        case .lockedRacer: return "racer \(number) (mutex)"
+        }
+    }
+
+    /// `ns` as microseconds, a plain JSON number: `1234.567`, `12`, `0.5`.
+    static func microseconds(_ ns: UInt64) -> String {
+        let whole = ns / 1000
+        var fraction = ns % 1000
+        if fraction == 0 { return "\(whole)" }
+        var digits = 3
+        while fraction % 10 == 0 {
+            fraction /= 10
+            digits -= 1
+        }
+        let text = "\(fraction)"
+        return "\(whole)." + String(repeating: "0", count: digits - text.count) + text
+    }
+}
+
+/// Where an event is drawn: a process and one of its threads.
+private struct Lane: Hashable {
+    var pid: Int32
+    var tid: Int32
+}
+
+/// A child's or a thread's life, as far as the record shows it.
+private struct Life {
+    var lane: Lane
+    var name: String
+    var start: UInt64
+    /// nil: no reap (or thread end) was recorded; it ends with the experiment.
+    var end: UInt64?
+    /// A child: whether the parent's fork (or spawn) of it was recorded yet;
+    /// the child may have recorded its own line before the parent saw fork return.
+    var started: Bool
+    /// A child: its place among the children, 1-based, in fork order.
+    var child: Int
+}
+
+private enum Phase: Int {
+    case metadata = 0, complete = 1, instant = 2
+}
+
+private struct Entry {
+    var lane: Lane
+    var phase: Phase
+    var time: UInt64
+    var duration: UInt64
+    /// The event's JSON object.
+    var json: String
+}
+
+private struct Builder {
+    let record: ExperimentRecord
+    let main: Lane
+    var lives: [Life] = []
+    /// Index into `lives` of the life still open on a lane.
+    var open: [Lane: Int] = [:]
+    /// Index into `lives` of the life each event belongs to (nil: main lane).
+    var owner: [Int?] = []
+    var children = 0
+
+    init(record: ExperimentRecord) {
+        self.record = record
+        main = Lane(pid: record.parent, tid: record.parent)
+    }
+
+    func childName(_ pid: Int32) -> String {
+        if case let .spawn(plan) = record.experiment { return "\(plan.program) (\(pid))" }
+        return "child \(pid)"
+    }
+
+    /// One pass in time order: forks and spawns open a child's life, reaps
+    /// close it; a thread's start and end bracket its life. Every event on
+    /// a lane other than the main thread's belongs to the life open there.
+    mutating func collectLives() {
+        owner.reserveCapacity(record.events.count)
+        for occurrence in record.events {
+            let here = Lane(pid: occurrence.pid, tid: occurrence.tid)
+            switch occurrence.what {
+            case let .trace(.forked(_, child)), let .trace(.spawned(child)):
+                let lane = Lane(pid: child, tid: child)
+                children += 1
+                if let index = open[lane], !lives[index].started {
+                    // The child recorded something before the parent saw fork return.
+                    lives[index].started = true
+                    lives[index].child = children
+                } else {
+                    if let index = open[lane] { lives[index].end = occurrence.time }
+                    open[lane] = lives.count
+                    lives.append(Life(lane: lane, name: childName(child), start: occurrence.time, end: nil,
+                                      started: true, child: children))
+                }
+                owner.append(nil)
+            case let .trace(.reaped(child, _)):
+                let lane = Lane(pid: child, tid: child)
+                if let index = open.removeValue(forKey: lane) {
+                    lives[index].end = occurrence.time
+                } else {
+                    // A reap whose fork is not in the record: a life of an instant.
+                    lives.append(Life(lane: lane, name: childName(child), start: occurrence.time,
+                                      end: occurrence.time, started: true, child: 0))
+                }
+                owner.append(nil)
+            case let .threadStarted(role, number):
+                if let index = open[here] { lives[index].end = occurrence.time }
+                open[here] = lives.count
+                lives.append(Life(lane: here, name: ChromeTrace.threadName(role, number), start: occurrence.time,
+                                  end: nil, started: true, child: 0))
+                owner.append(open[here])
+            case let .threadEnded(role, number):
+                let index = lifeOf(here, at: occurrence.time, name: ChromeTrace.threadName(role, number))
+                lives[index].end = occurrence.time
+                open[here] = nil
+                owner.append(index)
+            default:
+                if here == main {
+                    owner.append(nil)
+                } else {
+                    let isChild = here.pid != record.parent
+                    let index = lifeOf(here, at: occurrence.time,
+                                       name: isChild ? childName(here.pid) : "thread (tid \(here.tid))",
+                                       startedByParent: !isChild)
+                    owner.append(index)
+                }
+            }
+        }
+    }
+
+    /// The life open on `lane`, or a new one from `time` when none is.
+    mutating func lifeOf(_ lane: Lane, at time: UInt64, name: String, startedByParent: Bool = true) -> Int {
+        if let index = open[lane] { return index }
+        open[lane] = lives.count
+        lives.append(Life(lane: lane, name: name, start: time, end: nil, started: startedByParent, child: 0))
+        return lives.count - 1
+    }
+
+    func render() -> String {
+        let parent = record.parent
+        // Nothing ends after the last thing recorded, nor before the command's end.
+        let last = record.events.last?.time ?? 0
+        let end = max(record.duration, last)
+        var entries: [Entry] = []
+        var metadata: [String] = []
+
+        // A life covers every event recorded in it.
+        var lives = self.lives
+        for (position, occurrence) in record.events.enumerated() {
+            guard let index = owner[position] else { continue }
+            lives[index].start = min(lives[index].start, occurrence.time)
+            if let stop = lives[index].end { lives[index].end = max(stop, occurrence.time) }
+        }
+
+        // Lanes in the order their first life started.
+        var processOrder: [Int32] = []
+        var threadOrder: [Int32] = []
+        var names: [Lane: [String]] = [:]
+        for life in lives.enumerated().sorted(by: { ($0.element.start, $0.offset) < ($1.element.start, $1.offset) })
+            .map(\.element) {
+            if names[life.lane] == nil {
+                if life.lane.pid == parent { threadOrder.append(life.lane.tid) } else { processOrder.append(life.lane.pid) }
+            }
+            if !(names[life.lane]?.contains(life.name) ?? false) { names[life.lane, default: []].append(life.name) }
+        }
+        metadata.append(Self.meta("process_name", main, name: "forklab"))
+        metadata.append(Self.meta("process_sort_index", main, sortIndex: 0))
+        metadata.append(Self.meta("thread_name", main, name: "main thread"))
+        metadata.append(Self.meta("thread_sort_index", main, sortIndex: 0))
+        for (index, tid) in threadOrder.enumerated() where tid != parent {
+            let lane = Lane(pid: parent, tid: tid)
+            // A tid the kernel gave again (race runs twice): every name it had.
+            metadata.append(Self.meta("thread_name", lane, name: names[lane]!.joined(separator: " / ")))
+            metadata.append(Self.meta("thread_sort_index", lane, sortIndex: index + 1))
+        }
+        for (index, pid) in processOrder.enumerated() {
+            let lane = Lane(pid: pid, tid: pid)
+            let name = names[lane]!.joined(separator: " / ")
+            metadata.append(Self.meta("process_name", lane, name: name))
+            metadata.append(Self.meta("process_sort_index", lane, sortIndex: index + 1))
+            metadata.append(Self.meta("thread_name", lane, name: name))
+        }
+
+        let command = ChromeTrace.command(for: record.experiment)
+        entries.append(Self.complete(main, name: command, start: 0, end: end,
+                                     args: "{\"command\":\(command.jsonQuoted)}"))
+
+        for life in lives {
+            var args = ""
+            if life.lane.pid != parent {
+                args = "{\"pid\":\(life.lane.pid)" + (life.end == nil ? ",\"reaped\":false" : "") + "}"
+            } else {
+                args = "{\"tid\":\(life.lane.tid)" + (life.end == nil ? ",\"ended\":false" : "") + "}"
+            }
+            entries.append(Self.complete(life.lane, name: life.name, start: life.start, end: life.end ?? end,
+                                         args: args))
+        }
+
+        for (position, occurrence) in record.events.enumerated() {
+            let lane = Lane(pid: occurrence.pid, tid: occurrence.tid)
+            guard let (name, args) = instant(occurrence, life: owner[position].map { lives[$0] }) else { continue }
+            entries.append(Entry(lane: lane, phase: .instant, time: occurrence.time, duration: 0,
+                                 json: "{\"ph\":\"i\",\"ts\":\(ChromeTrace.microseconds(occurrence.time)),"
+                                     + "\"pid\":\(lane.pid),\"tid\":\(lane.tid),\"name\":\(name.jsonQuoted),"
+                                     + "\"s\":\"t\",\"args\":\(args)}"))
+        }
+
+        // Per lane, time never goes back: by time, a slice before the instants
+        // at its start, and an enclosing slice before those it encloses.
+        let sorted = entries.enumerated().sorted { a, b in
+            if a.element.time != b.element.time { return a.element.time < b.element.time }
+            if a.element.phase != b.element.phase { return a.element.phase.rawValue < b.element.phase.rawValue }
+            if a.element.duration != b.element.duration { return a.element.duration > b.element.duration }
+            return a.offset < b.offset
+        }.map(\.element.json)
+
+        var other = "{\"command\":\(command.jsonQuoted),\"parent\":\(parent),\"duration_ns\":\(record.duration),"
+            + "\"keptMarks\":\(record.keptMarks)"
+        if record.droppedMarks > 0 {
+            other += ",\"droppedMarks\":\(record.droppedMarks),\"note\":"
+                + "\("\(record.droppedMarks) lines, puts and gets past the record's capacity were dropped".jsonQuoted)"
+        }
+        other += "}"
+
+        return "{\"traceEvents\":[\n" + (metadata + sorted).joined(separator: ",\n") + "\n],\n"
+            + "\"displayTimeUnit\":\"ns\",\n\"otherData\":\(other)}\n"
+    }
+
+    /// An instant event's name and args, or nil for an event drawn as a life.
+    func instant(_ occurrence: Occurrence, life: Life?) -> (String, String)? {
+        func text(_ line: String, _ more: String = "") -> String { "{\"text\":\(line.jsonQuoted)\(more)}" }
+        switch occurrence.what {
+        case let .trace(event):
+            let line = BookText.line(for: event)
+            switch event {
+            case let .forked(_, child): return ("fork", text(line, ",\"child\":\(child)"))
+            case let .spawned(child): return ("spawn", text(line, ",\"child\":\(child)"))
+            case let .reaped(child, status):
+                return ("reap", text(line, ",\"child\":\(child),\"status\":\(status.rawValue)"))
+            case .raced: return ("race", text(line))
+            case .summary: return ("summary", text(line))
+            }
+        case let .childPrinted(exitStat):
+            return ("print", text("Hello from child \(occurrence.pid)" + (exitStat.map { " \($0)" } ?? "")))
+        case .exec:
+            var args = ""
+            if case let .spawn(plan) = record.experiment {
+                args = "{\"program\":\(plan.program.jsonQuoted)"
+                if let child = life?.child, child > 0 {
+                    args += ",\"argv\":\(plan.argv(child: child).joined(separator: " ").jsonQuoted)"
+                }
+                args += "}"
+            }
+            return ("exec", args.isEmpty ? "{}" : args)
+        case let .exit(code):
+            return ("exit", "{\"code\":\(code)}")
+        case .threadStarted, .threadEnded:
+            return nil
+        case .mainPrinted:
+            switch record.experiment {
+            case .threads: return ("print", text("Main thread exiting..."))
+            case .produce: return ("print", text("Main thread exit"))
+            default: return ("print", "{}")
+            }
+        case let .threadPrinted(thread, index):
+            return ("print", text("[\(thread)] => \(index)"))
+        case let .put(producer, count):
+            return ("put", "{\"producer\":\(producer),\"count\":\(count)}")
+        case let .got(consumer, producer, count):
+            return ("got", text("consumer \(consumer) got => [producer id=\(producer), count=\(count)]",
+                                ",\"consumer\":\(consumer),\"producer\":\(producer),\"count\":\(count)"))
+        }
+    }
+
+    static func meta(_ kind: String, _ lane: Lane, name: String) -> String {
+        "{\"ph\":\"M\",\"pid\":\(lane.pid),\"tid\":\(lane.tid),\"name\":\"\(kind)\",\"args\":{\"name\":\(name.jsonQuoted)}}"
+    }
+
+    static func meta(_ kind: String, _ lane: Lane, sortIndex: Int) -> String {
+        "{\"ph\":\"M\",\"pid\":\(lane.pid),\"tid\":\(lane.tid),\"name\":\"\(kind)\",\"args\":{\"sort_index\":\(sortIndex)}}"
+    }
+
+    static func complete(_ lane: Lane, name: String, start: UInt64, end: UInt64, args: String) -> Entry {
+        let duration = end >= start ? end - start : 0
+        return Entry(lane: lane, phase: .complete, time: start, duration: duration,
+                     json: "{\"ph\":\"X\",\"ts\":\(ChromeTrace.microseconds(start)),"
+                         + "\"dur\":\(ChromeTrace.microseconds(duration)),"
+                         + "\"pid\":\(lane.pid),\"tid\":\(lane.tid),\"name\":\(name.jsonQuoted),\"args\":\(args)}")
+    }
+}

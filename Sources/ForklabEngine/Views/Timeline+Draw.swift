@@ -1,0 +1,130 @@
+/// What a character of the picture means, for the legend.
+enum LegendKey: Int, Comparable {
+    case alive, fork, threadStart, threadEnd, exec, program, printed, printedMany, put, got, producerHigh
+    case gotSeveral, exit, zombie, reaped, summary
+
+    static func < (a: LegendKey, b: LegendKey) -> Bool { a.rawValue < b.rawValue }
+}
+
+extension Lane {
+    /// The lane's columns, and the meanings used in them.
+    func draw(on grid: Scale, glyphs: Glyphs) -> (cells: [Character], keys: Set<LegendKey>) {
+        var cells = [Character](repeating: " ", count: grid.columns)
+        var keys = [LegendKey?](repeating: nil, count: grid.columns)
+        let final = grid.column(last)
+        for (time, stretch) in stretches.sorted(by: { $0.time < $1.time }) {
+            let (character, key): (Character, LegendKey)
+            switch stretch {
+            case .alive: (character, key) = (glyphs.alive, .alive)
+            case .program: (character, key) = (glyphs.program, .program)
+            case .zombie: (character, key) = (glyphs.zombie, .zombie)
+            }
+            for column in min(grid.column(time), final)...final {
+                cells[column] = character
+                keys[column] = key
+            }
+        }
+        let first = grid.column(start)
+        var byColumn: [Int: [(time: UInt64, mark: Mark)]] = [:]
+        for mark in marks { byColumn[grid.column(mark.time), default: []].append(mark) }
+        // A mark hidden by a more telling one moves one column, towards
+        // where it happened, when that column holds no mark: a child's line
+        // right after its fork, a thread's start just before its first line.
+        for column in byColumn.keys.sorted() {
+            guard var here = byColumn[column], let top = here.max(by: { $0.mark.rank < $1.mark.rank }) else { continue }
+            let hidden = here.filter { !$0.mark.counts(with: top.mark) }.sorted { $0.mark.rank > $1.mark.rank }
+            for mark in hidden {
+                let isEdge = mark.mark == Mark.threadStart || mark.mark == Mark.threadEnd
+                let left = mark.mark == Mark.threadStart || (mark.mark != Mark.threadEnd && mark.time < top.time)
+                let target = left ? column - 1 : column + 1
+                let inside = isEdge ? first - 1...final + 1 : first...final
+                guard inside.contains(target), cells.indices.contains(target), byColumn[target] == nil,
+                      let index = here.firstIndex(where: { $0 == mark })
+                else { continue }
+                here.remove(at: index)
+                byColumn[target] = [mark]
+            }
+            byColumn[column] = here
+        }
+        for (column, marks) in byColumn where !marks.isEmpty {
+            (cells[column], keys[column]) = Self.glyph(for: marks.map(\.mark), glyphs)
+        }
+        return (cells, Set(keys.compactMap { $0 }))
+    }
+
+    /// The most telling of the marks that fall in one column; lines, puts
+    /// and gets are counted or told apart by producer.
+    static func glyph(for marks: [Mark], _ glyphs: Glyphs) -> (Character, LegendKey) {
+        let top = marks.max { $0.rank < $1.rank }!
+        switch top {
+        case .printed:
+            let lines = marks.count(where: { $0 == .printed })
+            if lines == 1 { return ("*", .printed) }
+            return (lines < 10 ? digit(lines) : "+", .printedMany)
+        case let .put(producer):
+            return producer < 10 ? (digit(Int(producer)), .put) : ("o", .producerHigh)
+        case .got:
+            var producers = Set<Int32>()
+            for case let .got(producer) in marks { producers.insert(producer) }
+            if producers.count > 1 { return ("+", .gotSeveral) }
+            let producer = producers.first!
+            return producer < 10 ? (digit(Int(producer)), .got) : ("o", .producerHigh)
+        case .fork: return ("F", .fork)
+        case .exec: return ("E", .exec)
+        case .exit: return ("X", .exit)
+        case .reaped: return ("R", .reaped)
+        case .summary: return ("#", .summary)
+        case .threadStart: return (glyphs.threadStart, .threadStart)
+        case .threadEnd: return (glyphs.threadEnd, .threadEnd)
+        }
+    }
+
+    private static func digit(_ value: Int) -> Character {
+        Character(Unicode.Scalar(UInt8(0x30 + value)))
+    }
+}
+
+extension Lane.Mark {
+    /// Whether a column showing `top` shows this mark too (as a count).
+    func counts(with top: Lane.Mark) -> Bool {
+        switch (self, top) {
+        case (.printed, .printed), (.got, .got): return true
+        default: return self == top
+        }
+    }
+}
+
+extension Timeline {
+    /// One entry for every meaning drawn, packed into lines.
+    func legend(_ used: Set<LegendKey>, glyphs: Glyphs) -> [String] {
+        var program = "the program"
+        if case let .spawn(plan) = record.experiment { program = plan.program }
+        if program.count > 24 { program = fit(program, 24, glyphs) }
+        let line = { (character: Character) in String(repeating: character, count: 3) }
+        var entries: [String] = []
+        for key in used.sorted() {
+            switch key {
+            case .alive: entries.append("\(line(glyphs.alive)) alive")
+            case .fork: entries.append("F fork: a child begins")
+            case .threadStart: entries.append("\(glyphs.threadStart) a thread starts")
+            case .exec: entries.append("E execvp: the child becomes \(program)")
+            case .program: entries.append("\(line(glyphs.program)) running \(program)")
+            case .printed: entries.append("* printed a line")
+            case .printedMany: entries.append("2-9 lines in one column, + 10 or more")
+            case .put:
+                entries.append(used.contains(.got)
+                    ? "0-9 put (producer) or got (consumer) a message of producer 0-9" : "0-9 put a message")
+            case .got:
+                if !used.contains(.put) { entries.append("0-9 got a message of producer 0-9") }
+            case .producerHigh: entries.append("o the same, for producer 10 or above")
+            case .gotSeveral: entries.append("+ got messages of several producers")
+            case .exit: entries.append("X _exit: the child ends")
+            case .zombie: entries.append("\(line(glyphs.zombie)) zombie: ended, not yet reaped")
+            case .reaped: entries.append("R reaped by the parent (waitpid)")
+            case .threadEnd: entries.append("\(glyphs.threadEnd) the thread returns")
+            case .summary: entries.append("# the summary line")
+            }
+        }
+        return wrap(items: entries, width: width, separator: "   ")
+    }
+}

@@ -1,0 +1,75 @@
+import Glibc
+
+/// Writes a trace (or any text) to a new file, without ever clobbering one
+/// that exists unless asked to.
+public enum TraceFile {
+    /// Creates `path` (mode 0644 before the umask) and writes `text` to it.
+    /// Without `force` the file must not exist: it is created with O_EXCL,
+    /// so a file that appears meanwhile is not overwritten either. With
+    /// `force` an existing file is truncated and rewritten.
+    ///
+    /// Every byte is written (short writes continued, EINTR retried) and
+    /// close's result is checked. A file this call created and could not
+    /// fill is removed again; one it truncated (`force`) stays, partial.
+    /// - Throws: `.exists` without `force`; `.cannotWrite` with the errno
+    ///   of the call that failed (a missing folder, a directory, no permission).
+    public static func write(_ text: String, to path: String, force: Bool) throws(SaveError) {
+        let fd: Int32
+        do {
+            fd = try System.create(path, replacing: force)
+        } catch {
+            if error.rawValue == EEXIST {
+                // O_EXCL refuses a directory with EEXIST too; say what it is.
+                if System.isDirectory(path) { throw .cannotWrite(path: path, Errno(rawValue: EISDIR)) }
+                throw .exists(path: path)
+            }
+            throw .cannotWrite(path: path, error)
+        }
+        var failure: Errno?
+        var bytes = text
+        bytes.withUTF8 { buffer in
+            var done = 0
+            while done < buffer.count {
+                do throws(Errno) {
+                    let written = try System.write(fd, buffer.baseAddress! + done, count: buffer.count - done)
+                    if written == 0 {
+                        failure = Errno(rawValue: EIO)
+                        return
+                    }
+                    done += written
+                } catch {
+                    failure = error
+                    return
+                }
+            }
+        }
+        if let failure {
+            System.close(fd)
+            if !force { System.remove(path) }
+            throw .cannotWrite(path: path, failure)
+        }
+        do {
+            try System.closeReporting(fd)
+        } catch {
+            if !force { System.remove(path) }
+            throw .cannotWrite(path: path, error)
+        }
+    }
+}
+
+/// Why `save` wrote nothing (or, `force`, not all of it).
+public enum SaveError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The file exists and `force` was not given; it was left as it was.
+    case exists(path: String)
+    /// Opening, writing or closing `path` failed with this errno.
+    case cannotWrite(path: String, Errno)
+
+    public var description: String {
+        switch self {
+        case let .exists(path):
+            return "'\(path)' exists; add 'force' to overwrite it"
+        case let .cannotWrite(path, errno):
+            return "cannot write '\(path)': \(errno)"
+        }
+    }
+}
