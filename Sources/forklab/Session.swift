@@ -24,6 +24,10 @@ final class Session {
     private let sinks: (TraceFormat) -> any TraceSink
     /// Whether error lines are red (stderr is a terminal, colours allowed).
     private let redErrors: Bool
+    /// How the timeline is drawn by default: the terminal's width now (nil
+    /// when stdout is not a terminal), and whether the locale shows Unicode.
+    private let terminalWidth: () -> Int?
+    private let unicode: Bool
     /// SIGTERM or SIGHUP that ended the session; main ends forklab by it.
     private(set) var terminatedBy: Int32?
     private var repeatOnEmptyLine = true
@@ -32,7 +36,10 @@ final class Session {
     private var anyOutputFailed = false
 
     init(reader: any LineReader, lab: Lab, out: Console, errors: Console, bail: Bool, terminal: TerminalModes?,
-         sinks: @escaping (TraceFormat) -> any TraceSink, redErrors: Bool) {
+         sinks: @escaping (TraceFormat) -> any TraceSink, redErrors: Bool,
+         terminalWidth: @escaping () -> Int?, unicode: Bool) {
+        self.terminalWidth = terminalWidth
+        self.unicode = unicode
         self.sinks = sinks
         self.redErrors = redErrors
         self.reader = reader
@@ -145,6 +152,20 @@ final class Session {
                 lab.sink = sinks(format)
             }
             return .succeeded
+        case let .timeline(width, charset):
+            guard let record = lab.lastRecord() else { return failed(Self.nothingYet("timeline")) }
+            let picture = Timeline(
+                record: record, width: width ?? terminalWidth() ?? 80,
+                unicode: charset.map { $0 == .unicode } ?? unicode)
+            return write(picture.render())
+        case let .save(path, force):
+            guard let record = lab.lastRecord() else { return failed(Self.nothingYet("save")) }
+            do {
+                try TraceFile.write(ChromeTrace.json(for: record), to: path, force: force)
+            } catch {
+                return failed("save: \(error)")
+            }
+            return .succeeded
         case .fork, .forkExit, .spawn, .threads, .produce, .race:
             lastExperiment = command
             let ownedTerminal = terminal?.inForeground ?? false
@@ -169,6 +190,10 @@ final class Session {
                 }
             }
         }
+    }
+
+    static func nothingYet(_ command: String) -> String {
+        "\(command): no experiment has run yet; run one first (fork 3, threads 4, produce 4 consume 2, …)"
     }
 
     /// The engine's form of an experiment command.

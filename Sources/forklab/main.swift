@@ -90,7 +90,8 @@ let lab = Lab(sink: options.json ? json as any TraceSink : book, childInput: chi
 let session = Session(
     reader: reader, lab: lab, out: out, errors: errors, bail: options.bail,
     terminal: reader.interactive ? TerminalModes() : nil,
-    sinks: { $0 == .json ? json as any TraceSink : book }, redErrors: Environment.usesColor(2))
+    sinks: { $0 == .json ? json as any TraceSink : book }, redErrors: Environment.usesColor(2),
+    terminalWidth: { Environment.terminalWidth(1) }, unicode: Environment.showsUnicode)
 let status = session.run()
 if let signal = session.terminatedBy {
     // End as that signal's default action would, now that the children are

@@ -102,15 +102,5 @@ extension EndToEnd {
             #expect(result.stdout.contains("  spawn PROGRAM [N] [-- ARG…]"))
             #expect(result.stdout.contains("usage: spawn PROGRAM [N] [-- ARG…]\nbook:  Use Python to Launch Another Program\n"))
         }
-
-        @Test("--json and set format json are refused for now, with a clear line")
-        func jsonNotYet() {
-            let flag = runForklab(["--json", "-c", "fork"])
-            #expect(flag.status == 2)
-            #expect(flag.stderrLines == ["forklab: --json is not available yet: traces are the book's text for now"])
-            let setting = forklab("set format json")
-            #expect(setting.status == 1)
-            #expect(setting.stderrLines == ["forklab: line 1: set format: json traces are not available yet; book is the only format"])
-        }
     }
 }

@@ -31,7 +31,9 @@ func temporaryFolder() -> URL {
     return url
 }
 
-/// The environment forklab runs in: a private HOME and history, C locale.
+/// The environment forklab runs in: a private HOME and history, a UTF-8
+/// locale, and NO_COLOR, so that output at a pseudo-terminal is plain text
+/// (the colour tests take it out).
 func testEnvironment(home: URL, extra: [String: String] = [:]) -> [String: String] {
     var environment: [String: String] = [
         "PATH": "/usr/local/bin:/usr/bin:/bin",
@@ -40,6 +42,7 @@ func testEnvironment(home: URL, extra: [String: String] = [:]) -> [String: Strin
         "FORKLAB_SCRIPTS": projectRoot.appendingPathComponent("scripts").path,
         "LANG": "C.UTF-8",
         "TERM": "xterm",
+        "NO_COLOR": "1",
     ]
     environment.merge(extra) { $1 }
     return environment

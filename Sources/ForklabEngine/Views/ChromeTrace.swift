@@ -71,14 +71,14 @@ public enum ChromeTrace {
 }
 
 /// Where an event is drawn: a process and one of its threads.
-private struct Lane: Hashable {
+private struct Track: Hashable {
     var pid: Int32
     var tid: Int32
 }
 
 /// A child's or a thread's life, as far as the record shows it.
 private struct Life {
-    var lane: Lane
+    var lane: Track
     var name: String
     var start: UInt64
     /// nil: no reap (or thread end) was recorded; it ends with the experiment.
@@ -95,7 +95,7 @@ private enum Phase: Int {
 }
 
 private struct Entry {
-    var lane: Lane
+    var lane: Track
     var phase: Phase
     var time: UInt64
     var duration: UInt64
@@ -105,17 +105,17 @@ private struct Entry {
 
 private struct Builder {
     let record: ExperimentRecord
-    let main: Lane
+    let main: Track
     var lives: [Life] = []
     /// Index into `lives` of the life still open on a lane.
-    var open: [Lane: Int] = [:]
+    var open: [Track: Int] = [:]
     /// Index into `lives` of the life each event belongs to (nil: main lane).
     var owner: [Int?] = []
     var children = 0
 
     init(record: ExperimentRecord) {
         self.record = record
-        main = Lane(pid: record.parent, tid: record.parent)
+        main = Track(pid: record.parent, tid: record.parent)
     }
 
     func childName(_ pid: Int32) -> String {
@@ -129,10 +129,10 @@ private struct Builder {
     mutating func collectLives() {
         owner.reserveCapacity(record.events.count)
         for occurrence in record.events {
-            let here = Lane(pid: occurrence.pid, tid: occurrence.tid)
+            let here = Track(pid: occurrence.pid, tid: occurrence.tid)
             switch occurrence.what {
             case let .trace(.forked(_, child)), let .trace(.spawned(child)):
-                let lane = Lane(pid: child, tid: child)
+                let lane = Track(pid: child, tid: child)
                 children += 1
                 if let index = open[lane], !lives[index].started {
                     // The child recorded something before the parent saw fork return.
@@ -146,7 +146,7 @@ private struct Builder {
                 }
                 owner.append(nil)
             case let .trace(.reaped(child, _)):
-                let lane = Lane(pid: child, tid: child)
+                let lane = Track(pid: child, tid: child)
                 if let index = open.removeValue(forKey: lane) {
                     lives[index].end = occurrence.time
                 } else {
@@ -181,7 +181,7 @@ private struct Builder {
     }
 
     /// The life open on `lane`, or a new one from `time` when none is.
-    mutating func lifeOf(_ lane: Lane, at time: UInt64, name: String, startedByParent: Bool = true) -> Int {
+    mutating func lifeOf(_ lane: Track, at time: UInt64, name: String, startedByParent: Bool = true) -> Int {
         if let index = open[lane] { return index }
         open[lane] = lives.count
         lives.append(Life(lane: lane, name: name, start: time, end: nil, started: startedByParent, child: 0))
@@ -207,7 +207,7 @@ private struct Builder {
         // Lanes in the order their first life started.
         var processOrder: [Int32] = []
         var threadOrder: [Int32] = []
-        var names: [Lane: [String]] = [:]
+        var names: [Track: [String]] = [:]
         for life in lives.enumerated().sorted(by: { ($0.element.start, $0.offset) < ($1.element.start, $1.offset) })
             .map(\.element) {
             if names[life.lane] == nil {
@@ -220,13 +220,13 @@ private struct Builder {
         metadata.append(Self.meta("thread_name", main, name: "main thread"))
         metadata.append(Self.meta("thread_sort_index", main, sortIndex: 0))
         for (index, tid) in threadOrder.enumerated() where tid != parent {
-            let lane = Lane(pid: parent, tid: tid)
+            let lane = Track(pid: parent, tid: tid)
             // A tid the kernel gave again (race runs twice): every name it had.
             metadata.append(Self.meta("thread_name", lane, name: names[lane]!.joined(separator: " / ")))
             metadata.append(Self.meta("thread_sort_index", lane, sortIndex: index + 1))
         }
         for (index, pid) in processOrder.enumerated() {
-            let lane = Lane(pid: pid, tid: pid)
+            let lane = Track(pid: pid, tid: pid)
             let name = names[lane]!.joined(separator: " / ")
             metadata.append(Self.meta("process_name", lane, name: name))
             metadata.append(Self.meta("process_sort_index", lane, sortIndex: index + 1))
@@ -249,7 +249,7 @@ private struct Builder {
         }
 
         for (position, occurrence) in record.events.enumerated() {
-            let lane = Lane(pid: occurrence.pid, tid: occurrence.tid)
+            let lane = Track(pid: occurrence.pid, tid: occurrence.tid)
             guard let (name, args) = instant(occurrence, life: owner[position].map { lives[$0] }) else { continue }
             entries.append(Entry(lane: lane, phase: .instant, time: occurrence.time, duration: 0,
                                  json: "{\"ph\":\"i\",\"ts\":\(ChromeTrace.microseconds(occurrence.time)),"
@@ -324,15 +324,15 @@ private struct Builder {
         }
     }
 
-    static func meta(_ kind: String, _ lane: Lane, name: String) -> String {
+    static func meta(_ kind: String, _ lane: Track, name: String) -> String {
         "{\"ph\":\"M\",\"pid\":\(lane.pid),\"tid\":\(lane.tid),\"name\":\"\(kind)\",\"args\":{\"name\":\(name.jsonQuoted)}}"
     }
 
-    static func meta(_ kind: String, _ lane: Lane, sortIndex: Int) -> String {
+    static func meta(_ kind: String, _ lane: Track, sortIndex: Int) -> String {
         "{\"ph\":\"M\",\"pid\":\(lane.pid),\"tid\":\(lane.tid),\"name\":\"\(kind)\",\"args\":{\"sort_index\":\(sortIndex)}}"
     }
 
-    static func complete(_ lane: Lane, name: String, start: UInt64, end: UInt64, args: String) -> Entry {
+    static func complete(_ lane: Track, name: String, start: UInt64, end: UInt64, args: String) -> Entry {
         let duration = end >= start ? end - start : 0
         return Entry(lane: lane, phase: .complete, time: start, duration: duration,
                      json: "{\"ph\":\"X\",\"ts\":\(ChromeTrace.microseconds(start)),"
