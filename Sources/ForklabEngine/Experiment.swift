@@ -18,6 +18,30 @@ public enum Experiment: Hashable, Sendable {
     case race(threads: Int, count: Int)
 }
 
+extension Experiment {
+    /// The command that runs it, as one would type it: `fork 3`,
+    /// `threads 2 count 2 nolock`, `spawn echo 2 -- a b`; defaults left out.
+    public var command: String {
+        switch self {
+        case let .fork(count): return "fork \(count)"
+        case let .forkExit(count): return "forkexit \(count)"
+        case let .spawn(plan):
+            var text = "spawn \(plan.program)"
+            if plan.numbered || plan.count != 1 { text += " \(plan.count)" }
+            if !plan.numbered && !plan.arguments.isEmpty { text += " -- " + plan.arguments.joined(separator: " ") }
+            return text
+        case let .threads(plan):
+            return "threads \(plan.threads) count \(plan.count)" + (plan.locked ? "" : " nolock")
+                + (plan.joined ? "" : " nojoin")
+        case let .produce(plan):
+            return "produce \(plan.producers) consume \(plan.consumers)"
+                + (plan.messages == 4 ? "" : " messages \(plan.messages)")
+                + (plan.capacity.map { " capacity \($0)" } ?? "")
+        case let .race(threads, count): return "race \(threads) count \(count)"
+        }
+    }
+}
+
 /// What `threads` runs.
 public struct ThreadsPlan: Hashable, Sendable {
     public var threads: Int

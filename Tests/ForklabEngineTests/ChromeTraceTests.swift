@@ -202,7 +202,7 @@ private func expectedTids(_ record: ExperimentRecord) -> Set<Int> {
         #expect(!trace.events.isEmpty)
         #expect(trace.root["displayTimeUnit"] as? String == "ns")
         let other = try #require(trace.root["otherData"] as? [String: Any])
-        #expect(other["command"] as? String == ChromeTrace.command(for: record.experiment))
+        #expect(other["command"] as? String == record.experiment.command)
     }
 
     @Test(arguments: allRecords)
@@ -422,7 +422,7 @@ private func expectedTids(_ record: ExperimentRecord) -> Set<Int> {
             keptMarks: 0, droppedMarks: 0)
         let trace = try Trace(record)
         #expect(trace.names("process_name")[Pair(1101, 1101)] == "a \"b\"\\\n\t\u{1}é (1101)")
-        #expect((trace.root["otherData"] as? [String: Any])?["command"] as? String == "spawn a \"b\"\\\n\t\u{1}é 1 -- x y")
+        #expect((trace.root["otherData"] as? [String: Any])?["command"] as? String == "spawn a \"b\"\\\n\t\u{1}é -- x y")
     }
 }
 

@@ -491,7 +491,7 @@ private let allRecords = [fork3, forkExit2, spawn3, threads3, produce2, race2, d
         for record in allRecords {
             for unicode in [true, false] {
                 for line in Self.lines(record, width, unicode) {
-                    #expect(line.count <= width, "\(Timeline.title(record.experiment)) at \(width): \(line)")
+                    #expect(line.count <= width, "\(record.experiment.command) at \(width): \(line)")
                 }
             }
         }
@@ -501,7 +501,7 @@ private let allRecords = [fork3, forkExit2, spawn3, threads3, produce2, race2, d
     func asciiIsPlain(width: Int) {
         for record in allRecords {
             let text = Timeline(record: record, width: width, unicode: false).render()
-            #expect(text.utf8.allSatisfy { $0 == 0x0a || (0x20...0x7e).contains($0) }, "\(Timeline.title(record.experiment))")
+            #expect(text.utf8.allSatisfy { $0 == 0x0a || (0x20...0x7e).contains($0) }, "\(record.experiment.command)")
         }
     }
 
@@ -562,14 +562,14 @@ private let allRecords = [fork3, forkExit2, spawn3, threads3, produce2, race2, d
 
     @Test("the header names the experiment as it was typed")
     func titles() {
-        #expect(Timeline.title(.spawn(SpawnPlan(program: "ls", count: 1, numbered: false, arguments: []))) == "spawn ls")
-        #expect(Timeline.title(.spawn(SpawnPlan(program: "echo", count: 2, numbered: false, arguments: ["a", "b"])))
+        #expect(Experiment.spawn(SpawnPlan(program: "ls", count: 1, numbered: false, arguments: [])).command == "spawn ls")
+        #expect(Experiment.spawn(SpawnPlan(program: "echo", count: 2, numbered: false, arguments: ["a", "b"])).command
             == "spawn echo 2 -- a b")
-        #expect(Timeline.title(.threads(ThreadsPlan(threads: 5, count: 5, locked: false, joined: false)))
+        #expect(Experiment.threads(ThreadsPlan(threads: 5, count: 5, locked: false, joined: false)).command
             == "threads 5 count 5 nolock nojoin")
-        #expect(Timeline.title(.produce(ProducePlan(producers: 4, consumers: 2, messages: 8, capacity: 3)))
+        #expect(Experiment.produce(ProducePlan(producers: 4, consumers: 2, messages: 8, capacity: 3)).command
             == "produce 4 consume 2 messages 8 capacity 3")
-        #expect(Timeline.title(.forkExit(count: 2)) == "forkexit 2")
+        #expect(Experiment.forkExit(count: 2).command == "forkexit 2")
     }
 
     @Test("durations read with three digits and ticks exactly")

@@ -81,4 +81,15 @@ public enum ThreadRole: UInt16, Hashable, Sendable {
     /// `race`: adds to the counter without, or with, the mutex.
     case racer = 4
     case lockedRacer = 5
+
+    /// The name of a thread's lane: `thread 3`, `producer 0`, `racer 2 (mutex)`.
+    public func laneName(_ number: Int32) -> String {
+        switch self {
+        case .counting: return "thread \(number)"
+        case .producer: return "producer \(number)"
+        case .consumer: return "consumer \(number)"
+        case .racer: return "racer \(number)"
+        case .lockedRacer: return "racer \(number) (mutex)"
+        }
+    }
 }

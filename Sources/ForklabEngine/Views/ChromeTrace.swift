@@ -21,40 +21,6 @@ public enum ChromeTrace {
         return builder.render()
     }
 
-    /// The command that runs `experiment`, as one would type it: `fork 3`,
-    /// `threads 2 count 2 nolock`, `spawn child.sh 2 -- a b`.
-    static func command(for experiment: Experiment) -> String {
-        switch experiment {
-        case let .fork(count):
-            return "fork \(count)"
-        case let .forkExit(count):
-            return "forkexit \(count)"
-        case let .spawn(plan):
-            var text = "spawn \(plan.program) \(plan.count)"
-            if !plan.numbered { text += " --" + plan.arguments.map { " " + $0 }.joined() }
-            return text
-        case let .threads(plan):
-            return "threads \(plan.threads) count \(plan.count)"
-                + (plan.locked ? "" : " nolock") + (plan.joined ? "" : " nojoin")
-        case let .produce(plan):
-            return "produce \(plan.producers) consume \(plan.consumers) messages \(plan.messages)"
-                + (plan.capacity.map { " capacity \($0)" } ?? "")
-        case let .race(threads, count):
-            return "race \(threads) count \(count)"
-        }
-    }
-
-    /// The name of a thread's lane: `thread 3`, `producer 0`, `racer 2 (mutex)`.
-    static func threadName(_ role: ThreadRole, _ number: Int32) -> String {
-        switch role {
-        case .counting: return "thread \(number)"
-        case .producer: return "producer \(number)"
-        case .consumer: return "consumer \(number)"
-        case .racer: return "racer \(number)"
-        case .lockedRacer: return "racer \(number) (mutex)"
-        }
-    }
-
     /// `ns` as microseconds, a plain JSON number: `1234.567`, `12`, `0.5`.
     static func microseconds(_ ns: UInt64) -> String {
         let whole = ns / 1000
@@ -158,11 +124,11 @@ private struct Builder {
             case let .threadStarted(role, number):
                 if let index = open[here] { lives[index].end = occurrence.time }
                 open[here] = lives.count
-                lives.append(Life(lane: here, name: ChromeTrace.threadName(role, number), start: occurrence.time,
+                lives.append(Life(lane: here, name: role.laneName(number), start: occurrence.time,
                                   end: nil, started: true, child: 0))
                 owner.append(open[here])
             case let .threadEnded(role, number):
-                let index = lifeOf(here, at: occurrence.time, name: ChromeTrace.threadName(role, number))
+                let index = lifeOf(here, at: occurrence.time, name: role.laneName(number))
                 lives[index].end = occurrence.time
                 open[here] = nil
                 owner.append(index)
@@ -233,7 +199,7 @@ private struct Builder {
             metadata.append(Self.meta("thread_name", lane, name: name))
         }
 
-        let command = ChromeTrace.command(for: record.experiment)
+        let command = record.experiment.command
         entries.append(Self.complete(main, name: command, start: 0, end: end,
                                      args: "{\"command\":\(command.jsonQuoted)}"))
 

@@ -155,7 +155,7 @@ struct Lane {
             let tid = occurrence.tid, time = occurrence.time
             switch occurrence.what {
             case let .threadStarted(role, number):
-                var lane = Lane(kind: .thread(role), label: Self.label(role, number), id: tid, start: time)
+                var lane = Lane(kind: .thread(role), label: role.laneName(number), id: tid, start: time)
                 lane.marks.append((time, .threadStart))
                 lane.stretches.append((time, .alive))
                 lanes.append(lane)
@@ -179,7 +179,7 @@ struct Lane {
         private mutating func newThread(_ occurrence: Occurrence) -> Int {
             let label: String
             switch occurrence.what {
-            case let .threadEnded(role, number): label = Self.label(role, number)
+            case let .threadEnded(role, number): label = role.laneName(number)
             case let .threadPrinted(thread, _): label = "thread \(thread)"
             case let .put(producer, _): label = "producer \(producer)"
             case let .got(consumer, _, _): label = "consumer \(consumer)"
@@ -198,16 +198,6 @@ struct Lane {
             lane.stretches.append((time, .alive))
             lanes.append(lane)
             return lanes.count - 1
-        }
-
-        static func label(_ role: ThreadRole, _ number: Int32) -> String {
-            switch role {
-            case .counting: return "thread \(number)"
-            case .producer: return "producer \(number)"
-            case .consumer: return "consumer \(number)"
-            case .racer: return "racer \(number)"
-            case .lockedRacer: return "racer \(number) (mutex)"
-            }
         }
 
         /// A child's own event, in the lane of the last child with its pid

@@ -44,7 +44,7 @@ public struct Timeline {
         let shown = Array(lanes.prefix(Self.maximumLanes))
         let end = max(record.duration, record.events.map(\.time).max() ?? 0)
 
-        let title = Self.title(record.experiment).split(separator: " ").map(String.init)
+        let title = record.experiment.command.split(separator: " ").map(String.init)
         var lines = wrap(items: ["timeline", "of"] + title + ["(\(formatDuration(end, micro: glyphs.micro)))"],
                          width: width, separator: " ")
         if record.droppedMarks > 0 {
@@ -76,27 +76,6 @@ public struct Timeline {
         lines.append("")
         lines += legend(used, glyphs: glyphs)
         return lines.map { trimmedTrailingSpaces($0) + "\n" }.joined()
-    }
-
-    /// The command that ran, as the user would type it.
-    static func title(_ experiment: Experiment) -> String {
-        switch experiment {
-        case let .fork(count): return "fork \(count)"
-        case let .forkExit(count): return "forkexit \(count)"
-        case let .spawn(plan):
-            var text = "spawn \(plan.program)"
-            if plan.numbered || plan.count != 1 { text += " \(plan.count)" }
-            if !plan.numbered && !plan.arguments.isEmpty { text += " -- " + plan.arguments.joined(separator: " ") }
-            return text
-        case let .threads(plan):
-            return "threads \(plan.threads) count \(plan.count)" + (plan.locked ? "" : " nolock")
-                + (plan.joined ? "" : " nojoin")
-        case let .produce(plan):
-            return "produce \(plan.producers) consume \(plan.consumers)"
-                + (plan.messages == 4 ? "" : " messages \(plan.messages)")
-                + (plan.capacity.map { " capacity \($0)" } ?? "")
-        case let .race(threads, count): return "race \(threads) count \(count)"
-        }
     }
 
     /// The axis line with a tick every 1, 2 or 5 × 10ⁿ ns, at least 10
