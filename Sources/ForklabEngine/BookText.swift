@@ -13,6 +13,7 @@ public final class BookText: TraceSink {
 
 
     public func emit(_ record: TraceRecord) throws(OutputError) {
+        guard record.printed else { return }
         let line = Self.line(for: record.event)
         if case .summary = record.event {
             try console.write(line + "\n")

@@ -20,8 +20,8 @@ public final class JSONLines: TraceSink {
         var object = "{\"v\":\(Self.version),\"event\":\"\(Self.name(of: record.event))\",\"pid\":\(record.pid),"
             + "\"tid\":\(record.pid),\"t\":\(record.time)"
         for (key, value) in Self.fields(of: record.event) { object += ",\"\(key)\":\(value)" }
-        object += ",\"text\":" + BookText.line(for: record.event).jsonQuoted + "}\n"
-        try console.write(object)
+        if record.printed { object += ",\"text\":" + BookText.line(for: record.event).jsonQuoted }
+        try console.write(object + "}\n")
     }
 
     public func childLine(for event: ChildEvent) -> LineTemplate {

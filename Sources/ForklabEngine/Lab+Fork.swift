@@ -23,10 +23,16 @@ extension Lab {
                 reaper.add(pid)
                 emit(.forked(parent: parent, child: pid))
                 // Keeps zombies from piling up under a process limit.
-                reaper.reapOldestEnded { _, _ in reaped += 1 }
+                reaper.reapOldestEnded { pid, status in
+                    reaped += 1
+                    emit(.reaped(child: pid, status: status), printed: false)
+                }
             }
         }
-        reaper.reapAll { _, _ in reaped += 1 }
+        reaper.reapAll { pid, status in
+            reaped += 1
+            emit(.reaped(child: pid, status: status), printed: false)
+        }
         emit(.summary(.fork(children: forked, reaped: reaped, elapsed: System.now() &- started)))
         try finish(failure)
     }
@@ -51,6 +57,7 @@ extension Lab {
                     break
                 }
                 forked += 1
+                emit(.forked(parent: getpid(), child: pid), printed: false)
                 var reaper = Reaper(grace: killGrace)
                 reaper.add(pid)
                 reaper.reapAll { pid, status in

@@ -77,13 +77,13 @@ public final class Lab {
     }
 
     /// Records an event, and hands it to the sink unless output already
-    /// failed or stalled.
-    func emit(_ event: TraceEvent) {
+    /// failed or stalled. `printed` false: the book prints no line for it.
+    func emit(_ event: TraceEvent, printed: Bool = true) {
         let time = System.now() &- started
-        parentEvents.append(Occurrence(time: time, pid: pid, tid: pid, what: .trace(event)))
+        parentEvents.append(Occurrence(time: time, pid: pid, tid: pid, what: printed ? .trace(event) : .unprinted(event)))
         guard !outputStopped else { return }
         do {
-            try sink.emit(TraceRecord(time: time, pid: pid, event: event))
+            try sink.emit(TraceRecord(time: time, pid: pid, event: event, printed: printed))
         } catch {
             outputStopped = true
             if error != .interrupted {

@@ -57,10 +57,14 @@ public struct TraceRecord: Hashable, Sendable {
     /// The process that saw the event.
     public var pid: Int32
     public var event: TraceEvent
+    /// Whether the book prints a line for it; when false the book's text
+    /// shows nothing, and JSON an object without `text`.
+    public var printed: Bool
 
-    public init(time: UInt64, pid: Int32, event: TraceEvent) {
+    public init(time: UInt64, pid: Int32, event: TraceEvent, printed: Bool = true) {
         self.time = time
         self.pid = pid
         self.event = event
+        self.printed = printed
     }
 }

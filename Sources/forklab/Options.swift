@@ -24,7 +24,7 @@ struct Options: Equatable {
           FILE            run the commands in FILE, then exit
           -c COMMANDS     run COMMANDS (separated by ';' or newlines), then exit
           --bail          in a script, stop at the first command that fails
-          --json          write trace events as JSON lines (not available yet)
+          --json          write trace events as JSON lines (docs/json.md)
           -h, --help      show this help and exit
           -V, --version   show the version and exit
 

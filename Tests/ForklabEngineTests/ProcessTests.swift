@@ -61,6 +61,9 @@ import Testing
 
         // Nothing but forked events and one summary, which comes last.
         #expect(sink.events.count == 4)
+        // The reaps are recorded, but the book prints no line for them.
+        #expect(Set(sink.unprinted.compactMap { if case let .reaped(child, _) = $0.event { child } else { nil } }) == children)
+        #expect(sink.unprinted.count == 3)
         let summary = try #require(sink.summaries.first)
         #expect(sink.summaries.count == 1)
         #expect(sink.events.last == .summary(summary))
@@ -182,6 +185,9 @@ import Testing
         #expect(sink.forked.isEmpty)
         #expect(sink.spawned.isEmpty)
         for record in sink.records { #expect(record.pid == getpid()) }
+        // The forks are recorded, but the book's forkexit prints no line for them.
+        #expect(Set(sink.unprinted.compactMap { if case let .forked(_, child) = $0.event { child } else { nil } }) == children)
+        #expect(sink.unprinted.count == 3)
 
         // Each child is reaped before the next is forked: reaped events only,
         // then the summary.

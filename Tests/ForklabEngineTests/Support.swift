@@ -51,7 +51,12 @@ final class Recorder: TraceSink {
         self.exitStat = exitStat
     }
 
+    /// Events the book prints no line for (fork's reaps, forkexit's forks),
+    /// kept apart so that `records` is what the book's text shows.
+    private(set) var unprinted: [TraceRecord] = []
+
     func emit(_ record: TraceRecord) throws(OutputError) {
+        guard record.printed else { return unprinted.append(record) }
         if let failAfter, records.count >= failAfter {
             refused += 1
             throw error

@@ -52,6 +52,10 @@ public enum Happening: Hashable, Sendable {
     /// and `spawned(child:)` start a child's life, `reaped` ends it; also
     /// `raced` and the summary. Recorded in the parent's main thread.
     case trace(TraceEvent)
+    /// A parent's event that the book prints no line for: `fork`'s reaps
+    /// (the book's parent never waits; forklab reaps quietly) and
+    /// `forkexit`'s forks.
+    case unprinted(TraceEvent)
     /// A forked child wrote its line; `exitStat` is forkexit's counter.
     case childPrinted(exitStat: Int32?)
     /// A forked child is about to call execvp (`spawn`).

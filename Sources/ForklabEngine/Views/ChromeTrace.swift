@@ -97,7 +97,7 @@ private struct Builder {
         for occurrence in record.events {
             let here = Track(pid: occurrence.pid, tid: occurrence.tid)
             switch occurrence.what {
-            case let .trace(.forked(_, child)), let .trace(.spawned(child)):
+            case let .trace(.forked(_, child)), let .trace(.spawned(child)), let .unprinted(.forked(_, child)):
                 let lane = Track(pid: child, tid: child)
                 children += 1
                 if let index = open[lane], !lives[index].started {
@@ -111,7 +111,7 @@ private struct Builder {
                                       started: true, child: children))
                 }
                 owner.append(nil)
-            case let .trace(.reaped(child, _)):
+            case let .trace(.reaped(child, _)), let .unprinted(.reaped(child, _)):
                 let lane = Track(pid: child, tid: child)
                 if let index = open.removeValue(forKey: lane) {
                     lives[index].end = occurrence.time
@@ -248,15 +248,18 @@ private struct Builder {
     func instant(_ occurrence: Occurrence, life: Life?) -> (String, String)? {
         func text(_ line: String, _ more: String = "") -> String { "{\"text\":\(line.jsonQuoted)\(more)}" }
         switch occurrence.what {
-        case let .trace(event):
+        case let .trace(event), let .unprinted(event):
+            // Only what the book prints has a text.
+            let printed = if case .trace = occurrence.what { true } else { false }
             let line = BookText.line(for: event)
+            func args(_ more: String = "") -> String { printed ? text(line, more) : "{" + more.dropFirst() + "}" }
             switch event {
-            case let .forked(_, child): return ("fork", text(line, ",\"child\":\(child)"))
-            case let .spawned(child): return ("spawn", text(line, ",\"child\":\(child)"))
+            case let .forked(_, child): return ("fork", args(",\"child\":\(child)"))
+            case let .spawned(child): return ("spawn", args(",\"child\":\(child)"))
             case let .reaped(child, status):
-                return ("reap", text(line, ",\"child\":\(child),\"status\":\(status.rawValue)"))
-            case .raced: return ("race", text(line))
-            case .summary: return ("summary", text(line))
+                return ("reap", args(",\"child\":\(child),\"status\":\(status.rawValue)"))
+            case .raced: return ("race", args())
+            case .summary: return ("summary", args())
             }
         case let .childPrinted(exitStat):
             return ("print", text("Hello from child \(occurrence.pid)" + (exitStat.map { " \($0)" } ?? "")))

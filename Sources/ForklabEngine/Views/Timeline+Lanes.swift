@@ -121,13 +121,13 @@ struct Lane {
                 childEvents.append(occurrence)
             } else if occurrence.tid == record.parent {
                 switch occurrence.what {
-                case let .trace(.forked(_, child)), let .trace(.spawned(child)):
+                case let .trace(.forked(_, child)), let .trace(.spawned(child)), let .unprinted(.forked(_, child)):
                     parent.marks.append((time, .fork))
                     var lane = Lane(kind: .child, label: "child \(child)", id: child, start: time)
                     lane.marks.append((time, .fork))
                     lane.stretches.append((time, .alive))
                     lanes.append(lane)
-                case let .trace(.reaped(child, status)):
+                case let .trace(.reaped(child, status)), let .unprinted(.reaped(child, status)):
                     parent.marks.append((time, .reaped))
                     let index = lanes.lastIndex { $0.id == child && $0.end == nil && $0.kind.isChild }
                         ?? newChild(child, at: time)
