@@ -124,13 +124,18 @@ extension Summary {
             var text = "spawn: \(count(children, "child", "children")) started, \(reaped) reaped, \(children - reaped) left"
             if !parts.isEmpty { text += " (" + parts.joined(separator: ", ") + ")" }
             return text + cost(elapsed, children, "fork+exec+wait")
-        case let .threads(started, wanted, lines, expectedLines, elapsed):
+        case let .threads(started, wanted, lines, expectedLines, elapsed, startup, running):
             let threads = started == wanted
                 ? "\(count(started, "thread", "threads")) started and joined"
                 : "\(started) of \(wanted) threads started, \(started) joined"
             let written = lines == expectedLines
                 ? count(lines, "line", "lines") : "\(lines) of \(expectedLines) lines"
-            return "threads: \(threads), \(written) written" + cost(elapsed, lines, "line")
+            guard startup > 0, running > 0, started > 0 else {
+                return "threads: \(threads), \(written) written" + cost(elapsed, lines, "line")
+            }
+            // As lmbench does: each primitive's cost apart, not one blend.
+            return "threads: \(threads), \(written) written" + cost(startup, started, "thread start")
+                + cost(running, lines, "line").replacingFirst("; ", with: ", ")
         case let .produce(outcome):
             var text = "produce: \(outcome.produced) produced, \(outcome.consumed) consumed, \(outcome.lost) lost"
             if outcome.unprinted > 0 { text += ", \(outcome.unprinted) taken but not printed" }

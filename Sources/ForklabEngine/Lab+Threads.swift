@@ -35,6 +35,7 @@ extension Lab {
         // As in the book: its threads wait for the interpreter lock the main
         // thread holds, so its line comes first; ours wait at the gate.
         if !plan.joined && !crew.stopRequested && !shouldStop { _ = main.writeFromMainThread(to: console) }
+        let opened = System.now()
         gate.open()
         awaitThreads(&group) { gate.open() }
         console.endOpenLine()
@@ -43,7 +44,8 @@ extension Lab {
         adoptOutputFailure(of: console)
         emit(.summary(.threads(
             started: workers.count, wanted: plan.threads, lines: workers.reduce(0) { $0 + $1.written },
-            expectedLines: plan.threads * plan.count, elapsed: System.now() &- started)))
+            expectedLines: plan.threads * plan.count, elapsed: System.now() &- started, startup: opened &- started,
+            running: crew.lastEnded > opened ? crew.lastEnded &- opened : 0)))
         try finish(failure)
     }
 

@@ -9,7 +9,11 @@ public enum Summary: Hashable, Sendable {
     case spawn(children: Int, reaped: Int, outcomes: SpawnOutcomes, elapsed: UInt64)
     /// `threads`: threads started (of those wanted) and joined, and the
     /// lines they wrote (of those they would have without a stop).
-    case threads(started: Int, wanted: Int, lines: Int, expectedLines: Int, elapsed: UInt64)
+    /// Of `elapsed`, `startup` went to creating the threads, before the gate
+    /// let them run, and `running` from the gate to the last thread's end
+    /// (0: not measured apart).
+    case threads(started: Int, wanted: Int, lines: Int, expectedLines: Int, elapsed: UInt64,
+                 startup: UInt64 = 0, running: UInt64 = 0)
     /// `produce`: what went through the queue.
     case produce(ProduceOutcome)
     /// `race`: the runs that completed, without the mutex and then with it.

@@ -49,6 +49,22 @@ import Testing
 }
 
 @Suite struct SummaryTexts {
+    @Test("threads: thread starts and lines are costed apart, as lmbench reports each primitive")
+    func threadsCostedApart() {
+        #expect(Summary.threads(started: 4, wanted: 4, lines: 20, expectedLines: 20, elapsed: 400_000,
+                                startup: 4 * 45_000, running: 20 * 1_200).text
+            == "threads: 4 threads started and joined, 20 lines written; 45.0 µs per thread start, 1.2 µs per line")
+        #expect(Summary.threads(started: 10, wanted: 10, lines: 100_000, expectedLines: 100_000, elapsed: 200_000_000,
+                                startup: 10 * 35_400, running: 100_000 * 967).text
+            == "threads: 10 threads started and joined, 100000 lines written; 35.4 µs per thread start, 967 ns per line")
+        // Not measured apart: one figure for the whole.
+        #expect(Summary.threads(started: 1, wanted: 1, lines: 1, expectedLines: 1, elapsed: 47_400).text
+            == "threads: 1 thread started and joined, 1 line written; 47.4 µs per line")
+        #expect(Summary.threads(started: 2, wanted: 3, lines: 5, expectedLines: 9, elapsed: 100_000,
+                                startup: 60_000, running: 5_000).text
+            == "threads: 2 of 3 threads started, 2 joined, 5 of 9 lines written; 30.0 µs per thread start, 1.0 µs per line")
+    }
+
     @Test func forkSingularAndPlural() {
         #expect(Summary.fork(children: 1, reaped: 1, elapsed: 312_000).text
             == "fork: 1 child forked, 1 reaped, 0 left; 312 µs per fork+wait")

@@ -75,8 +75,11 @@ func consumed(_ line: String) -> (consumer: Int, producer: Int, count: Int)? {
             next[thread] += 1
         }
         #expect(next == [Int](repeating: 100, count: 10))
+        let (elapsed, startup, running) = summaryTimes(sink)
         #expect(sink.summaries == [.threads(started: 10, wanted: 10, lines: 1000, expectedLines: 1000,
-                                            elapsed: summaryElapsed(sink))])
+                                            elapsed: elapsed, startup: startup, running: running)])
+        // Creating the threads and running them are measured apart, both within the whole.
+        #expect(startup > 0 && running > 0 && startup + running <= elapsed)
     }
 
     @Test("locked, 8 threads writing 5000 lines each never tear a line")
@@ -262,10 +265,10 @@ final class Records: @unchecked Sendable {
     var list: [String] = []
 }
 
-/// The elapsed time a summary recorded (not checked: it is a measurement).
-private func summaryElapsed(_ sink: Recorder) -> UInt64 {
-    if case let .threads(_, _, _, _, elapsed) = sink.summaries.last { return elapsed }
-    return 0
+/// The times a summary recorded (their values are not checked: they are measurements).
+private func summaryTimes(_ sink: Recorder) -> (elapsed: UInt64, startup: UInt64, running: UInt64) {
+    if case let .threads(_, _, _, _, elapsed, startup, running) = sink.summaries.last { return (elapsed, startup, running) }
+    return (0, 0, 0)
 }
 
 private func produceOutcome(_ sink: Recorder) -> ProduceOutcome? {

@@ -6,6 +6,7 @@ import Synchronization
 final class Crew: Sendable {
     private let stopping = Atomic<Bool>(false)
     private let running = Atomic<Int>(0)
+    private let ended = Atomic<UInt64>(0)
 
     /// Whether the threads must stop at their next step.
     var stopRequested: Bool { stopping.load(ordering: .relaxed) }
@@ -22,8 +23,15 @@ final class Crew: Sendable {
     /// Counts a thread about to be started.
     func starting() { running.add(1, ordering: .relaxed) }
 
-    /// A thread's last act: the last one wakes the main thread.
+    /// A thread's last act: the last one notes the time and wakes the main thread.
     func finished() {
-        if running.subtract(1, ordering: .releasing).newValue == 0 { fl_wake() }
+        let now = fl_monotonic_ns()
+        if running.subtract(1, ordering: .releasing).newValue == 0 {
+            ended.store(now, ordering: .relaxed)
+            fl_wake()
+        }
     }
+
+    /// CLOCK_MONOTONIC nanoseconds when the running count last fell to 0.
+    var lastEnded: UInt64 { ended.load(ordering: .relaxed) }
 }
