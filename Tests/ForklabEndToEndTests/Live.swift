@@ -32,6 +32,13 @@ final class LiveForklab {
         errors = -1
     }
 
+    /// Sets the pseudo-terminal's size, as a window resize does (the
+    /// kernel sends SIGWINCH to the foreground group).
+    func resize(columns: UInt16, rows: UInt16 = 24) {
+        var size = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
+        _ = ioctl(input, UInt(TIOCSWINSZ), &size)
+    }
+
     /// Starts forklab reading commands from a pipe, stdout and stderr piped.
     init(pipes arguments: [String] = []) {
         home = temporaryFolder()

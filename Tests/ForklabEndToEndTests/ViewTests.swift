@@ -172,6 +172,26 @@ extension EndToEnd {
             #expect(race.filter { $0.hasPrefix("racer ") && $0.contains("(mutex)") }.count == 2)
         }
 
+        @Test("at a terminal the timeline is as wide as the terminal, now: 80 columns, then 132 after a resize")
+        func terminalWidth() {
+            let live = LiveForklab(terminal: [])
+            live.expect("forklab> ")
+            live.send("fork 2\r")
+            live.expect("forklab> ")
+            live.send("timeline\r")
+            guard let narrow = live.expect("forklab> ") else { return }
+            let narrowLines = narrow.components(separatedBy: "\r\n")
+            #expect(narrowLines.allSatisfy { $0.count <= 80 } && narrowLines.contains { $0.count > 70 }, "\(narrowLines)")
+            #expect(narrow.contains("─"))  // a UTF-8 locale: Unicode
+            live.resize(columns: 132)
+            live.send("timeline\r")
+            guard let wide = live.expect("forklab> ") else { return }
+            let wideLines = wide.components(separatedBy: "\r\n")
+            #expect(wideLines.allSatisfy { $0.count <= 132 } && wideLines.contains { $0.count > 120 }, "\(wideLines)")
+            live.send("q\r")
+            #expect(live.waitForExit() == Ending(exitCode: 0))
+        }
+
         @Test("timeline and save before any experiment say to run one first")
         func nothingYet() {
             let result = forklab("timeline; save x.json")
