@@ -16,9 +16,7 @@
 /// `ts` come before any string an event carries, and no event holds an array.
 public enum ChromeTrace {
     public static func json(for record: ExperimentRecord) -> String {
-        var builder = Builder(record: record)
-        builder.collectLives()
-        return builder.render()
+        Builder(record: record).render()
     }
 
     /// `ns` as microseconds, a plain JSON number: `1234.567`, `12`, `0.5`.
@@ -42,20 +40,6 @@ private struct Track: Hashable {
     var tid: Int32
 }
 
-/// A child's or a thread's life, as far as the record shows it.
-private struct Life {
-    var lane: Track
-    var name: String
-    var start: UInt64
-    /// nil: no reap (or thread end) was recorded; it ends with the experiment.
-    var end: UInt64?
-    /// A child: whether the parent's fork (or spawn) of it was recorded yet;
-    /// the child may have recorded its own line before the parent saw fork return.
-    var started: Bool
-    /// A child: its place among the children, 1-based, in fork order.
-    var child: Int
-}
-
 private enum Phase: Int {
     case metadata = 0, complete = 1, instant = 2
 }
@@ -72,86 +56,16 @@ private struct Entry {
 private struct Builder {
     let record: ExperimentRecord
     let main: Track
-    var lives: [Life] = []
-    /// Index into `lives` of the life still open on a lane.
-    var open: [Track: Int] = [:]
-    /// Index into `lives` of the life each event belongs to (nil: main lane).
-    var owner: [Int?] = []
-    var children = 0
 
     init(record: ExperimentRecord) {
         self.record = record
         main = Track(pid: record.parent, tid: record.parent)
     }
 
-    func childName(_ pid: Int32) -> String {
-        if case let .spawn(plan) = record.experiment { return "\(plan.program) (\(pid))" }
-        return "child \(pid)"
-    }
-
-    /// One pass in time order: forks and spawns open a child's life, reaps
-    /// close it; a thread's start and end bracket its life. Every event on
-    /// a lane other than the main thread's belongs to the life open there.
-    mutating func collectLives() {
-        owner.reserveCapacity(record.events.count)
-        for occurrence in record.events {
-            let here = Track(pid: occurrence.pid, tid: occurrence.tid)
-            switch occurrence.what {
-            case let .trace(.forked(_, child)), let .trace(.spawned(child)), let .unprinted(.forked(_, child)):
-                let lane = Track(pid: child, tid: child)
-                children += 1
-                if let index = open[lane], !lives[index].started {
-                    // The child recorded something before the parent saw fork return.
-                    lives[index].started = true
-                    lives[index].child = children
-                } else {
-                    if let index = open[lane] { lives[index].end = occurrence.time }
-                    open[lane] = lives.count
-                    lives.append(Life(lane: lane, name: childName(child), start: occurrence.time, end: nil,
-                                      started: true, child: children))
-                }
-                owner.append(nil)
-            case let .trace(.reaped(child, _)), let .unprinted(.reaped(child, _)):
-                let lane = Track(pid: child, tid: child)
-                if let index = open.removeValue(forKey: lane) {
-                    lives[index].end = occurrence.time
-                } else {
-                    // A reap whose fork is not in the record: a life of an instant.
-                    lives.append(Life(lane: lane, name: childName(child), start: occurrence.time,
-                                      end: occurrence.time, started: true, child: 0))
-                }
-                owner.append(nil)
-            case let .threadStarted(role, number):
-                if let index = open[here] { lives[index].end = occurrence.time }
-                open[here] = lives.count
-                lives.append(Life(lane: here, name: role.laneName(number), start: occurrence.time,
-                                  end: nil, started: true, child: 0))
-                owner.append(open[here])
-            case let .threadEnded(role, number):
-                let index = lifeOf(here, at: occurrence.time, name: role.laneName(number))
-                lives[index].end = occurrence.time
-                open[here] = nil
-                owner.append(index)
-            default:
-                if here == main {
-                    owner.append(nil)
-                } else {
-                    let isChild = here.pid != record.parent
-                    let index = lifeOf(here, at: occurrence.time,
-                                       name: isChild ? childName(here.pid) : "thread (tid \(here.tid))",
-                                       startedByParent: !isChild)
-                    owner.append(index)
-                }
-            }
-        }
-    }
-
-    /// The life open on `lane`, or a new one from `time` when none is.
-    mutating func lifeOf(_ lane: Track, at time: UInt64, name: String, startedByParent: Bool = true) -> Int {
-        if let index = open[lane] { return index }
-        open[lane] = lives.count
-        lives.append(Life(lane: lane, name: name, start: time, end: nil, started: startedByParent, child: 0))
-        return lives.count - 1
+    /// A slice's name: a spawned child is named by its program.
+    func name(of life: Life) -> String {
+        if case .child = life.kind, case let .spawn(plan) = record.experiment { return "\(plan.program) (\(life.pid))" }
+        return life.name
     }
 
     func render() -> String {
@@ -162,24 +76,24 @@ private struct Builder {
         var entries: [Entry] = []
         var metadata: [String] = []
 
-        // A life covers every event recorded in it.
-        var lives = self.lives
-        for (position, occurrence) in record.events.enumerated() {
-            guard let index = owner[position] else { continue }
-            lives[index].start = min(lives[index].start, occurrence.time)
-            if let stop = lives[index].end { lives[index].end = max(stop, occurrence.time) }
+        // Children and threads, in the order they started; each child's
+        // place among the children, by the events it recorded.
+        let lives = record.lives.filter { $0.kind != .main }
+        var child = [Int?](repeating: nil, count: record.events.count)
+        for life in lives where life.kind == .child {
+            for index in life.events { child[index] = life.child }
         }
 
         // Lanes in the order their first life started.
         var processOrder: [Int32] = []
         var threadOrder: [Int32] = []
         var names: [Track: [String]] = [:]
-        for life in lives.enumerated().sorted(by: { ($0.element.start, $0.offset) < ($1.element.start, $1.offset) })
-            .map(\.element) {
-            if names[life.lane] == nil {
-                if life.lane.pid == parent { threadOrder.append(life.lane.tid) } else { processOrder.append(life.lane.pid) }
+        for life in lives {
+            let lane = Track(pid: life.pid, tid: life.tid), name = name(of: life)
+            if names[lane] == nil {
+                if lane.pid == parent { threadOrder.append(lane.tid) } else { processOrder.append(lane.pid) }
             }
-            if !(names[life.lane]?.contains(life.name) ?? false) { names[life.lane, default: []].append(life.name) }
+            if !(names[lane]?.contains(name) ?? false) { names[lane, default: []].append(name) }
         }
         metadata.append(Self.meta("process_name", main, name: "forklab"))
         metadata.append(Self.meta("process_sort_index", main, sortIndex: 0))
@@ -205,18 +119,18 @@ private struct Builder {
 
         for life in lives {
             var args = ""
-            if life.lane.pid != parent {
-                args = "{\"pid\":\(life.lane.pid)" + (life.end == nil ? ",\"reaped\":false" : "") + "}"
+            if life.pid != parent {
+                args = "{\"pid\":\(life.pid)" + (life.end == nil ? ",\"reaped\":false" : "") + "}"
             } else {
-                args = "{\"tid\":\(life.lane.tid)" + (life.end == nil ? ",\"ended\":false" : "") + "}"
+                args = "{\"tid\":\(life.tid)" + (life.end == nil ? ",\"ended\":false" : "") + "}"
             }
-            entries.append(Self.complete(life.lane, name: life.name, start: life.start, end: life.end ?? end,
-                                         args: args))
+            entries.append(Self.complete(Track(pid: life.pid, tid: life.tid), name: name(of: life), start: life.start,
+                                         end: life.end ?? end, args: args))
         }
 
         for (position, occurrence) in record.events.enumerated() {
             let lane = Track(pid: occurrence.pid, tid: occurrence.tid)
-            guard let (name, args) = instant(occurrence, life: owner[position].map { lives[$0] }) else { continue }
+            guard let (name, args) = instant(occurrence, child: child[position]) else { continue }
             entries.append(Entry(lane: lane, phase: .instant, time: occurrence.time, duration: 0,
                                  json: "{\"ph\":\"i\",\"ts\":\(ChromeTrace.microseconds(occurrence.time)),"
                                      + "\"pid\":\(lane.pid),\"tid\":\(lane.tid),\"name\":\(name.jsonQuoted),"
@@ -245,7 +159,8 @@ private struct Builder {
     }
 
     /// An instant event's name and args, or nil for an event drawn as a life.
-    func instant(_ occurrence: Occurrence, life: Life?) -> (String, String)? {
+    /// `child`: the place among the children of the child that recorded it.
+    func instant(_ occurrence: Occurrence, child: Int?) -> (String, String)? {
         func text(_ line: String, _ more: String = "") -> String { "{\"text\":\(line.jsonQuoted)\(more)}" }
         switch occurrence.what {
         case let .trace(event), let .unprinted(event):
@@ -267,7 +182,7 @@ private struct Builder {
             var args = ""
             if case let .spawn(plan) = record.experiment {
                 args = "{\"program\":\(plan.program.jsonQuoted)"
-                if let child = life?.child, child > 0 {
+                if let child {
                     args += ",\"argv\":\(plan.argv(child: child).joined(separator: " ").jsonQuoted)"
                 }
                 args += "}"

@@ -1,0 +1,159 @@
+/// A life in an experiment's record: forklab's main thread, a child
+/// process, or one of forklab's threads, from its start to its end, with
+/// the events it recorded itself. The timeline draws one lane a life; the
+/// Chrome trace writes one slice a life.
+struct Life: Hashable, Sendable {
+    enum Kind: Hashable, Sendable {
+        /// forklab's main thread: the parent of every child.
+        case main
+        case child
+        /// The role its recorded start gave it; nil when its start was not
+        /// recorded (it is known by its events).
+        case thread(ThreadRole?)
+    }
+
+    var kind: Kind
+    /// The process; for a thread, forklab's.
+    var pid: Int32
+    /// A child's pid (its one thread), or the thread's tid.
+    var tid: Int32
+    /// `parent 5000` or `main thread`, `child 5001`, `racer 1 (mutex)`.
+    var name: String
+    var start: UInt64
+    /// Its reap, its thread's end, or the main thread's summary; or, when
+    /// the same pid or tid began a new life before an end was recorded, that
+    /// new life's start. Nil: no end was recorded.
+    var end: UInt64?
+    /// A child: its place among the children, 1-based, in fork order; nil
+    /// when its fork (or spawn) is not in the record.
+    var child: Int?
+    /// A child: how it ended, when its reap was recorded.
+    var status: WaitStatus?
+    /// Indices into the record's events of those this life recorded itself,
+    /// in time order (a child's fork and reap are its parent's events).
+    var events: [Int] = []
+}
+
+extension ExperimentRecord {
+    /// Its lives: the main thread's first, then children and threads in the
+    /// order they started (those that start together in the order the
+    /// record shows them). One pass in time order: a fork or spawn opens a
+    /// child's life and a reap closes it; a thread's start and end bracket
+    /// its life, and a tid started again opens a new one (race's second
+    /// run). A child's own event belongs to its open life; one recorded
+    /// before the parent recorded its fork opens the life, which the fork
+    /// then joins. A reap without a fork is a life of an instant.
+    var lives: [Life] {
+        var builder = LivesBuilder(record: self)
+        for index in events.indices { builder.add(index) }
+        return builder.finished()
+    }
+}
+
+private struct LivesBuilder {
+    let record: ExperimentRecord
+    var main: Life
+    var others: [Life] = []
+    /// Index into `others` of the life still open, by child pid or thread tid.
+    var openChildren: [Int32: Int] = [:]
+    var openThreads: [Int32: Int] = [:]
+    var forks = 0
+
+    init(record: ExperimentRecord) {
+        self.record = record
+        let threaded: Bool
+        switch record.experiment {
+        case .threads, .produce, .race: threaded = true
+        case .fork, .forkExit, .spawn: threaded = false
+        }
+        main = Life(kind: .main, pid: record.parent, tid: record.parent,
+                    name: threaded ? "main thread" : "parent \(record.parent)", start: 0)
+    }
+
+    mutating func add(_ index: Int) {
+        let occurrence = record.events[index]
+        if occurrence.pid != record.parent {
+            others[openChild(occurrence.pid, at: occurrence.time)].events.append(index)
+        } else if occurrence.tid == record.parent {
+            main.events.append(index)
+            addParent(occurrence)
+        } else {
+            addThread(occurrence, index)
+        }
+    }
+
+    private mutating func addParent(_ occurrence: Occurrence) {
+        let time = occurrence.time
+        switch occurrence.what {
+        case let .trace(.forked(_, child)), let .trace(.spawned(child)), let .unprinted(.forked(_, child)):
+            forks += 1
+            if let index = openChildren[child], others[index].child == nil {
+                // The child recorded something before the parent saw fork return.
+                others[index].child = forks
+            } else {
+                if let index = openChildren[child] { others[index].end = time }
+                openChildren[child] = others.count
+                others.append(Life(kind: .child, pid: child, tid: child, name: "child \(child)", start: time,
+                                   child: forks))
+            }
+        case let .trace(.reaped(child, status)), let .unprinted(.reaped(child, status)):
+            if let index = openChildren.removeValue(forKey: child) {
+                others[index].end = time
+                others[index].status = status
+            } else {
+                others.append(Life(kind: .child, pid: child, tid: child, name: "child \(child)", start: time,
+                                   end: time, status: status))
+            }
+        case .trace(.summary):
+            main.end = time
+        default:
+            break
+        }
+    }
+
+    private mutating func addThread(_ occurrence: Occurrence, _ event: Int) {
+        let tid = occurrence.tid, time = occurrence.time
+        let index: Int
+        if case let .threadStarted(role, number) = occurrence.what {
+            if let open = openThreads[tid] { others[open].end = time }
+            index = others.count
+            others.append(Life(kind: .thread(role), pid: record.parent, tid: tid, name: role.laneName(number),
+                               start: time))
+            openThreads[tid] = index
+        } else if let open = openThreads[tid] {
+            index = open
+        } else {
+            // A thread whose start was not recorded is known by its events.
+            let name: String
+            switch occurrence.what {
+            case let .threadEnded(role, number): name = role.laneName(number)
+            case let .threadPrinted(thread, _): name = "thread \(thread)"
+            case let .put(producer, _): name = "producer \(producer)"
+            case let .got(consumer, _, _): name = "consumer \(consumer)"
+            default: name = "tid \(tid)"
+            }
+            index = others.count
+            others.append(Life(kind: .thread(nil), pid: record.parent, tid: tid, name: name, start: time))
+            openThreads[tid] = index
+        }
+        others[index].events.append(event)
+        if case .threadEnded = occurrence.what {
+            others[index].end = time
+            openThreads[tid] = nil
+        }
+    }
+
+    /// The open life of child `pid`, or a new one from `time`: the child
+    /// wrote before the parent recorded its fork.
+    private mutating func openChild(_ pid: Int32, at time: UInt64) -> Int {
+        if let index = openChildren[pid] { return index }
+        openChildren[pid] = others.count
+        others.append(Life(kind: .child, pid: pid, tid: pid, name: "child \(pid)", start: time))
+        return others.count - 1
+    }
+
+    func finished() -> [Life] {
+        let inOrder = others.indices.sorted { (others[$0].start, $0) < (others[$1].start, $1) }
+        return [main] + inOrder.map { others[$0] }
+    }
+}
