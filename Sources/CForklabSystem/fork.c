@@ -2,6 +2,7 @@
 #include "forklab_system.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -162,7 +163,11 @@ pid_t fl_fork_exec(const struct fl_exec_plan *plan) {
         struct child_facts facts = child_facts(plan->start_ns, 0, 0);
         child_record(plan->log, FL_EVENT_EXEC, &facts, 0, 0);
         child_write_line(plan->exec_line, plan->exec_line_length, plan->out_fd, &facts);
+        int out_fd = plan->out_fd;
         if (plan->stdout_fd >= 0 && plan->stdout_fd != STDOUT_FILENO) {
+            // Keep the trace's descriptor for the exit line, close-on-exec so
+            // that the program does not get it.
+            if (out_fd == STDOUT_FILENO) out_fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
             while (dup2(plan->stdout_fd, STDOUT_FILENO) < 0 && errno == EINTR) {}
         }
         execvp(plan->file, plan->argv);
@@ -174,7 +179,11 @@ pid_t fl_fork_exec(const struct fl_exec_plan *plan) {
             if (errno != ENOENT) error = errno;
         }
         write_all(plan->status_fd, (const char *)&error, sizeof error);
-        _exit(error == ENOENT || error == ENOTDIR ? 127 : 126);
+        int code = error == ENOENT || error == ENOTDIR ? 127 : 126;
+        facts = child_facts(plan->start_ns, 0, code);
+        child_record(plan->log, FL_EVENT_EXIT, &facts, code, 0);
+        if (out_fd >= 0) child_write_line(plan->exit_line, plan->exit_line_length, out_fd, &facts);
+        _exit(code);
     }
     return restore_mask(pid, &saved);
 }

@@ -5,6 +5,10 @@
 #include <string.h>
 #include <sys/mman.h>
 
+// Children add events between fork and _exit: the counters must be atomic
+// without a lock, or adding would not be async-signal-safe.
+_Static_assert(ATOMIC_LLONG_LOCK_FREE == 2, "64-bit atomics must be lock-free");
+
 // The shared record of one experiment. It lives in a MAP_SHARED anonymous
 // mapping made before any fork, so that children write into the same pages
 // the parent reads; threads write into it too. Adding an event takes one
@@ -81,9 +85,19 @@ void fl_log_add(struct fl_log *log, const struct fl_event *event) {
     __atomic_store_n(&slot->kind, event->kind, __ATOMIC_RELEASE);
 }
 
-const struct fl_event *fl_log_events(const struct fl_log *log, int marks_region, uint64_t *count, uint64_t *claimed) {
+void fl_log_counts(const struct fl_log *log, int marks_region, uint64_t *count, uint64_t *claimed) {
     uint64_t total = atomic_load(marks_region ? &log->marks_claimed : &log->lives_claimed);
     *claimed = total;
     *count = kept(total, marks_region ? log->marks_capacity : log->lives_capacity);
-    return marks_region ? marks(log) : lives(log);
+}
+
+int fl_log_event(const struct fl_log *log, int marks_region, uint64_t index, struct fl_event *out) {
+    const struct fl_event *slot = (marks_region ? marks(log) : lives(log)) + index;
+    // Pairs with the release store in fl_log_add: a kind seen means the
+    // fields before it are seen too.
+    uint16_t kind = __atomic_load_n(&slot->kind, __ATOMIC_ACQUIRE);
+    if (kind == FL_EVENT_NONE) return 0;
+    *out = *slot;
+    out->kind = kind;
+    return 1;
 }

@@ -126,14 +126,15 @@ final class ProducerThread: ThreadWorker, @unchecked Sendable {
         }
         for count in 0..<messages {
             if crew.stopRequested { return }
+            // The time before the put: a consumer may take the message (and
+            // record its get) before this thread records the put.
+            let now = fl_monotonic_ns()
             guard producing.queue.put(Message(producer: id, count: Int32(count))) else {
                 crew.requestStop()  // cancelled already, or out of memory: everyone stops
                 return
             }
             produced += 1
-            // After the put: a consumer may print the message first, but
-            // the record is never ahead of the queue.
-            guard renderer.write(to: console, thread: Int(id), index: count) else { return }
+            guard renderer.write(to: console, thread: Int(id), index: count, at: now) else { return }
         }
     }
 }

@@ -48,7 +48,8 @@ extension Lab {
         let opened = System.now()
         shared.gate.open()
         awaitThreads(&group) { shared.gate.open() }
-        let elapsed = System.now() &- opened
+        // To the last thread's end: not its join, nor the report of its end.
+        let elapsed = max(crew.lastEnded, opened) &- opened
         adoptOutputFailure(of: console)
         guard failure == nil else { return (nil, failure) }
         let expected = workers.reduce(0) { $0 + $1.added }

@@ -91,14 +91,19 @@ extension Lab {
         defer { argv.forEach { free($0) } }
         let vector = argv + [nil]
         let line = sink.childLine(for: .exec(program: plan.program))
+        let exit = sink.childLine(for: .exit)
         return vector.withUnsafeBufferPointer { vector in
             withOptionalCString(fallback) { fallback in
                 line.withCChars { chars in
-                    var exec = fl_exec_plan(
-                        file: argv[0], argv: vector.baseAddress, fallback_path: fallback,
-                        stdin_fd: stdin, stdout_fd: sink.programOutput ?? -1, status_fd: status, exec_line: chars.baseAddress,
-                        exec_line_length: chars.count, out_fd: line.fd, start_ns: started, log: log?.raw)
-                    return body(&exec)
+                    exit.withCChars { exitChars in
+                        var exec = fl_exec_plan(
+                            file: argv[0], argv: vector.baseAddress, fallback_path: fallback,
+                            stdin_fd: stdin, stdout_fd: sink.programOutput ?? -1, status_fd: status,
+                            exec_line: chars.baseAddress, exec_line_length: chars.count,
+                            exit_line: exitChars.baseAddress, exit_line_length: exitChars.count,
+                            out_fd: line.fd, start_ns: started, log: log?.raw)
+                        return body(&exec)
+                    }
                 }
             }
         }

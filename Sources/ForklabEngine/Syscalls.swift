@@ -98,11 +98,19 @@ enum System {
 
 extension System {
     /// The corresponding C function is `open` with `O_WRONLY | O_CREAT |
-    /// O_CLOEXEC` and mode 0644, and `O_EXCL` (fails with EEXIST when the
-    /// path exists) or, `replacing`, `O_TRUNC`. EINTR retried.
+    /// O_CLOEXEC | O_NONBLOCK` and mode 0644, and `O_EXCL` (fails with
+    /// EEXIST when the path exists) or, `replacing`, `O_TRUNC`. Never blocks:
+    /// a FIFO nobody reads fails with ENXIO rather than waiting for a
+    /// reader. EINTR retried.
     static func create(_ path: String, replacing: Bool) throws(Errno) -> Int32 {
-        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (replacing ? O_TRUNC : O_EXCL)
+        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NONBLOCK | (replacing ? O_TRUNC : O_EXCL)
         return try valueOrErrno { Glibc.open(path, flags, mode_t(0o644)) }
+    }
+
+    /// Whether `fd` is open on a regular file (not a FIFO, a device, a socket).
+    static func isRegularFile(_ fd: Int32) -> Bool {
+        var status = stat()
+        return fstat(fd, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
     }
 
     /// Writes up to `count` bytes; EINTR retried. May write fewer.

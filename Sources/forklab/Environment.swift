@@ -47,7 +47,7 @@ enum Environment {
 
     /// Whether the locale can show Unicode: its character set is UTF-8
     /// (LC_ALL, LC_CTYPE or LANG, read by setlocale), and the terminal is
-    /// not `dumb` or the Linux console's default font, which lacks box lines.
+    /// not `dumb`.
     static var showsUnicode: Bool {
         guard let codeset = nl_langinfo(nl_item(CODESET)) else { return false }
         let name = String(cString: codeset).uppercased()

@@ -62,6 +62,21 @@ extension EndToEnd {
             #expect(objects.filter { $0["event"] as? String == "summary" }.allSatisfy { ($0["text"] as! String).hasPrefix("# ") })
         }
 
+        @Test("the texts of a JSON run are the lines of the same run in the book's text, summaries aside")
+        func textsAreTheBookLines() {
+            // Locked: nolock would tear the book's lines, by design, and JSON's never.
+            let commands = "threads 3 count 4; threads 2 count 3 nojoin; race 2 count 10"
+            let book = forklab(commands)
+            let json = runForklab(["--json", "-c", commands])
+            #expect(book.status == 0 && json.status == 0)
+            let texts = Self.objects(json).compactMap { $0["text"] as? String }
+            #expect(texts.filter { !$0.hasPrefix("# ") }.sorted() == book.traceLines.sorted())
+            // Summaries say the same but for what they measured.
+            func uncosted(_ line: String) -> String { String(line.prefix { $0 != ";" }) }
+            #expect(texts.filter { $0.hasPrefix("# ") }.map(uncosted)
+                == book.stdoutLines.filter { $0.hasPrefix("# ") }.map(uncosted))
+        }
+
         @Test("a child's events carry the child's pid, written by the child; the parent's carry forklab's")
         func childPIDs() {
             let result = runForklab(["--json", "-c", "fork 4; forkexit 3"])

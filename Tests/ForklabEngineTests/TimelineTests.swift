@@ -582,4 +582,21 @@ private let allRecords = [fork3, forkExit2, spawn3, threads3, produce2, race2, d
         #expect(formatTick(250_000, micro: "us") == "250 us")
         #expect(formatTick(2_000_000_000, micro: "µs") == "2 s")
     }
+
+    @Test("a program's name is shown without its control characters, and in ASCII without anything else")
+    func programNamesCannotReachTheTerminal() {
+        let program = "evil\u{1b}[2J\tnamé"
+        let spawn = record(.spawn(SpawnPlan(program: program, count: 1, numbered: false, arguments: [])),
+                           parent: 7000, duration: 100, [
+            at(10, 7000, .trace(.spawned(child: 7001))),
+            at(20, 7001, .exec),
+            at(90, 7000, .trace(.reaped(child: 7001, status: .exited(0)))),
+        ])
+        let unicode = Timeline(record: spawn, width: 120, unicode: true).render()
+        #expect(!unicode.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+        #expect(unicode.contains("timeline of spawn evil?[2J?namé") && unicode.contains("the child becomes evil?[2J?namé"))
+        let ascii = Timeline(record: spawn, width: 120, unicode: false).render()
+        #expect(ascii.utf8.allSatisfy { $0 == 0x0a || (0x20...0x7e).contains($0) })
+        #expect(ascii.contains("timeline of spawn evil?[2J?nam?"))
+    }
 }

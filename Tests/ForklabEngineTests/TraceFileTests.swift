@@ -117,9 +117,27 @@ private func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
         #expect(!exists(path))
     }
 
+    @Test("with force, a FIFO, read or not, and a device are refused at once: nothing blocks, nothing is written")
+    func refusesWhatIsNotARegularFile() throws {
+        let scratch = try Scratch()
+        let fifo = scratch.file("fifo")
+        try #require(mkfifo(fifo, 0o600) == 0)
+        #expect(throws: SaveError.exists(path: fifo)) { try TraceFile.write("x", to: fifo, force: false) }
+        #expect(throws: SaveError.notAFile(path: fifo)) { try TraceFile.write("x", to: fifo, force: true) }
+        // With a reader the open succeeds; the write is still refused.
+        let reader = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        try #require(reader >= 0)
+        defer { close(reader) }
+        #expect(throws: SaveError.notAFile(path: fifo)) { try TraceFile.write("x", to: fifo, force: true) }
+        var byte: UInt8 = 0
+        #expect(read(reader, &byte, 1) <= 0)
+        #expect(throws: SaveError.notAFile(path: "/dev/null")) { try TraceFile.write("x", to: "/dev/null", force: true) }
+    }
+
     @Test func errorTextsNameThePathAndTheReason() {
         #expect(SaveError.exists(path: "trace.json").description == "'trace.json' exists; add 'force' to overwrite it")
         #expect(SaveError.cannotWrite(path: "dir/x.json", Errno(rawValue: ENOENT)).description
             == "cannot write 'dir/x.json': No such file or directory")
+        #expect(SaveError.notAFile(path: "fifo").description == "'fifo' is not a regular file; a trace is saved to a file only")
     }
 }

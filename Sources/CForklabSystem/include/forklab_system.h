@@ -16,6 +16,8 @@ extern "C" {
 #endif
 
 /// Placeholders a child fills in when it writes its line (see fl_child_plan).
+/// Control bytes no template holds otherwise: JSON escapes every control
+/// character, and the book's lines have none.
 #define FL_SLOT_PID 0x01
 #define FL_SLOT_ELAPSED_NS 0x02
 #define FL_SLOT_COUNTER 0x03
@@ -24,11 +26,11 @@ extern "C" {
 #define FL_SLOT_INDEX 0x05
 #define FL_SLOT_PRODUCER 0x06
 /// The exit code a child is about to _exit with.
-#define FL_SLOT_CODE 0x07
+#define FL_SLOT_CODE 0x10
 /// The kernel's id of the writing thread (gettid).
-#define FL_SLOT_TID 0x08
+#define FL_SLOT_TID 0x11
 /// The terminal colour of the thread's number (an SGR escape), or nothing.
-#define FL_SLOT_COLOR 0x09
+#define FL_SLOT_COLOR 0x12
 
 /// What happened, as recorded in an fl_log. Kinds from FL_EVENT_FIRST_MARK
 /// on are marks (lines, puts, gets), of which there can be millions: they
@@ -87,7 +89,10 @@ void fl_log_reset(struct fl_log *log);
 void fl_log_add(struct fl_log *log, const struct fl_event *event);
 /// The events of one region (marks when marks_region is non-zero): *count
 /// kept, *claimed tried (more than *count when some were dropped).
-const struct fl_event *fl_log_events(const struct fl_log *log, int marks_region, uint64_t *count, uint64_t *claimed);
+void fl_log_counts(const struct fl_log *log, int marks_region, uint64_t *count, uint64_t *claimed);
+/// Copies slot `index` of a region into *out. Returns 0 for a slot claimed
+/// but never filled in (a child killed between the two), else 1.
+int fl_log_event(const struct fl_log *log, int marks_region, uint64_t index, struct fl_event *out);
 
 /// Installs forklab's signal handling: SIGINT counted and not restarted (so
 /// a blocking call returns EINTR); SIGTERM and SIGHUP (unless ignored)
@@ -188,9 +193,14 @@ struct fl_exec_plan {
     /// Written (slots filled in) to out_fd just before execvp; may be empty.
     const char *exec_line;
     size_t exec_line_length;
+    /// Written to out_fd when exec failed, just before _exit(127 or 126),
+    /// which is then recorded as the child's exit; may be empty.
+    const char *exit_line;
+    size_t exit_line_length;
     int out_fd;
     uint64_t start_ns;
-    /// Where the child records that it calls execvp, or NULL.
+    /// Where the child records that it calls execvp (and, when that fails,
+    /// its exit), or NULL.
     struct fl_log *log;
 };
 

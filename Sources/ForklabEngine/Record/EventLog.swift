@@ -44,10 +44,11 @@ final class EventLog: @unchecked Sendable {
         for region in [Int32(0), 1] {
             var count: UInt64 = 0
             var claimed: UInt64 = 0
-            let base = fl_log_events(raw, region, &count, &claimed)!
+            fl_log_counts(raw, region, &count, &claimed)
             events.reserveCapacity(events.count + Int(count))
-            for index in 0..<Int(count) {
-                if let occurrence = Occurrence(base[index]) { events.append(occurrence) }
+            var slot = fl_event()
+            for index in 0..<count where fl_log_event(raw, region, index, &slot) != 0 {
+                if let occurrence = Occurrence(slot) { events.append(occurrence) }
             }
             if region == 1 {
                 keptMarks = Int(count)

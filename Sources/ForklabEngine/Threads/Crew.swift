@@ -23,15 +23,13 @@ final class Crew: Sendable {
     /// Counts a thread about to be started.
     func starting() { running.add(1, ordering: .relaxed) }
 
-    /// A thread's last act: the last one notes the time and wakes the main thread.
-    func finished() {
-        let now = fl_monotonic_ns()
-        if running.subtract(1, ordering: .releasing).newValue == 0 {
-            ended.store(now, ordering: .relaxed)
-            fl_wake()
-        }
+    /// A thread's last act, its work having ended at `time`: the last one
+    /// wakes the main thread.
+    func finished(at time: UInt64 = fl_monotonic_ns()) {
+        ended.max(time, ordering: .relaxed)
+        if running.subtract(1, ordering: .releasing).newValue == 0 { fl_wake() }
     }
 
-    /// CLOCK_MONOTONIC nanoseconds when the running count last fell to 0.
+    /// CLOCK_MONOTONIC nanoseconds when the last thread's work ended.
     var lastEnded: UInt64 { ended.load(ordering: .relaxed) }
 }

@@ -43,19 +43,29 @@ final class LineRenderer {
     }
 
     /// Records the event and writes its line with `thread`, `index` and
-    /// `producer` in their places (an empty line is not written).
+    /// `producer` in their places (an empty line is not written). A line
+    /// (`[t] => i`, a get, the main line) is recorded only once it is out;
+    /// anything else (a start, an end, a put) happened whether or not its
+    /// line could be written, and is recorded either way.
+    /// - Parameter time: when it happened (CLOCK_MONOTONIC), if not now.
     /// - Returns: what `console.write` returns: false means stop.
     @inline(__always)
-    func write(to console: ThreadConsole, thread: Int = 0, index: Int = 0, producer: Int = 0) -> Bool {
+    func write(to console: ThreadConsole, thread: Int = 0, index: Int = 0, producer: Int = 0,
+               at time: UInt64? = nil) -> Bool {
         // The buffer belongs to self, which is alive for this call.
-        let now = fl_monotonic_ns() &- recording.started
+        let now = (time ?? fl_monotonic_ns()) &- recording.started
         if template.isEmpty {
             record(now, thread, index, producer)
             return !console.crew.stopRequested
         }
-        guard console.write(render(now, thread: thread, index: index, producer: producer)) else { return false }
-        record(now, thread, index, producer)
-        return true
+        let written = console.write(render(now, thread: thread, index: index, producer: producer))
+        if written || !isLine { record(now, thread, index, producer) }
+        return written
+    }
+
+    /// Whether the event is the line itself, rather than something the line reports.
+    private var isLine: Bool {
+        kind == FL_EVENT_THREAD_PRINTED || kind == FL_EVENT_GOT || kind == FL_EVENT_MAIN_PRINTED
     }
 
     /// Records the event and writes its line from the main thread (see

@@ -54,8 +54,10 @@ struct ThreadGroup {
             let worker = Unmanaged<AnyObject>.fromOpaque(raw!).takeRetainedValue() as! any ThreadWorker
             worker.life?.report(FL_EVENT_THREAD_START)
             worker.run()
-            worker.life?.report(FL_EVENT_THREAD_END)
-            worker.crew.finished()
+            // The end is when the work ended: reporting it is not part of it.
+            let ended = fl_monotonic_ns()
+            worker.life?.report(FL_EVENT_THREAD_END, at: ended)
+            worker.crew.finished(at: ended)
             return nil
         }, context)
         _ = fl_restore_mask(&saved)
@@ -114,8 +116,9 @@ struct ThreadLife: Sendable {
     let console: ThreadConsole
 
     /// Records the thread's start or end, from the thread, and writes its line.
-    func report(_ kind: fl_event_kind) {
+    func report(_ kind: fl_event_kind, at time: UInt64? = nil) {
         let line = kind == FL_EVENT_THREAD_START ? startLine : endLine
-        _ = LineRenderer(line, recording: recording, kind: kind, role: role).write(to: console, thread: number)
+        _ = LineRenderer(line, recording: recording, kind: kind, role: role)
+            .write(to: console, thread: number, at: time)
     }
 }

@@ -98,7 +98,7 @@ extension Timeline {
     /// One entry for every meaning drawn, packed into lines.
     func legend(_ used: Set<LegendKey>, glyphs: Glyphs) -> [String] {
         var program = "the program"
-        if case let .spawn(plan) = record.experiment { program = plan.program }
+        if case let .spawn(plan) = record.experiment { program = printable(plan.program, unicode: unicode) }
         if program.count > 24 { program = fit(program, 24, glyphs) }
         let line = { (character: Character) in String(repeating: character, count: 3) }
         var entries: [String] = []

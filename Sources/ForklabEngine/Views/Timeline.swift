@@ -44,7 +44,7 @@ public struct Timeline {
         let shown = Array(lanes.prefix(Self.maximumLanes))
         let end = max(record.duration, record.events.map(\.time).max() ?? 0)
 
-        let title = record.experiment.command.split(separator: " ").map(String.init)
+        let title = printable(record.experiment.command, unicode: unicode).split(separator: " ").map(String.init)
         var lines = wrap(items: ["timeline", "of"] + title + ["(\(formatDuration(end, micro: glyphs.micro)))"],
                          width: width, separator: " ")
         if record.droppedMarks > 0 {
@@ -138,6 +138,16 @@ struct Glyphs {
 }
 
 /// `text` cut or padded to exactly `columns`.
+/// Text typed by a person (a program's name) as the picture may show it:
+/// control characters, which would move the cursor or recolour the
+/// terminal, become `?`, and so does anything but ASCII in ASCII mode.
+func printable(_ text: String, unicode: Bool) -> String {
+    String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
+        let control = scalar.value < 0x20 || (0x7f...0x9f).contains(scalar.value)
+        return control || (!unicode && !scalar.isASCII) ? "?" : scalar
+    }))
+}
+
 func fit(_ text: String, _ columns: Int, _ glyphs: Glyphs) -> String {
     if text.count <= columns { return text + String(repeating: " ", count: columns - text.count) }
     let mark = glyphs.ellipsis.count < columns ? glyphs.ellipsis : ""

@@ -11,8 +11,11 @@ public enum TraceFile {
     /// Every byte is written (short writes continued, EINTR retried) and
     /// close's result is checked. A file this call created and could not
     /// fill is removed again; one it truncated (`force`) stays, partial.
-    /// - Throws: `.exists` without `force`; `.cannotWrite` with the errno
-    ///   of the call that failed (a missing folder, a directory, no permission).
+    /// Only a regular file is written: a FIFO or a device could block the
+    /// write for ever (a FIFO nobody reads), and no trace belongs there.
+    /// - Throws: `.exists` without `force`; `.notAFile` for a FIFO, a device
+    ///   or a socket; `.cannotWrite` with the errno of the call that failed
+    ///   (a missing folder, a directory, no permission).
     public static func write(_ text: String, to path: String, force: Bool) throws(SaveError) {
         let fd: Int32
         do {
@@ -23,7 +26,12 @@ public enum TraceFile {
                 if System.isDirectory(path) { throw .cannotWrite(path: path, Errno(rawValue: EISDIR)) }
                 throw .exists(path: path)
             }
+            if error.rawValue == ENXIO { throw .notAFile(path: path) }  // a FIFO nobody reads
             throw .cannotWrite(path: path, error)
+        }
+        guard System.isRegularFile(fd) else {
+            System.close(fd)
+            throw .notAFile(path: path)
         }
         var failure: Errno?
         var bytes = text
@@ -63,6 +71,8 @@ public enum SaveError: Error, Hashable, Sendable, CustomStringConvertible {
     case exists(path: String)
     /// Opening, writing or closing `path` failed with this errno.
     case cannotWrite(path: String, Errno)
+    /// `path` is a FIFO, a device or a socket: nothing was written.
+    case notAFile(path: String)
 
     public var description: String {
         switch self {
@@ -70,6 +80,8 @@ public enum SaveError: Error, Hashable, Sendable, CustomStringConvertible {
             return "'\(path)' exists; add 'force' to overwrite it"
         case let .cannotWrite(path, errno):
             return "cannot write '\(path)': \(errno)"
+        case let .notAFile(path):
+            return "'\(path)' is not a regular file; a trace is saved to a file only"
         }
     }
 }
