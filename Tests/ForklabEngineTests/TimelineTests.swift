@@ -599,4 +599,20 @@ private let allRecords = [fork3, forkExit2, spawn3, threads3, produce2, race2, d
         #expect(ascii.utf8.allSatisfy { $0 == 0x0a || (0x20...0x7e).contains($0) })
         #expect(ascii.contains("timeline of spawn evil?[2J?nam?"))
     }
+
+    @Test("a child whose exec failed is drawn alive, not running the program, up to its exit 127")
+    func failedExec() {
+        let spawn = record(.spawn(SpawnPlan(program: "nosuch", count: 1, numbered: false, arguments: [])),
+                           parent: 7000, duration: 100, [
+            at(10, 7000, .trace(.spawned(child: 7001))),
+            at(20, 7001, .exec),
+            at(60, 7001, .exit(code: 127)),
+            at(90, 7000, .trace(.reaped(child: 7001, status: .exited(127)))),
+        ])
+        let picture = Timeline(record: spawn, width: 80, unicode: true).render()
+        let lane = picture.split(separator: "\n").first { $0.hasPrefix("child 7001") }
+        #expect(lane?.contains("E") == true && lane?.contains("X") == true && lane?.hasSuffix("exit 127") == true)
+        #expect(lane?.contains("═") == false)
+        #expect(picture.contains("E execvp: the child tries to become nosuch") && !picture.contains("running nosuch"))
+    }
 }

@@ -107,7 +107,11 @@ extension Timeline {
             case .alive: entries.append("\(line(glyphs.alive)) alive")
             case .fork: entries.append("F fork: a child begins")
             case .threadStart: entries.append("\(glyphs.threadStart) a thread starts")
-            case .exec: entries.append("E execvp: the child becomes \(program)")
+            case .exec:
+                // A child that records an exit after its exec is one whose exec failed.
+                let execs = Set(record.events.lazy.filter { $0.what == .exec }.map(\.pid))
+                let failed = record.events.contains { if case .exit = $0.what { execs.contains($0.pid) } else { false } }
+                entries.append(failed ? "E execvp: the child tries to become \(program)" : "E execvp: the child becomes \(program)")
             case .program: entries.append("\(line(glyphs.program)) running \(program)")
             case .printed: entries.append("* printed a line")
             case .printedMany: entries.append("2-9 lines in one column, + 10 or more")

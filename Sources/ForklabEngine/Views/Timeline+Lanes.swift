@@ -69,7 +69,10 @@ struct Lane {
                 marks.append((time, .printed))
             case (.child, .exec):
                 marks.append((time, .exec))
-                stretches.append((time, .program))
+                // An exec'd program records nothing more; a child that does
+                // record its exit after the exec is one whose exec failed.
+                let failed = life.events.contains { if case .exit = record.events[$0].what { true } else { false } }
+                if !failed { stretches.append((time, .program)) }
             case let (.child, .exit(code)):
                 exitCode = code
                 marks.append((time, .exit))
