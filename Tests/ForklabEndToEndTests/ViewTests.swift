@@ -163,6 +163,19 @@ extension EndToEnd {
             }
         }
 
+        @Test("timeline of forkexit: each child from its fork to its reap, with its exit code")
+        func forkExitLanes() {
+            let result = forklab("forkexit 2; timeline width 1000")
+            #expect(result.status == 0)
+            let children = result.stdoutLines.compactMap { $0.hasPrefix("Parent got ") ? $0.split(separator: " ")[2] : nil }
+            #expect(children.count == 2)
+            for child in children {
+                let lane = result.stdoutLines.first { $0.hasPrefix("child \(child) ") }
+                #expect(lane?.contains("F") == true && lane?.contains("R") == true && lane?.hasSuffix("exit 1") == true,
+                        "\(result.stdout)")
+            }
+        }
+
         @Test("timeline of spawn, threads, produce and race: one lane each, in Unicode under a UTF-8 locale")
         func threadLanes() {
             let result = forklab("""

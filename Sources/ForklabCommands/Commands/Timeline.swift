@@ -7,10 +7,10 @@ extension CommandSpec {
         book: nil,
         details: """
             Draws the last experiment: a lane per process or thread, time left to right.
-            Each lane is a row named by its pid or thread id, and runs from the moment
-            the process was forked or the thread started to the moment it was reaped or
-            ended. Marks on a lane show what it did and when: a line printed, an exec,
-            an exit, a message put on the queue or taken off it. The axis under the
+            Each lane is a row ("child PID", "thread 3", "consumer 1") that runs from the
+            moment the process was forked or the thread started to the moment it was
+            reaped or ended. Marks on a lane show what it did and when: a line printed,
+            an exec, an exit, a message put on the queue or taken off it. The axis under the
             lanes gives the time since the command started, and the legend says what
             each mark means; when there were more marks than forklab keeps, it says
             how many were dropped.
