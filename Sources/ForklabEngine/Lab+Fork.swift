@@ -57,7 +57,7 @@ extension Lab {
                     break
                 }
                 forked += 1
-                emit(.forked(parent: getpid(), child: pid), printed: false)
+                emit(.forked(parent: self.pid, child: pid), printed: false)
                 var reaper = Reaper(grace: killGrace)
                 reaper.add(pid)
                 reaper.reapAll { pid, status in
