@@ -37,21 +37,21 @@ public final class BookText: TraceSink {
     }
 
     public func threadLine(for event: ThreadEvent) -> LineTemplate {
-        let bytes: [UInt8]
+        let line: [UInt8]
         switch event {
         case .counted:
-            bytes = [0x5b] + threadNumber + Array("] => ".utf8) + [LineTemplate.index]
+            line = bytes("[", threadNumber, "] => ", LineTemplate.index)
         case .mainExiting:
-            bytes = Array("Main thread exiting...".utf8)
+            line = bytes("Main thread exiting...")
         case .consumed:
-            bytes = Array("consumer ".utf8) + threadNumber + Array(" got => [producer id=".utf8)
-                + [LineTemplate.producer] + Array(", count=".utf8) + [LineTemplate.index, 0x5d]
+            line = bytes("consumer ", threadNumber, " got => [producer id=", LineTemplate.producer,
+                         ", count=", LineTemplate.index, "]")
         case .mainExit:
-            bytes = Array("Main thread exit".utf8)
+            line = bytes("Main thread exit")
         case .put, .started, .ended:
             return LineTemplate(bytes: [], fd: console.fd)
         }
-        return LineTemplate(bytes: bytes + [0x0a], fd: console.fd)
+        return LineTemplate(bytes: line + [0x0a], fd: console.fd)
     }
 
     static let parentColor = "33"
@@ -64,7 +64,7 @@ public final class BookText: TraceSink {
 
     /// The thread's number, in its colour when colours are on.
     private var threadNumber: [UInt8] {
-        colors ? [LineTemplate.color, LineTemplate.thread] + Array("\u{1b}[0m".utf8) : [LineTemplate.thread]
+        colors ? bytes(LineTemplate.color, LineTemplate.thread, "\u{1b}[0m") : [LineTemplate.thread]
     }
 
     /// The book's text for an event, without its newline.

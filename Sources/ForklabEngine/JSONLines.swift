@@ -118,24 +118,6 @@ public final class JSONLines: TraceSink {
     }
 }
 
-/// Text and placeholders as one byte array.
-func bytes(_ parts: any TemplatePart...) -> [UInt8] {
-    parts.flatMap(\.templateBytes)
-}
-
-/// A piece of a `LineTemplate`: text, or a placeholder byte.
-protocol TemplatePart {
-    var templateBytes: [UInt8] { get }
-}
-
-extension String: TemplatePart {
-    var templateBytes: [UInt8] { Array(utf8) }
-}
-
-extension UInt8: TemplatePart {
-    var templateBytes: [UInt8] { [self] }
-}
-
 extension Summary {
     /// The command the summary is of: `fork`, `produce`, …
     public var experimentName: String {

@@ -70,6 +70,28 @@ public struct LineTemplate: Hashable, Sendable {
     }
 }
 
+/// Text and placeholders as one byte array.
+func bytes(_ parts: any TemplatePart...) -> [UInt8] {
+    parts.flatMap(\.templateBytes)
+}
+
+/// A piece of a `LineTemplate`: text, or a placeholder byte.
+protocol TemplatePart {
+    var templateBytes: [UInt8] { get }
+}
+
+extension String: TemplatePart {
+    var templateBytes: [UInt8] { Array(utf8) }
+}
+
+extension UInt8: TemplatePart {
+    var templateBytes: [UInt8] { [self] }
+}
+
+extension Array: TemplatePart where Element == UInt8 {
+    var templateBytes: [UInt8] { self }
+}
+
 /// Why output could not be written.
 public enum OutputError: Error, Hashable, Sendable {
     /// The reader went away (EPIPE): `forklab … | head -1`.
