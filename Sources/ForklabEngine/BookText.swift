@@ -146,7 +146,13 @@ extension Summary {
             if let capacity = outcome.capacity {
                 text += " of \(capacity), producers waited \(count(outcome.queue.producerWaits, "time", "times"))"
             }
-            return text + rate(outcome.consumed, outcome.elapsed, "msgs")
+            let threads = outcome.producers + outcome.consumers
+            guard outcome.startup > 0, outcome.running > 0, threads > 0 else {
+                return text + rate(outcome.consumed, outcome.elapsed, "msgs")
+            }
+            // As lmbench does: each primitive's cost apart, not one blend.
+            return text + cost(outcome.startup, threads, "thread start")
+                + rate(outcome.consumed, outcome.running, "msgs").replacingFirst("; ", with: ", ")
         case let .race(threads, increments, runs):
             var text = "race: \(count(threads, "thread", "threads")) × \(count(increments, "increment", "increments"))"
             if runs.isEmpty { return text + "; no run completed" }

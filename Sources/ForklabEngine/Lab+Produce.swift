@@ -6,7 +6,9 @@ extension Lab {
     /// FIFO queue; C consumer threads take them off and print
     /// `consumer C got => [producer id=P, count=K]`. When the last producer
     /// is done it closes the queue, so consumers end once it is empty, with
-    /// no sleep; then the main thread prints `Main thread exit`.
+    /// no sleep; then the main thread prints `Main thread exit`. Producers
+    /// wait at a gate until every thread is created, so that creating
+    /// threads and handing messages over are measured apart.
     func runProduce(_ plan: ProducePlan) throws(LabError) {
         let crew = Crew()
         let line = sink.threadLine(for: .consumed)
@@ -15,6 +17,7 @@ extension Lab {
         let putLine = sink.threadLine(for: .put)
         let queue = WorkQueue<Message>(capacity: plan.capacity)
         let producing = Producing(queue: queue)
+        let gate = Gate()
         var group = ThreadGroup(crew: crew)
         var consumers: [ConsumerThread] = []
         var producers: [ProducerThread] = []
@@ -37,7 +40,7 @@ extension Lab {
             }
         }
         for id in 0..<plan.producers where failure == nil && !shouldStop {
-            let producer = ProducerThread(crew: crew, producing: producing, console: console, line: putLine, id: id,
+            let producer = ProducerThread(crew: crew, producing: producing, gate: gate, console: console, line: putLine, id: id,
                                           messages: plan.messages, life: threadLife(.producer, id, recording, console))
             producing.starting()
             do throws(Errno) {
@@ -49,6 +52,8 @@ extension Lab {
             }
         }
         producing.done()  // the main thread's own hold: now the last producer closes the queue
+        let opened = System.now()
+        gate.open()
         awaitThreads(&group) { queue.cancel() }
         console.endOpenLine()
         adoptOutputFailure(of: console)
@@ -66,7 +71,8 @@ extension Lab {
             produced: producers.reduce(0) { $0 + $1.produced },
             consumed: consumers.reduce(0) { $0 + $1.printed },
             unprinted: consumers.reduce(0) { $0 + $1.taken - $1.printed },
-            queue: statistics, capacity: plan.capacity, elapsed: System.now() &- started))))
+            queue: statistics, capacity: plan.capacity, elapsed: System.now() &- started,
+            startup: opened &- started, running: crew.lastEnded > opened ? crew.lastEnded &- opened : 0))))
         try finish(failure)
     }
 }
@@ -100,6 +106,7 @@ final class ProducerThread: ThreadWorker, @unchecked Sendable {
     // runs, and read by the main thread after pthread_join.
     let crew: Crew
     private let producing: Producing
+    private let gate: Gate
     private let console: ThreadConsole
     private let renderer: LineRenderer
     private let id: Int32
@@ -107,10 +114,11 @@ final class ProducerThread: ThreadWorker, @unchecked Sendable {
     let life: ThreadLife?
     private(set) var produced = 0
 
-    init(crew: Crew, producing: Producing, console: ThreadConsole, line: LineTemplate, id: Int, messages: Int,
-         life: ThreadLife) {
+    init(crew: Crew, producing: Producing, gate: Gate, console: ThreadConsole, line: LineTemplate, id: Int,
+         messages: Int, life: ThreadLife) {
         self.crew = crew
         self.producing = producing
+        self.gate = gate
         self.console = console
         renderer = LineRenderer(line, recording: life.recording, kind: FL_EVENT_PUT, role: life.role)
         self.id = Int32(id)
@@ -119,6 +127,7 @@ final class ProducerThread: ThreadWorker, @unchecked Sendable {
     }
 
     func run() {
+        gate.wait()
         var produced = 0  // a local in the loop; see CountingThread.run
         defer {
             self.produced = produced

@@ -34,9 +34,14 @@ public struct ProduceOutcome: Hashable, Sendable {
     public var queue: QueueStatistics
     public var capacity: Int?
     public var elapsed: UInt64
+    /// Of `elapsed`: creating the threads, before the gate let the
+    /// producers run; and from the gate to the last thread's end (0: not
+    /// measured apart).
+    public var startup: UInt64
+    public var running: UInt64
 
     public init(producers: Int, consumers: Int, produced: Int, consumed: Int, unprinted: Int,
-                queue: QueueStatistics, capacity: Int?, elapsed: UInt64) {
+                queue: QueueStatistics, capacity: Int?, elapsed: UInt64, startup: UInt64 = 0, running: UInt64 = 0) {
         self.producers = producers
         self.consumers = consumers
         self.produced = produced
@@ -45,6 +50,8 @@ public struct ProduceOutcome: Hashable, Sendable {
         self.queue = queue
         self.capacity = capacity
         self.elapsed = elapsed
+        self.startup = startup
+        self.running = running
     }
 
     /// Messages put but neither consumed, nor taken, nor still queued: a

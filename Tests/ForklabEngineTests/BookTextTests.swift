@@ -49,6 +49,20 @@ import Testing
 }
 
 @Suite struct SummaryTexts {
+    @Test("produce: thread starts and the hand-off rate are given apart, or one rate when not measured apart")
+    func produceCostedApart() {
+        let statistics = QueueStatistics(left: 0, producerWaits: 0, consumerWaits: 3, peak: 6, outOfMemory: false)
+        var outcome = ProduceOutcome(producers: 4, consumers: 2, produced: 16, consumed: 16, unprinted: 0,
+                                     queue: statistics, capacity: nil, elapsed: 400_000,
+                                     startup: 6 * 40_000, running: 160_000)
+        #expect(Summary.produce(outcome).text == "produce: 16 produced, 16 consumed, 0 lost; 4 producers and 2 consumers "
+            + "joined; the queue held at most 6; 40.0 µs per thread start, 100.0 k msgs/s")
+        outcome.startup = 0
+        outcome.running = 0
+        #expect(Summary.produce(outcome).text == "produce: 16 produced, 16 consumed, 0 lost; 4 producers and 2 consumers "
+            + "joined; the queue held at most 6; 40.0 k msgs/s")
+    }
+
     @Test("threads: thread starts and lines are costed apart, as lmbench reports each primitive")
     func threadsCostedApart() {
         #expect(Summary.threads(started: 4, wanted: 4, lines: 20, expectedLines: 20, elapsed: 400_000,
