@@ -9,6 +9,10 @@ let package = Package(
     products: [
         .executable(name: "forklab", targets: ["forklab"]),
     ],
+    dependencies: [
+        // `bench`'s percentiles (HdrHistogram, as wrk and many load tools use).
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", exact: "0.2.0"),
+    ],
     targets: [
         // libedit itself, found through pkg-config; the provider gives a new
         // user the install hint when libedit-dev is missing.
@@ -23,7 +27,10 @@ let package = Package(
         // async-signal-safe part of the engine, kept in C and small.
         .target(name: "CForklabSystem"),
         // The experiments, trace events and renderers. No Foundation.
-        .target(name: "ForklabEngine", dependencies: ["CForklabSystem"]),
+        .target(
+            name: "ForklabEngine",
+            dependencies: ["CForklabSystem", .product(name: "Histogram", package: "hdrhistogram-swift")]
+        ),
         // Tokens, commands, the parser and its errors. Pure Swift.
         .target(name: "ForklabCommands"),
         .executableTarget(

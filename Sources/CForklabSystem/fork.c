@@ -15,8 +15,7 @@
 // between fork and exec/_exit: only async-signal-safe calls, no malloc, no
 // stdio, no locks.
 
-/// Puts every signal forklab changed back to SIG_DFL and empties the mask.
-static void child_reset_signals(void) {
+void fl_child_reset_signals(void) {
     for (int signo = 1; signo <= 64; signo++) {
         if (fl_reset_mask & ((uint64_t)1 << (signo - 1))) (void)fl_raw_set_default(signo);
     }
@@ -107,10 +106,7 @@ static void child_record(struct fl_log *log, uint16_t kind, const struct child_f
     fl_log_add(log, &event);
 }
 
-/// Blocks every signal across fork so that no handler of forklab's runs in
-/// the child before the child has reset it. Returns -1 without forking
-/// (and without touching *saved) when the mask cannot be set.
-static pid_t fork_blocked(sigset_t *saved) {
+pid_t fl_fork_blocked(sigset_t *saved) {
     sigset_t all;
     sigfillset(&all);
     fflush(NULL);  // nothing buffered may be copied into the child
@@ -118,8 +114,7 @@ static pid_t fork_blocked(sigset_t *saved) {
     return fork();
 }
 
-/// Puts the parent's mask back after fork_blocked, keeping errno.
-static pid_t restore_mask(pid_t pid, const sigset_t *saved) {
+pid_t fl_fork_restore_mask(pid_t pid, const sigset_t *saved) {
     if (pid == -2) return -1;
     int e = errno;
     (void)sigprocmask(SIG_SETMASK, saved, NULL);
@@ -129,9 +124,9 @@ static pid_t restore_mask(pid_t pid, const sigset_t *saved) {
 
 pid_t fl_fork_child(const struct fl_child_plan *plan) {
     sigset_t saved;
-    pid_t pid = fork_blocked(&saved);
+    pid_t pid = fl_fork_blocked(&saved);
     if (pid == 0) {
-        child_reset_signals();
+        fl_child_reset_signals();
         int code = plan->exit_code;
         int counter = 0;
         if (plan->counter != NULL) {
@@ -148,14 +143,14 @@ pid_t fl_fork_child(const struct fl_child_plan *plan) {
         child_write_line(plan->exit_line, plan->exit_line_length, plan->out_fd, &facts);
         _exit(code);
     }
-    return restore_mask(pid, &saved);
+    return fl_fork_restore_mask(pid, &saved);
 }
 
 pid_t fl_fork_exec(const struct fl_exec_plan *plan) {
     sigset_t saved;
-    pid_t pid = fork_blocked(&saved);
+    pid_t pid = fl_fork_blocked(&saved);
     if (pid == 0) {
-        child_reset_signals();
+        fl_child_reset_signals();
         if (plan->stdin_fd >= 0 && plan->stdin_fd != STDIN_FILENO) {
             // dup2 leaves the new descriptor 0 without close-on-exec.
             while (dup2(plan->stdin_fd, STDIN_FILENO) < 0 && errno == EINTR) {}
@@ -185,5 +180,5 @@ pid_t fl_fork_exec(const struct fl_exec_plan *plan) {
         if (out_fd >= 0) child_write_line(plan->exit_line, plan->exit_line_length, out_fd, &facts);
         _exit(code);
     }
-    return restore_mask(pid, &saved);
+    return fl_fork_restore_mask(pid, &saved);
 }

@@ -1,7 +1,7 @@
 /// Every command of the language, in the order `help` lists them.
 public enum Catalog {
     public static let commands: [CommandSpec] = [
-        .fork, .forkExit, .spawn, .threads, .produce, .race, .timeline, .save, .help, .set, .quit,
+        .fork, .forkExit, .spawn, .threads, .produce, .race, .bench, .timeline, .save, .help, .set, .quit,
     ]
 
     /// Every name a command answers to, for completion and suggestions.
@@ -14,13 +14,7 @@ public enum Catalog {
     /// The closest command name to a mistyped word, if one is close:
     /// at most two edits away, or one edit for words of three letters or fewer.
     public static func suggestion(for word: String) -> String? {
-        let allowed = word.count <= 3 ? 1 : 2
-        var best: (name: String, distance: Int)?
-        for name in names where name.count > 1 {
-            let distance = editDistance(word, name, limit: allowed)
-            if distance <= allowed && distance < (best?.distance ?? .max) { best = (name, distance) }
-        }
-        return best?.name
+        closest(to: word, among: names.filter { $0.count > 1 })
     }
 
     /// The text `help` prints, within 80 columns: a usage too long for the
@@ -33,8 +27,10 @@ public enum Catalog {
         }
         var text = "Experiments (each runs the real system calls):\n"
         for spec in commands where spec.isExperiment { text += row(spec) }
+        text += "\nMeasurements:\n"
+        for spec in commands where spec.isMeasurement { text += row(spec) }
         text += "\nSession:\n"
-        for spec in commands where !spec.isExperiment { text += row(spec) }
+        for spec in commands where !spec.isExperiment && !spec.isMeasurement { text += row(spec) }
         text += """
 
             "help COMMAND" tells what a command shows and which book program it reproduces.
@@ -49,6 +45,18 @@ public enum Catalog {
     private static func pad(_ text: String, _ width: Int) -> String {
         text + String(repeating: " ", count: max(0, width - text.count))
     }
+}
+
+/// The closest of `names` to a mistyped word, if one is close: at most two
+/// edits away, or one edit for words of three letters or fewer.
+func closest(to word: String, among names: [String]) -> String? {
+    let allowed = word.count <= 3 ? 1 : 2
+    var best: (name: String, distance: Int)?
+    for name in names {
+        let distance = editDistance(word, name, limit: allowed)
+        if distance <= allowed && distance < (best?.distance ?? .max) { best = (name, distance) }
+    }
+    return best?.name
 }
 
 /// Levenshtein distance, giving up (returning limit + 1) past `limit`.

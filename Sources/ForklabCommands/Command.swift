@@ -18,6 +18,8 @@ public enum Command: Hashable, Sendable {
     /// `save FILE [force]`: write the last experiment as a Chrome trace;
     /// `force` allows overwriting an existing file.
     case save(path: String, force: Bool)
+    /// `bench PRIMITIVE [N]`: time a primitive; `runs` nil = its default.
+    case bench(BenchTarget, runs: Int?)
     /// `help` (nil) or `help TOPIC`.
     case help(topic: String?)
     case set(Setting)
@@ -27,7 +29,7 @@ public enum Command: Hashable, Sendable {
     public var isExperiment: Bool {
         switch self {
         case .fork, .forkExit, .spawn, .threads, .produce, .race: return true
-        case .timeline, .save, .help, .set, .quit: return false
+        case .bench, .timeline, .save, .help, .set, .quit: return false
         }
     }
 }
@@ -45,6 +47,13 @@ public enum TraceFormat: String, Hashable, Sendable, CaseIterable {
     case book
     /// One JSON object a line (SPEC §4).
     case json
+}
+
+/// What `bench` measures: one primitive, or `all` of them in turn.
+public enum BenchTarget: String, Hashable, Sendable, CaseIterable {
+    case fork, spawn, vfork
+    case posixSpawn = "posix_spawn"
+    case thread, mutex, queue, pipe, all
 }
 
 /// The characters `timeline` draws with.

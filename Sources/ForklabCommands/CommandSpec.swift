@@ -14,6 +14,9 @@ public struct CommandSpec: Sendable {
     public let details: String
     /// Words that may follow the name, for TAB completion.
     public let keywords: [String]
+    /// Whether it times a primitive rather than run an experiment or
+    /// steer the session (`bench`): `help` lists it apart.
+    public var isMeasurement = false
     /// Parses the words after the name. `spec` is this spec under the name
     /// the command was typed with (see `named(_:)`), so that its errors name
     /// that word and a command with two names (`produce`, `consume`) can tell
@@ -37,7 +40,7 @@ extension CommandSpec {
     func named(_ typed: String) -> CommandSpec {
         CommandSpec(
             name: typed, aliases: aliases, usage: usage == name ? typed : usage, summary: summary,
-            book: book, details: details, keywords: keywords, parse: parse)
+            book: book, details: details, keywords: keywords, isMeasurement: isMeasurement, parse: parse)
     }
 
     /// Refuses any word beyond those a command takes.

@@ -13,6 +13,8 @@ public enum Limits {
     /// The most messages one produce command makes (P × M): an unbounded
     /// queue may hold them all at once, 8 bytes each, 800 MB at most.
     public static let totalMessages = 100_000_000
+    /// `bench PRIMITIVE N`: operations timed.
+    public static let benchRuns: ClosedRange<Int> = 1...1_000_000
     /// `timeline width W`: columns the drawing takes (by default the
     /// terminal's width, 80 when stdout is not a terminal).
     public static let timelineWidth: ClosedRange<Int> = 40...1_000

@@ -23,6 +23,8 @@ public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
         /// save's `force` before FILE: `save force out.json`.
         case forceBeforeFile(path: String)
         case unknownHelpTopic(String, suggestion: String?)
+        /// A word that must be one of a few: `bench forks`.
+        case unknownChoice(command: String, what: String, allowed: [String], got: String, suggestion: String?)
         case unknownSetting(String)
         case badSettingValue(setting: String, allowed: [String], got: String?)
     }
@@ -60,6 +62,10 @@ public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
             return "\(command): FILE holds a NUL byte, which no file name can carry"
         case let .forceBeforeFile(path):
             return "save: 'force' goes after FILE: save \(display(path)) force"
+        case let .unknownChoice(command, what, allowed, got, suggestion):
+            let choices = "one of " + allowed.joined(separator: ", ")
+            guard let suggestion else { return "\(command): unknown \(what) '\(display(got))' (\(choices))" }
+            return "\(command): unknown \(what) '\(display(got))' (did you mean '\(suggestion)'? \(choices))"
         case let .unknownHelpTopic(word, suggestion):
             return "help: no command '\(display(word))'" + hint(suggestion)
         case let .unknownSetting(word):

@@ -22,6 +22,10 @@ public final class BookText: TraceSink {
         }
     }
 
+    public func emit(bench result: BenchResult, time: UInt64, pid: Int32) throws(OutputError) {
+        try console.write(result.text + "\n")
+    }
+
     public func childLine(for event: ChildEvent) -> LineTemplate {
         switch event {
         case .hello:
@@ -170,7 +174,9 @@ extension Summary {
     }
 }
 
-private func oneDecimal(_ value: Double) -> String {
+/// `12.3`: one decimal, rounded.
+func oneDecimal(_ value: Double) -> String {
+    guard value.isFinite else { return "\(value)" }
     let tenths = Int((value * 10).rounded())
     return "\(tenths / 10).\(tenths % 10)"
 }

@@ -120,6 +120,8 @@ public enum LabError: Error, Hashable, Sendable, CustomStringConvertible {
     case output(OutputError)
     /// A system call the parent needed failed.
     case system(call: String, Errno)
+    /// `bench PRIMITIVE` could not measure, for `reason`.
+    case benchFailed(primitive: String, reason: String)
 
     public var description: String {
         switch self {
@@ -143,6 +145,8 @@ public enum LabError: Error, Hashable, Sendable, CustomStringConvertible {
             return "cannot write to stdout: \(errno)"
         case let .system(call, errno):
             return "\(call) failed: \(errno)"
+        case let .benchFailed(primitive, reason):
+            return "bench \(primitive): \(reason)"
         }
     }
 }

@@ -24,6 +24,17 @@ public final class JSONLines: TraceSink {
         try console.write(object + "}\n")
     }
 
+    /// `{"v":1,"event":"bench",…,"name":"fork+exit+wait","runs":2000,"mean":…,"min":…,"p50":…,"p99":…,"text":…}`,
+    /// the figures in nanoseconds.
+    public func emit(bench result: BenchResult, time: UInt64, pid: Int32) throws(OutputError) {
+        var object = "{\"v\":\(Self.version),\"event\":\"bench\",\"pid\":\(pid),\"tid\":\(pid),\"t\":\(time)"
+        object += ",\"name\":\(result.name.jsonQuoted),\"runs\":\(result.runs)"
+        for (key, value) in [("mean", result.mean), ("min", result.min), ("p50", result.p50), ("p99", result.p99)] {
+            object += ",\"\(key)\":\(oneDecimal(value))"
+        }
+        try console.write(object + ",\"text\":\(result.text.jsonQuoted)}\n")
+    }
+
     public func childLine(for event: ChildEvent) -> LineTemplate {
         switch event {
         case .hello:

@@ -38,7 +38,7 @@ public final class Lab {
     /// What the parent emitted in this experiment, as it happened.
     private var parentEvents: [Occurrence] = []
     /// forklab's pid, read once a command.
-    private(set) var pid: Int32 = 0
+    var pid: Int32 = 0
     /// The last experiment that ran, and when its summary came.
     private var lastExperiment: Experiment?
     private var lastDuration: UInt64 = 0

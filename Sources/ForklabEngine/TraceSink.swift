@@ -6,6 +6,10 @@ public protocol TraceSink: AnyObject {
     /// Renders an event the parent saw.
     func emit(_ record: TraceRecord) throws(OutputError)
 
+    /// Renders what `bench` measured of one primitive: `time` nanoseconds
+    /// after the command started, in forklab, `pid`.
+    func emit(bench result: BenchResult, time: UInt64, pid: Int32) throws(OutputError)
+
     /// The line a forked child writes for `event`, using the `LineTemplate`
     /// placeholders for what only the child knows (its pid, its time).
     /// An empty line means the child writes nothing.

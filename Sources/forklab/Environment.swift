@@ -37,6 +37,14 @@ enum Environment {
 
     static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 
+    /// How long a `bench` measurement runs before its progress bar shows,
+    /// in nanoseconds: FORKLAB_PROGRESS_AFTER_MS, or one second.
+    static var progressDelay: UInt64 {
+        guard let text = variable("FORKLAB_PROGRESS_AFTER_MS"), let milliseconds = UInt64(text),
+              milliseconds <= 3_600_000 else { return 1_000_000_000 }
+        return milliseconds * 1_000_000
+    }
+
     /// Whether to colour what goes to `fd`: only a terminal, and never when
     /// `NO_COLOR` is set to anything but the empty string (no-color.org) or
     /// the terminal is `dumb`.

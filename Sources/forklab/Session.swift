@@ -30,6 +30,9 @@ final class Session {
     private let unicode: Bool
     /// SIGTERM or SIGHUP that ended the session; main ends forklab by it.
     private(set) var terminatedBy: Int32?
+    /// Draws `bench`'s progress, when stdout is a terminal.
+    private let progress: (any BenchProgress)?
+    private var format: TraceFormat
     private var repeatOnEmptyLine = true
     private var lastExperiment: Command?
     private var anyFailed = false
@@ -37,7 +40,10 @@ final class Session {
 
     init(reader: any LineReader, lab: Lab, out: Console, errors: Console, bail: Bool, terminal: TerminalModes?,
          sinks: @escaping (TraceFormat) -> any TraceSink, redErrors: Bool,
-         terminalWidth: @escaping () -> Int?, unicode: Bool) {
+         terminalWidth: @escaping () -> Int?, unicode: Bool, format: TraceFormat,
+         progress: (any BenchProgress)?) {
+        self.format = format
+        self.progress = progress
         self.terminalWidth = terminalWidth
         self.unicode = unicode
         self.sinks = sinks
@@ -149,6 +155,7 @@ final class Session {
             case let .repeatOnEmptyLine(on):
                 repeatOnEmptyLine = on
             case let .format(format):
+                self.format = format
                 lab.sink = sinks(format)
             }
             return .succeeded
@@ -174,21 +181,36 @@ final class Session {
                 try lab.run(experiment(for: command))
                 return .succeeded
             } catch {
-                switch error {
-                case .interrupted, .output(.interrupted):
-                    if let signal = Interruption.termination { return .terminated(signal) }
-                    report("interrupted")
-                    return .interrupted
-                case let .terminated(signal):
-                    return .terminated(signal)
-                case .output(.closed):
-                    return .outputClosed
-                case .output(.failed):
-                    return outputFailed(error.description)
-                default:
-                    return failed(error.description)
+                return stopped(by: error)
+            }
+        case let .bench(target, runs):
+            // bench all: each primitive in turn, in the order help lists them.
+            for primitive in BenchPrimitive.allCases where target == .all || target.rawValue == primitive.rawValue {
+                do {
+                    try lab.bench(primitive, runs: runs, progress: format == .book ? progress : nil)
+                } catch {
+                    return stopped(by: error)
                 }
             }
+            return .succeeded
+        }
+    }
+
+    /// How a command the engine could not complete went.
+    private func stopped(by error: LabError) -> Outcome {
+        switch error {
+        case .interrupted, .output(.interrupted):
+            if let signal = Interruption.termination { return .terminated(signal) }
+            report("interrupted")
+            return .interrupted
+        case let .terminated(signal):
+            return .terminated(signal)
+        case .output(.closed):
+            return .outputClosed
+        case .output(.failed):
+            return outputFailed(error.description)
+        default:
+            return failed(error.description)
         }
     }
 

@@ -91,7 +91,11 @@ let session = Session(
     reader: reader, lab: lab, out: out, errors: errors, bail: options.bail,
     terminal: reader.interactive ? TerminalModes() : nil,
     sinks: { $0 == .json ? json as any TraceSink : book }, redErrors: Environment.usesColor(2),
-    terminalWidth: { Environment.terminalWidth(1) }, unicode: Environment.showsUnicode)
+    terminalWidth: { Environment.terminalWidth(1) }, unicode: Environment.showsUnicode,
+    format: options.json ? .json : .book,
+    progress: Environment.isTerminal(1)
+        ? ProgressBar(console: out, after: Environment.progressDelay, width: { Environment.terminalWidth(1) })
+        : nil)
 let status = session.run()
 if let signal = session.terminatedBy {
     // End as that signal's default action would, now that the children are

@@ -66,15 +66,18 @@ struct CatalogTests {
         }
     }
 
-    @Test func theOverviewPutsExperimentsBeforeSessionCommands() throws {
+    @Test func theOverviewPutsExperimentsThenMeasurementsThenSessionCommands() throws {
         let lines = Catalog.overview.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let experiments = try #require(lines.firstIndex(of: "Experiments (each runs the real system calls):"))
+        let measurements = try #require(lines.firstIndex(of: "Measurements:"))
         let session = try #require(lines.firstIndex(of: "Session:"))
-        #expect(experiments < session)
+        #expect(experiments < measurements && measurements < session)
         for spec in Catalog.commands {
             let line = try #require(lines.firstIndex { $0 == "  " + spec.usage || $0.hasPrefix("  " + spec.usage + " ") })
             if spec.isExperiment {
-                #expect(experiments < line && line < session, "\(spec.name) is not under Experiments")
+                #expect(experiments < line && line < measurements, "\(spec.name) is not under Experiments")
+            } else if spec.isMeasurement {
+                #expect(measurements < line && line < session, "\(spec.name) is not under Measurements")
             } else {
                 #expect(session < line, "\(spec.name) is not under Session")
             }

@@ -36,14 +36,14 @@ private struct LineGenerator {
     }
 
     static let commandWords = [
-        "fork", "forkexit", "spawn", "threads", "produce", "consume", "race", "timeline", "save", "help", "set", "q",
+        "fork", "forkexit", "spawn", "threads", "produce", "consume", "race", "bench", "timeline", "save", "help", "set", "q",
         "quit", "exit", "frok",
     ]
     static let argumentWords = [
         "1", "3", "0", "10000", "10001", "1_000", "-2", "abc", "ls", "child.sh", "--", "-l", "repeat", "format",
         "on", "off", "json", "book", "fork", "'a b'", "''", "\"x\"", "#c", "é", "🙂", "count", "nolock", "nojoin",
         "produce", "consume", "messages", "capacity", "1000", "1001", "10000000", "width", "40", "39", "ascii",
-        "unicode", "force", "run.json", "./force",
+        "unicode", "force", "run.json", "./force", "posix_spawn", "mutex", "pipe", "all", "1000000", "1000001",
     ]
 
     /// A line of blank-separated words that mostly look like commands.
@@ -111,6 +111,8 @@ private func checkCommand(_ command: Command) {
         #expect(Limits.count.contains(count))
     case let .timeline(width, _):
         #expect(width.map(Limits.timelineWidth.contains) ?? true)
+    case let .bench(_, runs):
+        #expect(runs.map(Limits.benchRuns.contains) ?? true)
     case let .save(path, _):
         #expect(!path.isEmpty && path != "force")
         #expect(!path.utf8.contains(0))

@@ -671,6 +671,7 @@ final class DescriptorSnapshotSink: TraceSink {
         }
     }
 
+    func emit(bench result: BenchResult, time: UInt64, pid: Int32) throws(OutputError) {}
     func childLine(for event: ChildEvent) -> LineTemplate { LineTemplate(bytes: [], fd: -1) }
     func threadLine(for event: ThreadEvent) -> LineTemplate { LineTemplate(bytes: [], fd: -1) }
 }

@@ -54,6 +54,12 @@ final class Recorder: TraceSink {
     /// Events the book prints no line for (fork's reaps, forkexit's forks),
     /// kept apart so that `records` is what the book's text shows.
     private(set) var unprinted: [TraceRecord] = []
+    /// What `bench` measured, in order.
+    private(set) var benchResults: [BenchResult] = []
+
+    func emit(bench result: BenchResult, time: UInt64, pid: Int32) throws(OutputError) {
+        benchResults.append(result)
+    }
 
     func emit(_ record: TraceRecord) throws(OutputError) {
         guard record.printed else { return unprinted.append(record) }

@@ -233,6 +233,63 @@ void fl_release_free_memory(void);
 void fl_single_malloc_arena(void);
 
 
+// What `bench` times (bench.c): one operation per call, returning the
+// nanoseconds it took (CLOCK_MONOTONIC), or -errno when a call failed.
+
+/// fork; the child calls _exit(0) at once; waitpid. *status gets the wait
+/// status.
+int64_t fl_bench_fork(int *status);
+
+/// How fl_bench_spawn starts its program.
+enum fl_bench_spawn_how {
+    /// fork, then execve in the child.
+    FL_BENCH_FORK_EXEC = 0,
+    /// vfork, then execve in the child, which borrows the parent's memory.
+    FL_BENCH_VFORK = 1,
+    /// posix_spawn (glibc: clone with CLONE_VM | CLONE_VFORK).
+    FL_BENCH_POSIX_SPAWN = 2,
+};
+
+struct fl_bench_spawn_plan {
+    int how;
+    /// An absolute path: execve does not search PATH.
+    const char *path;
+    char *const *argv;
+    char *const *envp;
+};
+
+/// Starts the plan's program (its signals reset and mask emptied, as
+/// spawn's children are) and waits for it; *status gets the wait status:
+/// exit 127 or 126 when execve failed in a forked child.
+int64_t fl_bench_spawn(const struct fl_bench_spawn_plan *plan, int *status);
+
+/// pthread_create of a thread that returns at once, on `stack` (reused from
+/// call to call, never glibc's cache of stacks), with every signal
+/// blocked, and pthread_join.
+int64_t fl_bench_thread(void *stack, size_t stack_size);
+
+/// Locks `mutex`, adds one to *shared and unlocks it, `count` times;
+/// returns the nanoseconds all took.
+uint64_t fl_bench_mutex(pthread_mutex_t *mutex, uint64_t *shared, int count);
+
+/// A child that sends back each byte it reads, for a ping-pong over two
+/// pipes as `perf bench sched pipe` does.
+struct fl_pipe_partner {
+    pid_t pid;
+    int to_partner;
+    int from_partner;
+};
+
+/// Forks the partner; 0 or -errno.
+int fl_bench_pipe_start(struct fl_pipe_partner *partner);
+
+/// Writes one byte to the partner and reads it back; -EPIPE when the
+/// partner is gone.
+int64_t fl_bench_pipe_round_trip(const struct fl_pipe_partner *partner);
+
+/// Closes the pipes, which ends the partner, and reaps it; 0 or -errno.
+int fl_bench_pipe_stop(struct fl_pipe_partner *partner, int *status);
+
 
 #ifdef __cplusplus
 }
