@@ -81,6 +81,10 @@ public struct Completer {
             let charsets = TimelineCharset.allCases.map(\.rawValue)
             let taken = words.contains(where: charsets.contains) ? charsets : []
             return spec.keywords.filter { $0.hasPrefix(prefix) && !words.contains($0) && !taken.contains($0) }
+        case "bench" where words.count == 1:
+            return spec.keywords.filter { $0.hasPrefix(prefix) }
+        case "bench":
+            return []  // N
         case "save" where words.count == 1:
             return paths(prefix)
         case "save" where words.count == 2 && words[1] != "force":

@@ -370,3 +370,25 @@ struct CompleterSaveTests {
         #expect(fs.completer.complete("save force ") == result(""))
     }
 }
+
+@Suite("Completer: bench")
+struct CompleterBenchTests {
+    let completer = FakeFileSystem().completer
+
+    @Test func benchCompletesFromItsFirstLetters() {
+        #expect(completer.complete("b") == result("ench "))
+    }
+
+    @Test func afterBenchComeThePrimitives() {
+        #expect(completer.complete("bench ").candidates
+            == ["all", "fork", "mutex", "pipe", "posix_spawn", "queue", "spawn", "thread", "vfork"])
+        #expect(completer.complete("bench po") == result("six_spawn "))
+        #expect(completer.complete("bench p") == result("", ["pipe", "posix_spawn"]))
+        #expect(completer.complete("help be") == result("nch "))
+    }
+
+    @Test func afterThePrimitiveComesOnlyN() {
+        #expect(completer.complete("bench fork ") == result(""))
+        #expect(completer.complete("bench fork s") == result(""))
+    }
+}

@@ -68,16 +68,18 @@ public struct BenchResult: Hashable, Sendable {
 
     /// The lmbench-style line, without its newline:
     /// `fork+exit+wait: 312.4 µs  (min 280.1, p50 312.4, p99 520.7; 2000 runs)`.
-    /// Every figure in the unit the mean is best read in.
+    /// Every figure in the unit of the mean.
     public var text: String {
-        let scale = mean < 1e3 ? 1.0 : mean < 1e6 ? 1e3 : 1e6
         func shown(_ value: Double) -> String { oneDecimal(value / scale) }
         return "\(name): \(shown(mean)) \(unit)  (min \(shown(min)), p50 \(shown(p50)), p99 \(shown(p99)); "
             + "\(runs) \(runs == 1 ? "run" : "runs"))"
     }
 
-    /// The unit `text` uses: `ns`, `µs` or `ms`.
-    public var unit: String { mean < 1e3 ? "ns" : mean < 1e6 ? "µs" : "ms" }
+    /// The unit `text` uses: ns below a microsecond, µs up to 100 ms (so
+    /// that a fork and an exec of 1100 µs read in one unit), ms beyond.
+    public var unit: String { mean < 1e3 ? "ns" : mean < 1e8 ? "µs" : "ms" }
+
+    private var scale: Double { mean < 1e3 ? 1 : mean < 1e8 ? 1e3 : 1e6 }
 }
 
 /// Told how a measurement goes, from the main thread, so that a terminal
