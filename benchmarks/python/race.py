@@ -15,9 +15,7 @@ counter = 0
 def adder(count, mutex, gate, arrivals, stats):
     global counter
     gate.wait()
-    arrivals.release()                    # wait for all, so they add together
-    while arrivals._value < 0:
-        time.sleep(0)
+    arrivals.wait()                       # all at once, so that they add together
     for i in range(count):
         if mutex:
             with mutex:
@@ -32,8 +30,7 @@ def race(numthreads, count, locked):
     counter = 0
     mutex = threading.Lock() if locked else None
     gate = threading.Event()
-    arrivals = threading.Semaphore(0)
-    arrivals._value = -numthreads         # a count-up barrier without a party size
+    arrivals = threading.Barrier(numthreads)
     stats = [{'ended': 0} for i in range(numthreads)]
     threads = [threading.Thread(target=adder, args=(count, mutex, gate, arrivals, stats[i]))
                for i in range(numthreads)]
