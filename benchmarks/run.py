@@ -27,8 +27,9 @@ EXPERIMENTS = [
     ('spawn', 'spawn /bin/true 500', 'spawn /bin/true 2'),
     ('threads-1000', 'threads 1000 count 1', 'threads 2 count 1'),
     ('threads-10', 'threads 10 count 10000', 'threads 2 count 1'),
-    # Python takes 10-30 s a run here (about 10-30 µs a message through
-    # queue.Queue and print): --python-rounds keeps its share of the run sane.
+    # Python's is the slowest run of the table: about 4-5 s here (4 µs a
+    # message through queue.Queue and print; 30 s on a slower machine).
+    # --python-rounds lowers its share of the run, if that is too long.
     ('produce', 'produce 4 consume 2 messages 250000', 'produce 1 consume 1 messages 1'),
     ('race', 'race 2 count 1000000', 'race 2 count 1'),
 ]
@@ -80,6 +81,9 @@ class Program:
             print('bench: {} ended with status {:#x}'.format(' '.join(self.argv), sample.status), file=sys.stderr)
         else:
             self.samples.append(sample)
+
+    def best_ns(self):
+        return min(s.ns for s in self.samples) if self.samples else None
 
     def median_ns(self):
         return statistics.median(s.ns for s in self.samples) if self.samples else None
@@ -148,16 +152,18 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--forklab', required=True, help='the forklab binary (release build)')
     parser.add_argument('--twins', required=True, help='the folder of the built C twins and hellos')
-    parser.add_argument('--rounds', type=int, default=7, help='runs of forklab and of C per experiment (default 7)')
-    parser.add_argument('--python-rounds', type=int, default=3,
-                        help='runs of each Python program (default 3, at most --rounds): '
-                             'its produce alone takes 10-30 s a run')
+    parser.add_argument('--rounds', type=int, default=9, help='runs of forklab and of C per experiment (default 9)')
+    parser.add_argument('--python-rounds', type=int, default=None,
+                        help='runs of each Python program (default and at most --rounds); '
+                             'its produce alone takes about 5 s a run here')
     parser.add_argument('--startup-runs', type=int, default=30, help='runs of each program for startup (default 30)')
     parser.add_argument('--samples', action='store_true', help='also print every run, in ms')
     keys = [key for key, _, _ in EXPERIMENTS] + [STARTUP]
     parser.add_argument('experiments', nargs='*', metavar='EXPERIMENT',
                         help='some of: {} (threads: both threads rows); default all'.format(', '.join(keys)))
     options = parser.parse_args()
+    if options.python_rounds is None:
+        options.python_rounds = options.rounds
     if options.rounds < 1 or options.python_rounds < 0 or options.startup_runs < 1:
         parser.error('rounds must be at least 1')
     chosen = []
@@ -177,6 +183,7 @@ def main():
         platform.python_version()))
     print('rounds: {} of forklab and C, {} of Python, alternated; startup: {} runs of each; '
           'medians of wall time; stdout to /dev/null'.format(options.rounds, python_rounds, options.startup_runs))
+    print('load average at the start: {:.2f} {:.2f} {:.2f}'.format(*os.getloadavg()))
     sys.stdout.flush()
 
     rows = []
@@ -207,12 +214,12 @@ def main():
         sys.stderr.write('\n')
 
     header = ('experiment', 'forklab', 'C', 'Python', 'forklab/C', 'Python/forklab',
-              'RSS forklab', 'RSS C', 'RSS Python')
+              'RSS forklab', 'RSS C', 'RSS Python', 'best forklab/C')
     table = [header]
     for title, (f, c, p) in rows:
         fm, cm, pm = f.median_ns(), c.median_ns(), p.median_ns()
         table.append((title, duration(fm), duration(cm), duration(pm), ratio(fm, cm), ratio(pm, fm),
-                      mib(f.peak_rss()), mib(c.peak_rss()), mib(p.peak_rss())))
+                      mib(f.peak_rss()), mib(c.peak_rss()), mib(p.peak_rss()), ratio(f.best_ns(), c.best_ns())))
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     print()
     for n, row in enumerate(table):
@@ -222,8 +229,11 @@ def main():
             print('  '.join('-' * w for w in widths))
     print()
     print('Times are medians of whole runs (start to reaped); RSS is the peak (MiB) over the runs,')
-    print('child processes included. For startup the C column is the C hello, then the Swift hello')
-    print('(swiftc -O -static-stdlib); the Python column is python3 -c pass, then python3 -S -c pass.')
+    print('child processes included; best forklab/C is the ratio of the fastest runs, which other')
+    print('load on the machine disturbs least. For startup the C column is the C hello, then the')
+    print('Swift hello (swiftc -O -static-stdlib); the Python column is python3 -c pass, then')
+    print('python3 -S -c pass.')
+    print('load average at the end: {:.2f} {:.2f} {:.2f}'.format(*os.getloadavg()))
     if options.samples:
         print()
         for title, programs in rows:

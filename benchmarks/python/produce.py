@@ -7,8 +7,9 @@ nobody sleeps and hopes: the last producer to finish puts one None per
 consumer behind the messages, and a consumer that gets None is done. Then
 every message has been consumed exactly once, and the main thread exits.
 
-This is slow next to forklab and C: about 10-30 µs a message, so the
-benchmark's 4 × 250000 messages take 10-30 s a run.
+This is slow next to forklab and C: about 4 µs a message here (and up to
+30 µs on a slower machine), so the benchmark's 4 × 250000 messages take
+about 5 s a run (up to 30 s).
 """
 import queue, sys, threading, time
 from booktext import cost, count, number, rate, second, whole_lines
