@@ -278,8 +278,12 @@ static inline void twin_parent_got(pid_t pid, int status) {
 
 // ---- threads: the console and the start gate ----------------------------
 
-/// How much of the threads' output the console gathers before it writes.
+/// How much of the threads' output the console gathers before it writes
+/// (-DTWIN_CONSOLE_BUFFER=1 makes it write every line at once, as forklab
+/// did before it gathered lines).
+#ifndef TWIN_CONSOLE_BUFFER
 #define TWIN_CONSOLE_BUFFER (64 * 1024)
+#endif
 
 /// stdout as the threads share it. Locked: one mutex; whole lines gathered
 /// in a buffer under it (in the order threads took it) and written when the
