@@ -231,7 +231,7 @@ def main():
     print('Times are medians of whole runs (start to reaped); RSS is the peak (MiB) over the runs,')
     print('child processes included; best forklab/C is the ratio of the fastest runs, which other')
     print('load on the machine disturbs least. For startup the C column is the C hello, then the')
-    print('Swift hello (swiftc -O -static-stdlib); the Python column is python3 -c pass, then')
+    print('Swift hello (swiftc -O -static-executable); the Python column is python3 -c pass, then')
     print('python3 -S -c pass.')
     print('load average at the end: {:.2f} {:.2f} {:.2f}'.format(*os.getloadavg()))
     if options.samples:
