@@ -1,11 +1,32 @@
+/// One command of a line as the parser read it: the command, or why it is
+/// not one. Not `Result<Command, ParseError>`: the run-time metadata of an
+/// array of that generic type, checked against `Error`, cost every start of
+/// forklab about 65000 instructions (docs/design.md).
+public enum ParsedCommand: Hashable, Sendable {
+    case success(Command)
+    case failure(ParseError)
+
+    /// The command, or the error.
+    public func get() throws(ParseError) -> Command {
+        switch self {
+        case let .success(command): return command
+        case let .failure(error): throw error
+        }
+    }
+}
+
 /// Turns lines into commands.
 public enum Parser {
     /// The commands of one line, each parsed on its own so that a script can
     /// run `fork 2` and report the error in `frok` on the same line.
     /// - Throws: a quoting error, which spoils the whole line.
-    public static func parse(line: String) throws(ParseError) -> [Result<Command, ParseError>] {
+    public static func parse(line: String) throws(ParseError) -> [ParsedCommand] {
         try Tokenizer.split(line).map { words in
-            Result { () throws(ParseError) in try parse(words: words) }
+            do throws(ParseError) {
+                return .success(try parse(words: words))
+            } catch {
+                return .failure(error)
+            }
         }
     }
 

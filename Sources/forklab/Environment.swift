@@ -53,10 +53,21 @@ enum Environment {
         return (variable("NO_COLOR") ?? "").isEmpty
     }
 
+    /// Sets LC_CTYPE from the environment (LC_ALL, LC_CTYPE or LANG), once.
+    /// Only what needs it calls this (libedit, which reads multibyte
+    /// characters by it, and the timeline's choice of characters): a script
+    /// that draws nothing starts without reading the locale's files.
+    static func useLocale() {
+        _ = localeSet
+    }
+
+    private static let localeSet: Bool = setlocale(LC_CTYPE, "") != nil
+
     /// Whether the locale can show Unicode: its character set is UTF-8
     /// (LC_ALL, LC_CTYPE or LANG, read by setlocale), and the terminal is
     /// not `dumb`.
     static var showsUnicode: Bool {
+        useLocale()
         guard let codeset = nl_langinfo(nl_item(CODESET)) else { return false }
         let name = String(cString: codeset).uppercased()
         guard name == "UTF-8" || name == "UTF8" else { return false }

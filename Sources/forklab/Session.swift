@@ -27,7 +27,7 @@ final class Session {
     /// How the timeline is drawn by default: the terminal's width now (nil
     /// when stdout is not a terminal), and whether the locale shows Unicode.
     private let terminalWidth: () -> Int?
-    private let unicode: Bool
+    private let unicode: () -> Bool
     /// SIGTERM or SIGHUP that ended the session; main ends forklab by it.
     private(set) var terminatedBy: Int32?
     /// Draws `bench`'s progress, when stdout is a terminal.
@@ -40,7 +40,7 @@ final class Session {
 
     init(reader: any LineReader, lab: Lab, out: Console, errors: Console, bail: Bool, terminal: TerminalModes?,
          sinks: @escaping (TraceFormat) -> any TraceSink, redErrors: Bool,
-         terminalWidth: @escaping () -> Int?, unicode: Bool, format: TraceFormat,
+         terminalWidth: @escaping () -> Int?, unicode: @escaping () -> Bool, format: TraceFormat,
          progress: (any BenchProgress)?) {
         self.format = format
         self.progress = progress
@@ -120,7 +120,7 @@ final class Session {
             guard repeatOnEmptyLine, let lastExperiment else { return .succeeded }
             return execute(lastExperiment)
         }
-        let commands: [Result<Command, ParseError>]
+        let commands: [ParsedCommand]
         do {
             commands = try Parser.parse(line: line)
         } catch {
@@ -163,7 +163,7 @@ final class Session {
             guard let record = lab.lastRecord() else { return failed(Self.nothingYet("timeline")) }
             let picture = Timeline(
                 record: record, width: width ?? terminalWidth() ?? 80,
-                unicode: charset.map { $0 == .unicode } ?? unicode)
+                unicode: charset.map { $0 == .unicode } ?? unicode())
             return write(picture.render())
         case let .save(path, force):
             guard let record = lab.lastRecord() else { return failed(Self.nothingYet("save")) }

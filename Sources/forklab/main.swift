@@ -12,9 +12,6 @@ for fd: Int32 in 0...2 where fcntl(fd, F_GETFD) < 0 && errno == EBADF {
     _ = open("/dev/null", O_RDWR)
 }
 
-// The locale says whether the timeline may use Unicode, and libedit reads
-// multibyte characters by it.
-setlocale(LC_CTYPE, "")
 let errors = Console(fd: 2)
 let out = Console(fd: 1)
 
@@ -66,6 +63,7 @@ if let commands = options.commands {
     if file == "-" && !Environment.isTerminal(0) { childInput = .null }
     reader = ScriptReader(fd: fd)
 } else if Environment.isTerminal(0) {
+    Environment.useLocale()  // before libedit starts: it reads multibyte characters by it
     let completer = Completer(
         programs: { Environment.programs(prefix: $0, programDirectory: programDirectory) },
         paths: { Environment.paths(prefix: $0) })
@@ -91,7 +89,7 @@ let session = Session(
     reader: reader, lab: lab, out: out, errors: errors, bail: options.bail,
     terminal: reader.interactive ? TerminalModes() : nil,
     sinks: { $0 == .json ? json as any TraceSink : book }, redErrors: Environment.usesColor(2),
-    terminalWidth: { Environment.terminalWidth(1) }, unicode: Environment.showsUnicode,
+    terminalWidth: { Environment.terminalWidth(1) }, unicode: { Environment.showsUnicode },
     format: options.json ? .json : .book,
     progress: Environment.isTerminal(1)
         ? ProgressBar(console: out, after: Environment.progressDelay, width: { Environment.terminalWidth(1) })
