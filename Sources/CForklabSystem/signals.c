@@ -150,7 +150,10 @@ int fl_thread_nudge(pthread_t thread) { return pthread_kill(thread, SIGURG); }
 
 void fl_wake_drain(void) {
     char sink[64];
-    while (read(wake_pipe[0], sink, sizeof sink) > 0) {}
+    // A short read emptied the pipe (a pipe's read takes all there is, up
+    // to the count): no second read to be told EAGAIN, which would also
+    // write errno, and so a page of the parent's, after every fork.
+    while (read(wake_pipe[0], sink, sizeof sink) == (ssize_t)sizeof sink) {}
 }
 
 unsigned fl_interrupts(void) { return atomic_load_explicit(&interrupts, memory_order_relaxed); }
