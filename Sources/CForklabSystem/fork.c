@@ -15,20 +15,36 @@
 // between fork and exec/_exit: only async-signal-safe calls, no malloc, no
 // stdio, no locks.
 
+// The child's own calls go through fl_inline_syscall rather than libc's
+// wrappers (each on a text page of its own that the child would fault in),
+// and it formats its line without memcpy, in a buffer small enough not to
+// reach a new stack page: a forked child pays a page fault for every page it
+// writes and for every text page it runs, so it touches as few as it can.
+
+/// The kernel's struct sigaction, as in signals.c.
+struct child_sigaction {
+    void (*handler)(int);
+    unsigned long flags;
+    void (*restorer)(void);
+    uint64_t mask;
+};
+
 void fl_child_reset_signals(void) {
+    struct child_sigaction action = {SIG_DFL, 0, NULL, 0};
     for (int signo = 1; signo <= 64; signo++) {
-        if (fl_reset_mask & ((uint64_t)1 << (signo - 1))) (void)fl_raw_set_default(signo);
+        if (fl_reset_mask & ((uint64_t)1 << (signo - 1))) {
+            (void)fl_inline_syscall(SYS_rt_sigaction, signo, (long)&action, 0, sizeof action.mask);
+        }
     }
-    sigset_t none;
-    sigemptyset(&none);
-    (void)sigprocmask(SIG_SETMASK, &none, NULL);
+    uint64_t none = 0;
+    (void)fl_inline_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&none, 0, sizeof none);
 }
 
 static void write_all(int fd, const char *bytes, size_t length) {
     while (length > 0) {
-        ssize_t n = write(fd, bytes, length);
+        long n = fl_inline_syscall(SYS_write, fd, (long)bytes, (long)length, 0);
         if (n < 0) {
-            if (errno == EINTR) continue;
+            if (n == -EINTR) continue;
             return;  // EPIPE and friends: the parent notices on its own writes
         }
         bytes += n;
@@ -36,21 +52,30 @@ static void write_all(int fd, const char *bytes, size_t length) {
     }
 }
 
-/// Decimal digits of `value` at the end of `buffer`; returns the first digit.
-static char *format_unsigned(uint64_t value, char *end) {
-    char *p = end;
-    do {
-        *--p = (char)('0' + value % 10);
-        value /= 10;
-    } while (value != 0);
-    return p;
+__attribute__((noreturn)) static void child_exit(int code) {
+    for (;;) (void)fl_inline_syscall(SYS_exit_group, code, 0, 0, 0);
 }
 
-static char *format_signed(int64_t value, char *end) {
-    if (value >= 0) return format_unsigned((uint64_t)value, end);
-    char *p = format_unsigned((uint64_t)(-(value + 1)) + 1, end);
-    *--p = '-';
-    return p;
+/// How many bytes the decimal form of `value` takes.
+static size_t decimal_length(int64_t value) {
+    uint64_t magnitude = value < 0 ? 0 - (uint64_t)value : (uint64_t)value;
+    size_t length = value < 0 ? 2 : 1;
+    while (magnitude >= 10) {
+        magnitude /= 10;
+        length++;
+    }
+    return length;
+}
+
+/// Writes the decimal form of `value` (decimal_length bytes) at `out`.
+static void put_decimal(char *out, int64_t value, size_t length) {
+    uint64_t magnitude = value < 0 ? 0 - (uint64_t)value : (uint64_t)value;
+    char *p = out + length;
+    do {
+        *--p = (char)('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude != 0);
+    if (value < 0) *--p = '-';
 }
 
 /// What a child knows about itself when it writes an event.
@@ -62,35 +87,37 @@ struct child_facts {
 };
 
 static struct child_facts child_facts(uint64_t start_ns, int counter, int code) {
-    struct child_facts facts = {getpid(), 0, counter, code};
+    struct child_facts facts = {(pid_t)fl_inline_syscall(SYS_getpid, 0, 0, 0, 0), 0, counter, code};
     struct timespec now;
-    if (clock_gettime(CLOCK_MONOTONIC, &now) == 0) {
+    // The system call rather than the vDSO, whose page the child would fault in.
+    if (fl_inline_syscall(SYS_clock_gettime, CLOCK_MONOTONIC, (long)&now, 0, 0) == 0) {
         uint64_t ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
         facts.elapsed = ns > start_ns ? ns - start_ns : 0;
     }
     return facts;
 }
 
-/// Writes `line` with its FL_SLOT_* bytes filled in; nothing when empty.
-static void child_write_line(const char *line, size_t length, int fd, const struct child_facts *facts) {
-    char out[4096];
+/// Fills `line`'s FL_SLOT_* bytes in and writes it, in pieces of up to
+/// `size` bytes (one write(2) when it fits).
+static void fill_and_write(const char *line, size_t length, int fd, const struct child_facts *facts,
+                           char *out, size_t size) {
     size_t used = 0;
     for (size_t i = 0; i < length; i++) {
-        char digits[24];
-        char *end = digits + sizeof digits;
-        char *first = NULL;
         unsigned char c = (unsigned char)line[i];
-        if (c == FL_SLOT_PID || c == FL_SLOT_TID) first = format_signed(facts->pid, end);
-        else if (c == FL_SLOT_ELAPSED_NS) first = format_unsigned(facts->elapsed, end);
-        else if (c == FL_SLOT_COUNTER) first = format_signed(facts->counter, end);
-        else if (c == FL_SLOT_CODE) first = format_signed(facts->code, end);
-        size_t need = first ? (size_t)(end - first) : 1;
-        if (used + need > sizeof out) {
+        int64_t value = 0;
+        int slot = 1;
+        if (c == FL_SLOT_PID || c == FL_SLOT_TID) value = facts->pid;
+        else if (c == FL_SLOT_ELAPSED_NS) value = (int64_t)(facts->elapsed & INT64_MAX);
+        else if (c == FL_SLOT_COUNTER) value = facts->counter;
+        else if (c == FL_SLOT_CODE) value = facts->code;
+        else slot = 0;
+        size_t need = slot ? decimal_length(value) : 1;
+        if (used + need > size) {
             write_all(fd, out, used);
             used = 0;
         }
-        if (first) {
-            memcpy(out + used, first, need);
+        if (slot) {
+            put_decimal(out + used, value, need);
         } else {
             out[used] = (char)c;
         }
@@ -99,11 +126,45 @@ static void child_write_line(const char *line, size_t length, int fd, const stru
     if (used > 0) write_all(fd, out, used);
 }
 
-/// Records an event of the child's own in the shared log.
-static void child_record(struct fl_log *log, uint16_t kind, const struct child_facts *facts, int a, int b) {
+/// The longest a line gets once its slots are filled in (20 digits each).
+static size_t filled_length_bound(const char *line, size_t length) {
+    size_t bound = 0;
+    for (size_t i = 0; i < length; i++) {
+        unsigned char c = (unsigned char)line[i];
+        bound += c == FL_SLOT_PID || c == FL_SLOT_TID || c == FL_SLOT_ELAPSED_NS || c == FL_SLOT_COUNTER
+                         || c == FL_SLOT_CODE ? 20 : 1;
+    }
+    return bound;
+}
+
+/// A long line gets a 4 KiB buffer in a frame of its own, so that the
+/// usual short line does not take the child's stack onto a new page.
+__attribute__((noinline)) static void write_long_line(const char *line, size_t length, int fd,
+                                                      const struct child_facts *facts) {
+    char out[4096];
+    fill_and_write(line, length, fd, facts, out, sizeof out);
+}
+
+/// Writes `line` with its FL_SLOT_* bytes filled in, in one write(2) when
+/// it fits 4 KiB; nothing when empty.
+static void child_write_line(const char *line, size_t length, int fd, const struct child_facts *facts) {
+    if (length == 0) return;
+    char out[256];
+    if (filled_length_bound(line, length) > sizeof out) {
+        write_long_line(line, length, fd, facts);
+        return;
+    }
+    fill_and_write(line, length, fd, facts, out, sizeof out);
+}
+
+/// Records an event of the child's own in slot `index` of the shared log,
+/// which the parent claimed for it before the fork: the child then writes
+/// only the slot's page, not the page of the log's counters.
+static void child_record(struct fl_log *log, uint64_t index, uint16_t kind, const struct child_facts *facts,
+                         int a, int b) {
     struct fl_event event = {
         .time = facts->elapsed, .pid = facts->pid, .tid = facts->pid, .kind = kind, .a = a, .b = b};
-    fl_log_add(log, &event);
+    fl_log_put(log, index, &event);
 }
 
 pid_t fl_fork_blocked(sigset_t *saved) {
@@ -116,6 +177,12 @@ pid_t fl_fork_blocked(sigset_t *saved) {
 
 pid_t fl_fork_restore_mask(pid_t pid, const sigset_t *saved) {
     if (pid == -2) return -1;
+    // errno is kept only when fork failed: writing it otherwise would cost
+    // the parent a page fault on its thread's page after every fork.
+    if (pid >= 0) {
+        (void)sigprocmask(SIG_SETMASK, saved, NULL);
+        return pid;
+    }
     int e = errno;
     (void)sigprocmask(SIG_SETMASK, saved, NULL);
     errno = e;
@@ -135,13 +202,13 @@ pid_t fl_fork_child(const struct fl_child_plan *plan) {
             code = counter;
         }
         struct child_facts facts = child_facts(plan->start_ns, counter, code);
-        child_record(plan->log, FL_EVENT_CHILD_PRINTED, &facts, counter, plan->counter != NULL);
+        child_record(plan->log, plan->log_index, FL_EVENT_CHILD_PRINTED, &facts, counter, plan->counter != NULL);
         child_write_line(plan->line, plan->line_length, plan->out_fd, &facts);
         // Read the clock again: the exit comes after the line is out.
         facts = child_facts(plan->start_ns, counter, code);
-        child_record(plan->log, FL_EVENT_EXIT, &facts, code, 0);
+        child_record(plan->log, plan->log_index + 1, FL_EVENT_EXIT, &facts, code, 0);
         child_write_line(plan->exit_line, plan->exit_line_length, plan->out_fd, &facts);
-        _exit(code);
+        child_exit(code);
     }
     return fl_fork_restore_mask(pid, &saved);
 }
@@ -156,7 +223,7 @@ pid_t fl_fork_exec(const struct fl_exec_plan *plan) {
             while (dup2(plan->stdin_fd, STDIN_FILENO) < 0 && errno == EINTR) {}
         }
         struct child_facts facts = child_facts(plan->start_ns, 0, 0);
-        child_record(plan->log, FL_EVENT_EXEC, &facts, 0, 0);
+        child_record(plan->log, plan->log_index, FL_EVENT_EXEC, &facts, 0, 0);
         child_write_line(plan->exec_line, plan->exec_line_length, plan->out_fd, &facts);
         int out_fd = plan->out_fd;
         if (plan->stdout_fd >= 0 && plan->stdout_fd != STDOUT_FILENO) {
@@ -176,9 +243,9 @@ pid_t fl_fork_exec(const struct fl_exec_plan *plan) {
         write_all(plan->status_fd, (const char *)&error, sizeof error);
         int code = error == ENOENT || error == ENOTDIR ? 127 : 126;
         facts = child_facts(plan->start_ns, 0, code);
-        child_record(plan->log, FL_EVENT_EXIT, &facts, code, 0);
+        child_record(plan->log, plan->log_index + 1, FL_EVENT_EXIT, &facts, code, 0);
         if (out_fd >= 0) child_write_line(plan->exit_line, plan->exit_line_length, out_fd, &facts);
-        _exit(code);
+        child_exit(code);
     }
     return fl_fork_restore_mask(pid, &saved);
 }

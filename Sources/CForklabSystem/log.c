@@ -67,13 +67,12 @@ void fl_log_reset(struct fl_log *log) {
     atomic_store(&log->marks_claimed, 0);
 }
 
-void fl_log_add(struct fl_log *log, const struct fl_event *event) {
-    if (log == NULL) return;
-    int mark = event->kind >= FL_EVENT_FIRST_MARK;
-    uint64_t index = atomic_fetch_add_explicit(mark ? &log->marks_claimed : &log->lives_claimed, 1,
-                                               memory_order_relaxed);
-    if (index >= (mark ? log->marks_capacity : log->lives_capacity)) return;
-    struct fl_event *slot = (mark ? marks(log) : lives(log)) + index;
+uint64_t fl_log_claim(struct fl_log *log, uint64_t count) {
+    if (log == NULL) return 0;
+    return atomic_fetch_add_explicit(&log->lives_claimed, count, memory_order_relaxed);
+}
+
+static void put(struct fl_event *slot, const struct fl_event *event) {
     slot->time = event->time;
     slot->pid = event->pid;
     slot->tid = event->tid;
@@ -83,6 +82,20 @@ void fl_log_add(struct fl_log *log, const struct fl_event *event) {
     slot->c = event->c;
     // The kind last: a slot with kind 0 was claimed but never filled in.
     __atomic_store_n(&slot->kind, event->kind, __ATOMIC_RELEASE);
+}
+
+void fl_log_put(struct fl_log *log, uint64_t index, const struct fl_event *event) {
+    if (log == NULL || index >= log->lives_capacity) return;
+    put(lives(log) + index, event);
+}
+
+void fl_log_add(struct fl_log *log, const struct fl_event *event) {
+    if (log == NULL) return;
+    int mark = event->kind >= FL_EVENT_FIRST_MARK;
+    uint64_t index = atomic_fetch_add_explicit(mark ? &log->marks_claimed : &log->lives_claimed, 1,
+                                               memory_order_relaxed);
+    if (index >= (mark ? log->marks_capacity : log->lives_capacity)) return;
+    put((mark ? marks(log) : lives(log)) + index, event);
 }
 
 void fl_log_counts(const struct fl_log *log, int marks_region, uint64_t *count, uint64_t *claimed) {

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -69,14 +70,38 @@ static void note(int signo, siginfo_t *info, void *context) {
 /// reads returns EINTR when the main thread nudges it (fl_thread_nudge).
 static void nudged(int signo) { (void)signo; }
 
+/// Gives the main thread a stack for `note` in memory that forks leave out
+/// of children (MADV_DONTFORK). On the main stack, the frame of each SIGCHLD's
+/// handler lands below what the parent touched since the fork, on a page
+/// the fork write-protected: a page fault per child. Children never run a
+/// handler (they reset every one before they unblock signals), and a new
+/// thread does not inherit the stack. Returns SA_ONSTACK, or 0 without one.
+static int install_handler_stack(void) {
+    static int flags = -1;
+    if (flags >= 0) return flags;
+    flags = 0;
+    size_t size = 64 * 1024;
+    void *stack = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) return flags;
+    (void)madvise(stack, size, MADV_DONTFORK);
+    stack_t alternate = {.ss_sp = stack, .ss_flags = 0, .ss_size = size};
+    if (sigaltstack(&alternate, NULL) != 0) {
+        munmap(stack, size);
+        return flags;
+    }
+    flags = SA_ONSTACK;
+    return flags;
+}
+
 int fl_signals_install(void) {
     if (wake_pipe[0] < 0 && pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return -1;
+    int onstack = install_handler_stack();
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = note;
     sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_SIGINFO;  // no SA_RESTART: a Ctrl-C must end a blocking read or waitpid
+    sa.sa_flags = SA_SIGINFO | onstack;  // no SA_RESTART: a Ctrl-C must end a blocking read or waitpid
     if (sigaction(SIGINT, &sa, NULL) != 0) return -1;
     if (sigaction(SIGTERM, &sa, NULL) != 0) return -1;
     // SIGHUP: unless forklab's parent chose to ignore it (nohup).
@@ -84,7 +109,7 @@ int fl_signals_install(void) {
     if (sigaction(SIGHUP, NULL, &hangup) == 0 && hangup.sa_handler != SIG_IGN) {
         if (sigaction(SIGHUP, &sa, NULL) != 0) return -1;
     }
-    sa.sa_flags = SA_SIGINFO | SA_RESTART | SA_NOCLDSTOP;
+    sa.sa_flags = SA_SIGINFO | SA_RESTART | SA_NOCLDSTOP | onstack;
     if (sigaction(SIGCHLD, &sa, NULL) != 0) return -1;
     struct sigaction nudge;
     memset(&nudge, 0, sizeof nudge);
@@ -150,7 +175,10 @@ int fl_thread_nudge(pthread_t thread) { return pthread_kill(thread, SIGURG); }
 
 void fl_wake_drain(void) {
     char sink[64];
-    while (read(wake_pipe[0], sink, sizeof sink) > 0) {}
+    // A short read emptied the pipe (a pipe's read takes all there is, up
+    // to the count): no second read to be told EAGAIN, which would also
+    // write errno, and so a page of the parent's, after every fork.
+    while (read(wake_pipe[0], sink, sizeof sink) == (ssize_t)sizeof sink) {}
 }
 
 unsigned fl_interrupts(void) { return atomic_load_explicit(&interrupts, memory_order_relaxed); }

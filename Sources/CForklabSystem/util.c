@@ -7,6 +7,7 @@
 #include <malloc.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -52,3 +53,8 @@ int32_t fl_thread_id(void) { return (int32_t)syscall(SYS_gettid); }
 void fl_release_free_memory(void) { (void)malloc_trim(0); }
 
 void fl_single_malloc_arena(void) { (void)mallopt(M_ARENA_MAX, 1); }
+
+int fl_on_fuse(int fd) {
+    struct statfs system;
+    return fstatfs(fd, &system) == 0 && system.f_type == 0x65735546;  // FUSE_SUPER_MAGIC
+}

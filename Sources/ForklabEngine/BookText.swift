@@ -14,12 +14,66 @@ public final class BookText: TraceSink {
 
     public func emit(_ record: TraceRecord) throws(OutputError) {
         guard record.printed else { return }
+        if try emitWithoutAllocating(record.event) { return }
         let line = Self.line(for: record.event)
         if case .summary = record.event {
             try console.write(line + "\n")
         } else {
             try console.write(paint(Self.parentColor, Array(line.utf8)) + [0x0a])
         }
+    }
+
+    /// The lines written once per child (`Hello from parent …`, `Child is …`,
+    /// `Parent got …` without a signal), as `line(for:)` words them, rendered
+    /// in the console's parent-only buffer: no allocation, and no page of the
+    /// heap written after each fork. False for any other event.
+    private func emitWithoutAllocating(_ event: TraceEvent) throws(OutputError) -> Bool {
+        switch event {
+        case let .forked(parent, child):
+            try console.writeLine { line in
+                startPaint(line)
+                line.append("Hello from parent ")
+                line.append(decimal: Int64(parent))
+                line.append(" ")
+                line.append(decimal: Int64(child))
+                endPaint(line)
+            }
+        case let .spawned(child):
+            try console.writeLine { line in
+                startPaint(line)
+                line.append("Child is ")
+                line.append(decimal: Int64(child))
+                endPaint(line)
+            }
+        case let .reaped(child, status) where status.terminatingSignal == nil:
+            try console.writeLine { line in
+                startPaint(line)
+                line.append("Parent got ")
+                line.append(decimal: Int64(child))
+                line.append(" ")
+                line.append(decimal: Int64(status.rawValue))
+                line.append(" ")
+                line.append(decimal: Int64(status.shiftedCode))
+                endPaint(line)
+            }
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// What `paint(parentColor, …)` puts before a line.
+    private func startPaint(_ line: ParentOnlyBuffer<UInt8>) {
+        guard colors else { return }
+        line.append("\u{1b}[")
+        line.append(utf8: Self.parentColor)
+        line.append("m")
+    }
+
+    /// What `paint(parentColor, …)` puts after a line, and the newline.
+    private func endPaint(_ line: ParentOnlyBuffer<UInt8>) {
+        if colors { line.append("\u{1b}[0m") }
+        line.append(UInt8(ascii: "\n"))
     }
 
     public func emit(bench result: BenchResult, time: UInt64, pid: Int32) throws(OutputError) {

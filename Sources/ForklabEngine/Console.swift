@@ -5,41 +5,102 @@ import Glibc
 public final class Console {
     public let fd: Int32
     /// Set once a write fails; later writes are skipped.
-    public private(set) var failure: OutputError?
+    public var failure: OutputError? { storedFailure }
+    private var storedFailure: OutputError?
+    /// Whether a write to `fd` can never wait for room: a regular file, or
+    /// /dev/null, /dev/zero or /dev/full. poll(2) reports those writable at
+    /// once, always, so waiting in it first would change nothing (and cost
+    /// a system call a line). Decided once: what a descriptor is open on
+    /// never changes, and forklab never dup2s over its own.
+    private let neverBlocks: Bool
+    /// Where the parent renders its usual lines (`writeLine`): no allocation,
+    /// and no page fault after a fork (see `ParentOnlyBuffer`).
+    private let scratch = ParentOnlyBuffer<UInt8>(minimumCapacity: 4000)
 
-    public init(fd: Int32) { self.fd = fd }
+    public init(fd: Int32) {
+        self.fd = fd
+        neverBlocks = System.neverBlocksWriting(fd)
+    }
 
     /// Writes the bytes in one write(2) where the kernel takes them whole.
     /// A write blocked on a full pipe ends when a Ctrl-C arrives.
     public func write(_ bytes: [UInt8]) throws(OutputError) {
-        if let failure { throw failure }
-        let error: OutputError? = bytes.withUnsafeBytes { buffer -> OutputError? in
-            var offset = 0
-            while offset < buffer.count {
-                // Wait for room in poll(2), which a Ctrl-C ends whenever it
-                // lands, rather than in write(2), which a Ctrl-C landing just
-                // before it would not; after a stop, write only if there is room.
-                if !System.awaitWritable(fd) { return .interrupted }
-                let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if written >= 0 {
-                    offset += written
-                    continue
-                }
-                let errno = Errno.current
-                if errno == .interrupted {
-                    if Interruption.stopRequested { return .interrupted }
-                    continue
-                }
-                return errno == .brokenPipe ? .closed : .failed(errno)
-            }
-            return nil
-        }
-        guard let error else { return }
-        if error != .interrupted { failure = error }  // the next command may write again
-        throw error
+        let error = bytes.withUnsafeBytes { write($0) }
+        if let error { throw error }
     }
 
     public func write(_ text: String) throws(OutputError) {
         try write(Array(text.utf8))
+    }
+
+    /// Renders a line with `render` into a buffer kept for the purpose and
+    /// writes it as `write` does.
+    func writeLine(_ render: (ParentOnlyBuffer<UInt8>) -> Void) throws(OutputError) {
+        scratch.removeAll()
+        render(scratch)
+        if let error = write(scratch.bytes) { throw error }
+    }
+
+    /// Writes `buffer`; the error, if any, after noting a lasting one.
+    private func write(_ buffer: UnsafeRawBufferPointer) -> OutputError? {
+        if let storedFailure { return storedFailure }
+        guard let error = writeAll(buffer) else { return nil }
+        if error != .interrupted { storedFailure = error }  // the next command may write again
+        return error
+    }
+
+    private func writeAll(_ buffer: UnsafeRawBufferPointer) -> OutputError? {
+        var offset = 0
+        while offset < buffer.count {
+            // Wait for room in poll(2), which a Ctrl-C ends whenever it
+            // lands, rather than in write(2), which a Ctrl-C landing just
+            // before it would not; after a stop, write only if there is room.
+            if !neverBlocks && !System.awaitWritable(fd) { return .interrupted }
+            let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            if written >= 0 {
+                offset += written
+                continue
+            }
+            let errno = Errno.current
+            if errno == .interrupted {
+                if Interruption.stopRequested { return .interrupted }
+                continue
+            }
+            return errno == .brokenPipe ? .closed : .failed(errno)
+        }
+        return nil
+    }
+}
+
+extension ParentOnlyBuffer where Element == UInt8 {
+    /// The bytes, valid until the buffer next changes.
+    var bytes: UnsafeRawBufferPointer { withElements { UnsafeRawBufferPointer($0) } }
+
+    func append(_ text: StaticString) {
+        text.withUTF8Buffer { for byte in $0 { append(byte) } }
+    }
+
+    func append(utf8 text: String) {
+        for byte in text.utf8 { append(byte) }
+    }
+
+    /// The decimal digits of `value`, with a minus sign when negative, as
+    /// Swift's `"\(value)"` writes them.
+    func append(decimal value: Int64) {
+        if value < 0 { append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 20 digits, on the stack
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { raw in
+            repeat {
+                raw[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude != 0
+            while count > 0 {
+                count -= 1
+                append(raw[count])
+            }
+        }
     }
 }

@@ -7,13 +7,14 @@ extension Lab {
     /// prints `Hello from parent PPID PID`. Unlike the book, the parent reaps
     /// every child.
     func runFork(count: Int) throws(LabError) {
-        var reaper = Reaper(grace: killGrace)
+        var reaper = Reaper(grace: killGrace, pids: reaperPIDs)
         var forked = 0
         var reaped = 0
         var failure: LabError?
         let parent = getpid()
         withChildPlan(for: .hello, counter: nil) { plan in
             while forked < count && !shouldStop {
+                plan.log_index = log?.claim(2) ?? 0
                 let pid = fl_fork_child(&plan)
                 if pid < 0 {
                     failure = .forkFailed(experiment: "fork", made: forked, wanted: count, .current)
@@ -49,8 +50,11 @@ extension Lab {
         var reaped = 0
         var codes: [Int32: Int] = [:]
         var failure: LabError?
+        // One for the whole loop: a Reaper per child would allocate per child.
+        var reaper = Reaper(grace: killGrace, pids: reaperPIDs)
         withChildPlan(for: .exitStat, counter: exitstat) { plan in
             while forked < count && !shouldStop {
+                plan.log_index = log?.claim(2) ?? 0
                 let pid = fl_fork_child(&plan)
                 if pid < 0 {
                     failure = .forkFailed(experiment: "forkexit", made: forked, wanted: count, .current)
@@ -58,7 +62,6 @@ extension Lab {
                 }
                 forked += 1
                 emit(.forked(parent: self.pid, child: pid), printed: false)
-                var reaper = Reaper(grace: killGrace)
                 reaper.add(pid)
                 reaper.reapAll { pid, status in
                     reaped += 1
@@ -85,7 +88,7 @@ extension Lab {
                 var plan = fl_child_plan(
                     line: chars.baseAddress, line_length: chars.count,
                     exit_line: exitChars.baseAddress, exit_line_length: exitChars.count, out_fd: line.fd,
-                    counter: counter, exit_code: 0, start_ns: started, log: log?.raw)
+                    counter: counter, exit_code: 0, start_ns: started, log: log?.raw, log_index: 0)
                 body(&plan)
             }
         }

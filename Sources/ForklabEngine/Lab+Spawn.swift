@@ -9,7 +9,7 @@ extension Lab {
     func runSpawn(_ plan: SpawnPlan) throws(LabError) {
         let stdinFD = try childStdin()
         let fallback = plan.program.contains("/") ? nil : programDirectory.map { $0 + "/" + plan.program }
-        var reaper = Reaper(grace: killGrace)
+        var reaper = Reaper(grace: killGrace, pids: reaperPIDs)
         var launched = 0
         var reaped = 0
         var outcomes = SpawnOutcomes()
@@ -101,7 +101,7 @@ extension Lab {
                             stdin_fd: stdin, stdout_fd: sink.programOutput ?? -1, status_fd: status,
                             exec_line: chars.baseAddress, exec_line_length: chars.count,
                             exit_line: exitChars.baseAddress, exit_line_length: exitChars.count,
-                            out_fd: line.fd, start_ns: started, log: log?.raw)
+                            out_fd: line.fd, start_ns: started, log: log?.raw, log_index: log?.claim(2) ?? 0)
                         return body(&exec)
                     }
                 }

@@ -35,8 +35,11 @@ public final class Lab {
     /// Where children and threads record their events; nil when it could
     /// not be mapped (then there is no timeline, but experiments still run).
     let log = EventLog()
-    /// What the parent emitted in this experiment, as it happened.
-    private var parentEvents: [Occurrence] = []
+    /// What the parent emitted in this experiment, as it happened; in memory
+    /// that forks leave out, so that recording costs no page fault after a fork.
+    private let parentEvents = ParentOnlyBuffer<Occurrence>(minimumCapacity: 4096)
+    /// The pids a `Reaper` waits for, kept from one to the next (see `Reaper`).
+    let reaperPIDs = ParentOnlyBuffer<pid_t>(minimumCapacity: 1024)
     /// forklab's pid, read once a command.
     var pid: Int32 = 0
     /// The last experiment that ran, and when its summary came.
@@ -102,7 +105,7 @@ public final class Lab {
     public func lastRecord() -> ExperimentRecord? {
         guard let lastExperiment else { return nil }
         let recorded = log?.read() ?? (events: [], keptMarks: 0, droppedMarks: 0)
-        var events = parentEvents
+        var events = parentEvents.array
         events.append(contentsOf: recorded.events)
         // Stable: events of one time keep the parent's order first.
         let order = events.indices.sorted { (events[$0].time, $0) < (events[$1].time, $1) }

@@ -3,9 +3,11 @@ import CForklabSystem
 
 /// The children an experiment started and has not reaped yet. Reaps only
 /// its own pids (never wait(-1), which would steal other children).
+/// Every Reaper ends with `reapAll`, which leaves its pids empty for the next.
 struct Reaper {
-    /// In the order they were started.
-    private(set) var running: [pid_t] = []
+    /// In the order they were started; parent-only memory (see
+    /// `ParentOnlyBuffer`), so that adding a pid costs no page fault after a fork.
+    private let running: ParentOnlyBuffer<pid_t>
     private var forwardedInterrupts: UInt32 = 0
     private var forwardedTermination = false
     private var killDeadline: UInt64?
@@ -13,7 +15,13 @@ struct Reaper {
     /// How long children get to end after a Ctrl-C before SIGKILL.
     let grace: UInt64
 
-    init(grace: UInt64) { self.grace = grace }
+    /// `pids`: an empty buffer for the pids (`Lab.reaperPIDs`), reused from
+    /// one Reaper to the next so that making one allocates nothing.
+    init(grace: UInt64, pids: ParentOnlyBuffer<pid_t>) {
+        self.grace = grace
+        running = pids
+        running.removeAll()
+    }
 
     /// Adds a child just forked. When a Ctrl-C came in the moment before the
     /// fork, the terminal's SIGINT missed this child: it gets one now.
@@ -26,7 +34,8 @@ struct Reaper {
     /// first still running: cheap enough to call after every fork.
     mutating func reapOldestEnded(_ onReap: (pid_t, WaitStatus) -> Void) {
         var ended = 0
-        for pid in running {
+        while ended < running.count {
+            let pid = running[ended]
             guard let status = try? System.reapIfEnded(pid) else { break }
             onReap(pid, status)
             ended += 1
@@ -70,12 +79,12 @@ struct Reaper {
         let now = System.now()
         let fromUser = fl_interrupts_not_from_terminal()
         if fromUser > forwardedInterrupts {
-            for pid in running { System.signal(pid, SIGINT) }
+            running.withElements { for pid in $0 { System.signal(pid, SIGINT) } }
             forwardedInterrupts = fromUser
         }
         let termination = Interruption.termination
         if let termination, !forwardedTermination {
-            for pid in running { System.signal(pid, termination) }
+            running.withElements { for pid in $0 { System.signal(pid, termination) } }
             forwardedTermination = true
         }
         if fl_stop_requests() > 1 {
@@ -85,7 +94,7 @@ struct Reaper {
         }
         let deadline = killDeadline!
         if now >= deadline {
-            for pid in running { System.signal(pid, SIGKILL) }
+            running.withElements { for pid in $0 { System.signal(pid, SIGKILL) } }
             return -1
         }
         return Int32(min((deadline - now) / 1_000_000 + 1, 60_000))

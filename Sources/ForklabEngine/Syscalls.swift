@@ -128,6 +128,27 @@ extension System {
         if error != .interrupted { throw error }
     }
 
+    /// Whether a write to `fd` can never wait for room: a regular file (not
+    /// on FUSE, whose file system may answer poll(2) as it likes), or
+    /// /dev/null, /dev/zero or /dev/full. poll(2) always reports these
+    /// writable at once.
+    static func neverBlocksWriting(_ fd: Int32) -> Bool {
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { return false }
+        switch status.st_mode & S_IFMT {
+        case S_IFREG:
+            return fl_on_fuse(fd) == 0
+        case S_IFCHR:
+            // Linux's dev_t: the memory devices are major 1; null 3, zero 5, full 7.
+            let device = UInt64(status.st_rdev)
+            let major = ((device >> 8) & 0xfff) | ((device >> 32) & ~0xfff)
+            let minor = (device & 0xff) | ((device >> 12) & ~0xff)
+            return major == 1 && (minor == 3 || minor == 5 || minor == 7)
+        default:
+            return false
+        }
+    }
+
     /// Whether `path` names a directory (following symbolic links).
     static func isDirectory(_ path: String) -> Bool {
         var status = stat()

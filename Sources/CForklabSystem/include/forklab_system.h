@@ -87,6 +87,13 @@ void fl_log_reset(struct fl_log *log);
 /// Adds an event: one atomic add and plain stores, safe in a forked child
 /// and in any thread. Does nothing when log is NULL or the region is full.
 void fl_log_add(struct fl_log *log, const struct fl_event *event);
+/// Claims `count` consecutive slots for lives (process and thread events)
+/// and returns the first, for fl_log_put; 0 when log is NULL. A slot claimed
+/// and never put is skipped by the reader, as one a killed child left.
+uint64_t fl_log_claim(struct fl_log *log, uint64_t count);
+/// Fills in a lives slot claimed with fl_log_claim (plain stores, safe in a
+/// forked child). Does nothing when log is NULL or the slot is past the end.
+void fl_log_put(struct fl_log *log, uint64_t index, const struct fl_event *event);
 /// The events of one region (marks when marks_region is non-zero): *count
 /// kept, *claimed tried (more than *count when some were dropped).
 void fl_log_counts(const struct fl_log *log, int marks_region, uint64_t *count, uint64_t *claimed);
@@ -166,6 +173,9 @@ struct fl_child_plan {
     uint64_t start_ns;
     /// Where the child records its events, or NULL.
     struct fl_log *log;
+    /// The first of two lives slots the parent claimed in `log` for this
+    /// child (fl_log_claim): its line, then its exit.
+    uint64_t log_index;
 };
 
 /// Forks. The child resets its signals, writes its line and calls _exit; it
@@ -202,6 +212,9 @@ struct fl_exec_plan {
     /// Where the child records that it calls execvp (and, when that fails,
     /// its exit), or NULL.
     struct fl_log *log;
+    /// The first of two lives slots the parent claimed in `log` for this
+    /// child (fl_log_claim): its exec, then its exit when exec fails.
+    uint64_t log_index;
 };
 
 /// Forks; the child resets its signals and mask and execs the plan.
@@ -217,6 +230,10 @@ int fl_cloexec_from(int lowest);
 int fl_pipe_cloexec(int *read_end, int *write_end);
 
 /// CLOCK_MONOTONIC in nanoseconds.
+/// Whether `fd` is open on a file of a FUSE file system (whose poll(2)
+/// answers are the file system's own); 0 when fstatfs fails.
+int fl_on_fuse(int fd);
+
 uint64_t fl_monotonic_ns(void);
 
 /// The kernel's id of the calling thread. The corresponding C function is

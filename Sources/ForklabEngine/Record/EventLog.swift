@@ -36,6 +36,12 @@ final class EventLog: @unchecked Sendable {
         fl_log_add(raw, &event)
     }
 
+    /// Claims `count` consecutive lives slots for a child about to be forked
+    /// and returns the first: the child fills them in with fl_log_put and
+    /// does not touch the page of the log's counters.
+    @inline(__always)
+    func claim(_ count: UInt64) -> UInt64 { fl_log_claim(raw, count) }
+
     /// What was recorded, lives then marks, unsorted; and how many marks were dropped.
     func read() -> (events: [Occurrence], keptMarks: Int, droppedMarks: Int) {
         var events: [Occurrence] = []
