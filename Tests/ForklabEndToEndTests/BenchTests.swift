@@ -144,11 +144,7 @@ extension EndToEnd {
             // glibc caches the stacks of joined threads: bench thread runs
             // its threads on one stack of its own, unmapped at the end.
             let live = LiveForklab(pipes: [])
-            func anonymous() -> [String] {
-                ((try? String(contentsOfFile: "/proc/\(live.pid)/maps", encoding: .utf8)) ?? "")
-                    .split(separator: "\n").map(String.init)
-                    .filter { $0.split(separator: " ", omittingEmptySubsequences: true).count == 5 }
-            }
+            func anonymous() -> [String] { anonymousMappings(of: live.pid) }
             let commands = ["bench thread 2000", "bench mutex 10000", "bench queue 100000", "bench pipe 100"]
             live.send("fork 1\n")
             live.expect("# fork: 1 child forked")

@@ -297,6 +297,14 @@ func childrenNamed(_ name: String, of pid: pid_t) -> [ProcessInfoEntry] {
 }
 
 /// The number of threads of `pid`.
+/// The lines of /proc/PID/maps for anonymous mappings (no file name): thread
+/// stacks, their guard pages, malloc arenas, queue segments.
+func anonymousMappings(of pid: pid_t) -> [String] {
+    ((try? String(contentsOfFile: "/proc/\(pid)/maps", encoding: .utf8)) ?? "")
+        .split(separator: "\n").map(String.init)
+        .filter { $0.split(separator: " ", omittingEmptySubsequences: true).count == 5 }
+}
+
 func threadCount(of pid: pid_t) -> Int {
     ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []).count
 }
