@@ -67,13 +67,7 @@ void fl_log_reset(struct fl_log *log) {
     atomic_store(&log->marks_claimed, 0);
 }
 
-void fl_log_add(struct fl_log *log, const struct fl_event *event) {
-    if (log == NULL) return;
-    int mark = event->kind >= FL_EVENT_FIRST_MARK;
-    uint64_t index = atomic_fetch_add_explicit(mark ? &log->marks_claimed : &log->lives_claimed, 1,
-                                               memory_order_relaxed);
-    if (index >= (mark ? log->marks_capacity : log->lives_capacity)) return;
-    struct fl_event *slot = (mark ? marks(log) : lives(log)) + index;
+static void store(struct fl_event *slot, const struct fl_event *event) {
     slot->time = event->time;
     slot->pid = event->pid;
     slot->tid = event->tid;
@@ -83,6 +77,35 @@ void fl_log_add(struct fl_log *log, const struct fl_event *event) {
     slot->c = event->c;
     // The kind last: a slot with kind 0 was claimed but never filled in.
     __atomic_store_n(&slot->kind, event->kind, __ATOMIC_RELEASE);
+}
+
+void fl_log_add(struct fl_log *log, const struct fl_event *event) {
+    if (log == NULL) return;
+    int mark = event->kind >= FL_EVENT_FIRST_MARK;
+    uint64_t index = atomic_fetch_add_explicit(mark ? &log->marks_claimed : &log->lives_claimed, 1,
+                                               memory_order_relaxed);
+    if (index >= (mark ? log->marks_capacity : log->lives_capacity)) return;
+    store((mark ? marks(log) : lives(log)) + index, event);
+}
+
+void fl_log_add_many(struct fl_log *log, const struct fl_event *events, size_t count) {
+    if (log == NULL) return;
+    // One claim per region for the whole batch: the counters are shared by
+    // every thread, and each claim moves their cache line between cores.
+    uint64_t wanted[2] = {0, 0};
+    for (size_t i = 0; i < count; i++) {
+        if (events[i].kind != FL_EVENT_NONE) wanted[events[i].kind >= FL_EVENT_FIRST_MARK]++;
+    }
+    uint64_t next[2] = {0, 0};
+    if (wanted[0] > 0) next[0] = atomic_fetch_add_explicit(&log->lives_claimed, wanted[0], memory_order_relaxed);
+    if (wanted[1] > 0) next[1] = atomic_fetch_add_explicit(&log->marks_claimed, wanted[1], memory_order_relaxed);
+    for (size_t i = 0; i < count; i++) {
+        if (events[i].kind == FL_EVENT_NONE) continue;
+        int mark = events[i].kind >= FL_EVENT_FIRST_MARK;
+        uint64_t index = next[mark]++;
+        if (index >= (mark ? log->marks_capacity : log->lives_capacity)) continue;
+        store((mark ? marks(log) : lives(log)) + index, &events[i]);
+    }
 }
 
 void fl_log_counts(const struct fl_log *log, int marks_region, uint64_t *count, uint64_t *claimed) {

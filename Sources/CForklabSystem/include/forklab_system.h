@@ -87,6 +87,10 @@ void fl_log_reset(struct fl_log *log);
 /// Adds an event: one atomic add and plain stores, safe in a forked child
 /// and in any thread. Does nothing when log is NULL or the region is full.
 void fl_log_add(struct fl_log *log, const struct fl_event *event);
+/// Adds `count` events at once, with one atomic add per region; events of
+/// kind FL_EVENT_NONE are skipped. Not for a forked child (it adds one at a
+/// time); for threads that record a batch of lines once they are written.
+void fl_log_add_many(struct fl_log *log, const struct fl_event *events, size_t count);
 /// The events of one region (marks when marks_region is non-zero): *count
 /// kept, *claimed tried (more than *count when some were dropped).
 void fl_log_counts(const struct fl_log *log, int marks_region, uint64_t *count, uint64_t *claimed);

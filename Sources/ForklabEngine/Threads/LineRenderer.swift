@@ -44,9 +44,11 @@ final class LineRenderer {
 
     /// Records the event and writes its line with `thread`, `index` and
     /// `producer` in their places (an empty line is not written). A line
-    /// (`[t] => i`, a get, the main line) is recorded only once it is out;
-    /// anything else (a start, an end, a put) happened whether or not its
-    /// line could be written, and is recorded either way.
+    /// (`[t] => i`, a get, the main line) is recorded only once it is out:
+    /// the console records it when the write that carried it succeeded,
+    /// with the time it was handed over. Anything else (a start, an end, a
+    /// put) happened whether or not its line could be written, and is
+    /// recorded here either way.
     /// - Parameter time: when it happened (CLOCK_MONOTONIC), if not now.
     /// - Returns: what `console.write` returns: false means stop.
     @inline(__always)
@@ -54,13 +56,14 @@ final class LineRenderer {
                at time: UInt64? = nil) -> Bool {
         // The buffer belongs to self, which is alive for this call.
         let now = (time ?? fl_monotonic_ns()) &- recording.started
+        let event = self.event(now, thread, index, producer)
         if template.isEmpty {
-            record(now, thread, index, producer)
+            record(event)
             return !console.crew.stopRequested
         }
-        let written = console.write(render(now, thread: thread, index: index, producer: producer))
-        if written || !isLine { record(now, thread, index, producer) }
-        return written
+        if isLine { return console.write(render(now, thread: thread, index: index, producer: producer), event: event) }
+        record(event)
+        return console.write(render(now, thread: thread, index: index, producer: producer), event: fl_event())
     }
 
     /// Whether the event is the line itself, rather than something the line reports.
@@ -72,19 +75,28 @@ final class LineRenderer {
     /// `ThreadConsole.writeFromMainThread`).
     func writeFromMainThread(to console: ThreadConsole) -> Bool {
         let now = fl_monotonic_ns() &- recording.started
-        if !template.isEmpty && !console.writeFromMainThread(render(now, thread: 0, index: 0, producer: 0)) {
-            return false
+        let event = self.event(now, 0, 0, 0)
+        if template.isEmpty {
+            record(event)
+            return true
         }
-        record(now, 0, 0, 0)
-        return true
+        return console.writeFromMainThread(render(now, thread: 0, index: 0, producer: 0), event: event)
+    }
+
+    /// The event to record, of the calling thread.
+    @inline(__always)
+    private func event(_ now: UInt64, _ thread: Int, _ index: Int, _ producer: Int) -> fl_event {
+        guard recording.log != nil else { return fl_event() }
+        if tid == 0 { tid = fl_thread_id() }
+        return fl_event(time: now, pid: recording.pid, tid: tid, kind: UInt16(kind.rawValue), role: role?.rawValue ?? 0,
+                        a: Int32(truncatingIfNeeded: thread), b: Int32(truncatingIfNeeded: index),
+                        c: Int32(truncatingIfNeeded: producer))
     }
 
     @inline(__always)
-    private func record(_ now: UInt64, _ thread: Int, _ index: Int, _ producer: Int) {
-        guard let log = recording.log else { return }
-        if tid == 0 { tid = fl_thread_id() }
-        log.add(kind, time: now, pid: recording.pid, tid: tid, role: role,
-                Int32(truncatingIfNeeded: thread), Int32(truncatingIfNeeded: index), Int32(truncatingIfNeeded: producer))
+    private func record(_ event: fl_event) {
+        guard event.kind != 0, let log = recording.log else { return }
+        withUnsafePointer(to: event) { fl_log_add(log.raw, $0) }
     }
 
     @inline(__always)
