@@ -19,7 +19,11 @@ final class ThreadRecording: Sendable {
 /// fills a `LineTemplate`'s placeholders with the thread's numbers, in a
 /// buffer of its own, so nothing is allocated per line. Used by one thread only.
 final class LineRenderer {
+    /// The template's text, and the template cut into pieces: a run of
+    /// text, then a placeholder. Cut once, so that a line is a few copies
+    /// rather than a test of every byte.
     private let template: UnsafeMutableBufferPointer<UInt8>
+    private let pieces: UnsafeMutableBufferPointer<Piece>
     private let buffer: UnsafeMutableBufferPointer<UInt8>
     private let recording: ThreadRecording
     private let kind: fl_event_kind
@@ -27,9 +31,26 @@ final class LineRenderer {
     /// The writing thread's id, read on first use (in that thread).
     private var tid: Int32 = 0
 
+    /// `count` bytes of the template from `start`, then the placeholder
+    /// `slot` (0: none, at the end).
+    private struct Piece {
+        var start: Int
+        var count: Int
+        var slot: UInt8
+    }
+
     init(_ line: LineTemplate, recording: ThreadRecording, kind: fl_event_kind, role: ThreadRole? = nil) {
         template = .allocate(capacity: line.bytes.count)
         _ = template.initialize(from: line.bytes)
+        var cut: [Piece] = []
+        var start = 0
+        for (offset, byte) in line.bytes.enumerated() where Self.slots.contains(byte) {
+            cut.append(Piece(start: start, count: offset - start, slot: byte))
+            start = offset + 1
+        }
+        if start < line.bytes.count { cut.append(Piece(start: start, count: line.bytes.count - start, slot: 0)) }
+        pieces = .allocate(capacity: cut.count)
+        _ = pieces.initialize(from: cut)
         // Each placeholder becomes at most 20 digits and a sign, or a colour.
         buffer = .allocate(capacity: line.bytes.count * 21)
         self.recording = recording
@@ -39,8 +60,14 @@ final class LineRenderer {
 
     deinit {
         template.deallocate()
+        pieces.deallocate()
         buffer.deallocate()
     }
+
+    private static let slots: Set<UInt8> = [
+        LineTemplate.thread, LineTemplate.index, LineTemplate.producer, LineTemplate.pid, LineTemplate.elapsed,
+        LineTemplate.tid, LineTemplate.color,
+    ]
 
     /// Records the event and writes its line with `thread`, `index` and
     /// `producer` in their places (an empty line is not written). A line
@@ -101,62 +128,65 @@ final class LineRenderer {
 
     @inline(__always)
     private func render(_ now: UInt64, thread: Int, index: Int, producer: Int) -> UnsafeRawBufferPointer {
-        var used = 0
-        for byte in template {
-            switch byte {
-            case LineTemplate.thread: used = put(thread, at: used)
-            case LineTemplate.index: used = put(index, at: used)
-            case LineTemplate.producer: used = put(producer, at: used)
-            case LineTemplate.pid: used = put(Int(recording.pid), at: used)
-            case LineTemplate.elapsed: used = put(Int(truncatingIfNeeded: now), at: used)
+        let start = buffer.baseAddress!
+        var out = start
+        for piece in pieces {
+            if piece.count > 0 {
+                out.update(from: template.baseAddress! + piece.start, count: piece.count)
+                out += piece.count
+            }
+            switch piece.slot {
+            case 0: break
+            case LineTemplate.thread: out = Self.put(thread, at: out)
+            case LineTemplate.index: out = Self.put(index, at: out)
+            case LineTemplate.producer: out = Self.put(producer, at: out)
+            case LineTemplate.pid: out = Self.put(Int(recording.pid), at: out)
+            case LineTemplate.elapsed: out = Self.put(Int(truncatingIfNeeded: now), at: out)
             case LineTemplate.tid:
                 if tid == 0 { tid = fl_thread_id() }
-                used = put(Int(tid), at: used)
-            case LineTemplate.color: used = putColor(for: thread, at: used)
-            default:
-                buffer[used] = byte
-                used += 1
+                out = Self.put(Int(tid), at: out)
+            default: out = Self.putColor(for: thread, at: out)
             }
         }
-        return UnsafeRawBufferPointer(start: buffer.baseAddress, count: used)
+        return UnsafeRawBufferPointer(start: start, count: out - start)
     }
 
     /// `ESC [ N m`: one of six colours, by the thread's number.
     @inline(__always)
-    private func putColor(for thread: Int, at offset: Int) -> Int {
-        let (tens, units) = Self.palette[thread % Self.palette.count]
-        let escape: (UInt8, UInt8, UInt8, UInt8, UInt8) = (0x1b, 0x5b, tens, units, 0x6d)
-        return withUnsafeBytes(of: escape) { bytes in
-            for (i, byte) in bytes.enumerated() { buffer[offset + i] = byte }
-            return offset + bytes.count
-        }
+    private static func putColor(for thread: Int, at out: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        let (tens, units) = palette[thread % palette.count]
+        out[0] = 0x1b
+        out[1] = 0x5b
+        out[2] = tens
+        out[3] = units
+        out[4] = 0x6d
+        return out + 5
     }
 
     /// Green, yellow, blue, magenta, cyan, bright blue: not red, which is for errors.
     private static let palette: [(UInt8, UInt8)] = [(0x33, 0x32), (0x33, 0x33), (0x33, 0x34), (0x33, 0x35), (0x33, 0x36), (0x39, 0x34)]
 
-    /// Writes `value` in decimal at `offset`; returns the offset after it.
+    /// Writes `value` in decimal at `out`; returns the place after it.
     @inline(__always)
-    private func put(_ value: Int, at offset: Int) -> Int {
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch on the stack
-        return withUnsafeMutableBytes(of: &digits) { scratch in
-            var magnitude = value.magnitude
-            var first = scratch.count
-            repeat {
-                first -= 1
-                scratch[first] = UInt8(truncatingIfNeeded: 0x30 &+ magnitude % 10)
-                magnitude /= 10
-            } while magnitude != 0
-            var at = offset
-            if value < 0 {
-                buffer[at] = 0x2d
-                at += 1
-            }
-            for index in first..<scratch.count {
-                buffer[at] = scratch[index]
-                at += 1
-            }
-            return at
+    private static func put(_ value: Int, at out: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        var out = out
+        if value < 0 {
+            out.pointee = 0x2d
+            out += 1
         }
+        var magnitude = value.magnitude
+        var digits = 1
+        var rest = magnitude
+        while rest >= 10 {
+            rest /= 10
+            digits += 1
+        }
+        var at = out + digits
+        repeat {
+            at -= 1
+            at.pointee = 0x30 &+ UInt8(truncatingIfNeeded: magnitude % 10)
+            magnitude /= 10
+        } while magnitude != 0
+        return out + digits
     }
 }
