@@ -159,3 +159,60 @@ private func printed(_ log: EventLog) -> [Happening] {
         #expect(console.unwrittenLines == 0)
     }
 }
+
+/// Sends SIGINT to this process, as a Ctrl-C reaches forklab, and waits
+/// until its handler has counted it as a stop request. Not raise(3): tests
+/// run on threads that block SIGINT, where it would stay pending.
+private func pressControlC() {
+    let before = fl_interrupts()
+    kill(getpid(), SIGINT)
+    for _ in 0..<10_000 where fl_interrupts() == before { usleep(1000) }
+}
+
+/// A pipe filled until a write would block, so that it has no room.
+private func fullPipe() throws -> TestPipe {
+    let pipe = TestPipe()
+    let flags = fcntl(pipe.writeFD, F_GETFL)
+    _ = fcntl(pipe.writeFD, F_SETFL, flags | O_NONBLOCK)
+    let page = [UInt8](repeating: 0x2e, count: 4096)
+    while page.withUnsafeBytes({ Glibc.write(pipe.writeFD, $0.baseAddress, $0.count) }) > 0 {}
+    try #require(errno == EAGAIN)
+    _ = fcntl(pipe.writeFD, F_SETFL, flags)
+    return pipe
+}
+
+@Suite(.serialized) struct ThreadConsoleStops {
+    @Test("after a Ctrl-C, what was gathered still goes out whole while the output takes it")
+    func controlCKeepsWhatWasGathered() throws {
+        prepareLab()
+        defer { Interruption.clear() }
+        let (read, write) = try seqpacketPair()
+        defer { close(read); close(write) }
+        let console = ThreadConsole(fd: write, locked: true, gathers: true, crew: Crew(), log: nil)
+        #expect(hand(console, "[0] => 0") && hand(console, "[1] => 0"))
+        pressControlC()
+        try #require(Interruption.requested)
+        #expect(!hand(console, "[0] => 1"))
+        console.finish()
+        #expect(waitingRecord(read) == "[0] => 0\n[1] => 0\n")
+        #expect(console.unwrittenLines == 0 && console.outputError == nil)
+    }
+
+    @Test("after a Ctrl-C, output with no room is given up on: the gathered lines are counted unwritten, not recorded")
+    func controlCGivesUpOnAFullPipe() throws {
+        prepareLab()
+        defer { Interruption.clear() }
+        let pipe = try fullPipe()
+        let log = try #require(EventLog(lives: 16, marks: 16))
+        let console = ThreadConsole(fd: pipe.writeFD, locked: true, gathers: true, crew: Crew(), log: log)
+        #expect(hand(console, "[0] => 0") && hand(console, "[0] => 1"))
+        pressControlC()
+        pressControlC()  // a second Ctrl-C: no grace
+        try #require(fl_stop_requests() == 2)
+        console.finish()
+        #expect(console.unwrittenLines == 2)
+        #expect(console.outputError == nil)
+        #expect(printed(log).isEmpty)
+        pipe.closeReadEnd()
+    }
+}
