@@ -108,6 +108,12 @@ void fl_log_add_many(struct fl_log *log, const struct fl_event *events, size_t c
     }
 }
 
+int fl_log_has_room(const struct fl_log *log, int marks_region) {
+    if (log == NULL) return 0;
+    uint64_t claimed = atomic_load_explicit(marks_region ? &log->marks_claimed : &log->lives_claimed, memory_order_relaxed);
+    return claimed < (marks_region ? log->marks_capacity : log->lives_capacity);
+}
+
 void fl_log_counts(const struct fl_log *log, int marks_region, uint64_t *count, uint64_t *claimed) {
     uint64_t total = atomic_load(marks_region ? &log->marks_claimed : &log->lives_claimed);
     *claimed = total;

@@ -130,13 +130,14 @@ final class ProducerThread: ThreadWorker, @unchecked Sendable {
         var produced = 0  // a local in the loop; see CountingThread.run
         defer {
             self.produced = produced
+            renderer.commitRecords()
             producing.done()
         }
         for count in 0..<messages {
             if crew.stopRequested { return }
             // The time before the put: a consumer may take the message (and
             // record its get) before this thread records the put.
-            let now = fl_monotonic_ns()
+            let now = renderer.timestamp()
             guard producing.queue.put(Message(producer: id, count: Int32(count))) else {
                 crew.requestStop()  // cancelled already, or out of memory: everyone stops
                 return

@@ -80,6 +80,22 @@ private func printed(_ log: EventLog) -> [Happening] {
         #expect(waitingRecord(read) == "0123456789abcdefg\n")
     }
 
+    @Test("gathering: past 8192 lines the buffer is written though bytes remain, so every line's event has a place")
+    func writesWhenTheLinesAreManyAndShort() throws {
+        prepareLab()
+        let (read, write) = try seqpacketPair()
+        defer { close(read); close(write) }
+        let log = try #require(EventLog(lives: 16, marks: 10_000))
+        let console = ThreadConsole(fd: write, locked: true, gathers: true, crew: Crew(), log: log)
+        for index in 0..<8192 { hand(console, "", index: Int32(index)) }
+        #expect(waitingRecord(read) == nil)
+        hand(console, "", index: 8192)
+        #expect(waitingRecord(read) == String(repeating: "\n", count: 8192))
+        console.finish()
+        #expect(waitingRecord(read) == "\n")
+        #expect(printed(log).count == 8193)
+    }
+
     @Test("not gathering (a terminal): each line is out before write returns, so it shows before the thread's next one")
     func eachLineAtATerminal() throws {
         prepareLab()

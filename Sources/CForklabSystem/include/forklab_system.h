@@ -91,6 +91,9 @@ void fl_log_add(struct fl_log *log, const struct fl_event *event);
 /// kind FL_EVENT_NONE are skipped. Not for a forked child (it adds one at a
 /// time); for threads that record a batch of lines once they are written.
 void fl_log_add_many(struct fl_log *log, const struct fl_event *events, size_t count);
+/// Whether a region (marks when marks_region is non-zero) still has room:
+/// past it, events are only counted, so their details need not be made.
+int fl_log_has_room(const struct fl_log *log, int marks_region);
 /// The events of one region (marks when marks_region is non-zero): *count
 /// kept, *claimed tried (more than *count when some were dropped).
 void fl_log_counts(const struct fl_log *log, int marks_region, uint64_t *count, uint64_t *claimed);

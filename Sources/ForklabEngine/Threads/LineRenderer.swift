@@ -26,10 +26,26 @@ final class LineRenderer {
     private let pieces: UnsafeMutableBufferPointer<Piece>
     private let buffer: UnsafeMutableBufferPointer<UInt8>
     private let recording: ThreadRecording
+    /// The log, as the pointer the C calls take: holding the `EventLog`
+    /// itself would retain and release it, an atomic add on a count every
+    /// thread shares, for each line. The Lab's log outlives its experiments.
+    private let log: OpaquePointer?
     private let kind: fl_event_kind
     private let role: ThreadRole?
     /// The writing thread's id, read on first use (in that thread).
     private var tid: Int32 = 0
+    /// Whether the line shows the time, which must then be read for it
+    /// even when the record has no room left.
+    private let showsTime: Bool
+    /// Whether the event is a mark (a line, a put, a get), which the
+    /// record keeps only while it has room.
+    private let isMark: Bool
+    /// Events this thread recorded itself (puts) wait here and go to the
+    /// log `batchCapacity` at a time: one atomic add on the log's shared
+    /// counter per batch, not per event.
+    private var batch: UnsafeMutablePointer<fl_event>?
+    private var batched = 0
+    private static let batchCapacity = 256
 
     /// `count` bytes of the template from `start`, then the placeholder
     /// `slot` (0: none, at the end).
@@ -40,8 +56,10 @@ final class LineRenderer {
     }
 
     init(_ line: LineTemplate, recording: ThreadRecording, kind: fl_event_kind, role: ThreadRole? = nil) {
-        template = .allocate(capacity: line.bytes.count)
-        _ = template.initialize(from: line.bytes)
+        // Both buffers have `slack` bytes more than they need: see `copy`.
+        template = .allocate(capacity: line.bytes.count + Self.slack)
+        template.initialize(repeating: 0)
+        _ = template.update(fromContentsOf: line.bytes)
         var cut: [Piece] = []
         var start = 0
         for (offset, byte) in line.bytes.enumerated() where Self.slots.contains(byte) {
@@ -52,16 +70,39 @@ final class LineRenderer {
         pieces = .allocate(capacity: cut.count)
         _ = pieces.initialize(from: cut)
         // Each placeholder becomes at most 20 digits and a sign, or a colour.
-        buffer = .allocate(capacity: line.bytes.count * 21)
+        buffer = .allocate(capacity: line.bytes.count * 21 + Self.slack)
         self.recording = recording
+        log = recording.log?.raw
         self.kind = kind
         self.role = role
+        showsTime = line.bytes.contains(LineTemplate.elapsed)
+        isMark = kind.rawValue >= FL_EVENT_FIRST_MARK.rawValue
     }
 
     deinit {
+        commitRecords()
+        batch?.deallocate()
         template.deallocate()
         pieces.deallocate()
         buffer.deallocate()
+    }
+
+    /// CLOCK_MONOTONIC now, when anything needs it: 0 when neither the
+    /// line shows it nor the record has room for the event (reading the
+    /// clock costs about as much as the rest of a line).
+    @inline(__always)
+    func timestamp() -> UInt64 {
+        if showsTime { return fl_monotonic_ns() }
+        guard let log, !isMark || fl_log_has_room(log, 1) != 0 else { return 0 }
+        return fl_monotonic_ns()
+    }
+
+    /// Sends the events waiting in this thread's batch to the log. The
+    /// thread calls it before it ends.
+    func commitRecords() {
+        guard let batch, batched > 0, let log else { return }
+        fl_log_add_many(log, batch, batched)
+        batched = 0
     }
 
     private static let slots: Set<UInt8> = [
@@ -76,15 +117,16 @@ final class LineRenderer {
     /// with the time it was handed over. Anything else (a start, an end, a
     /// put) happened whether or not its line could be written, and is
     /// recorded here either way.
-    /// - Parameter time: when it happened (CLOCK_MONOTONIC), if not now.
+    /// - Parameter time: when it happened (`timestamp()`), if not now.
     /// - Returns: what `console.write` returns: false means stop.
     @inline(__always)
     func write(to console: ThreadConsole, thread: Int = 0, index: Int = 0, producer: Int = 0,
                at time: UInt64? = nil) -> Bool {
         // The buffer belongs to self, which is alive for this call.
-        let now = (time ?? fl_monotonic_ns()) &- recording.started
+        let absolute = time ?? timestamp()
+        let now = absolute == 0 ? 0 : absolute &- recording.started
         let event = self.event(now, thread, index, producer)
-        if template.isEmpty {
+        if pieces.isEmpty {
             record(event)
             return !console.crew.stopRequested
         }
@@ -103,7 +145,7 @@ final class LineRenderer {
     func writeFromMainThread(to console: ThreadConsole) -> Bool {
         let now = fl_monotonic_ns() &- recording.started
         let event = self.event(now, 0, 0, 0)
-        if template.isEmpty {
+        if pieces.isEmpty {
             record(event)
             return true
         }
@@ -113,7 +155,7 @@ final class LineRenderer {
     /// The event to record, of the calling thread.
     @inline(__always)
     private func event(_ now: UInt64, _ thread: Int, _ index: Int, _ producer: Int) -> fl_event {
-        guard recording.log != nil else { return fl_event() }
+        guard log != nil else { return fl_event() }
         if tid == 0 { tid = fl_thread_id() }
         return fl_event(time: now, pid: recording.pid, tid: tid, kind: UInt16(kind.rawValue), role: role?.rawValue ?? 0,
                         a: Int32(truncatingIfNeeded: thread), b: Int32(truncatingIfNeeded: index),
@@ -122,8 +164,12 @@ final class LineRenderer {
 
     @inline(__always)
     private func record(_ event: fl_event) {
-        guard event.kind != 0, let log = recording.log else { return }
-        withUnsafePointer(to: event) { fl_log_add(log.raw, $0) }
+        guard event.kind != 0, let log else { return }
+        guard isMark else { return withUnsafePointer(to: event) { fl_log_add(log, $0) } }
+        if batch == nil { batch = .allocate(capacity: Self.batchCapacity) }
+        batch![batched] = event
+        batched += 1
+        if batched == Self.batchCapacity { commitRecords() }
     }
 
     @inline(__always)
@@ -132,7 +178,7 @@ final class LineRenderer {
         var out = start
         for piece in pieces {
             if piece.count > 0 {
-                out.update(from: template.baseAddress! + piece.start, count: piece.count)
+                Self.copy(template.baseAddress! + piece.start, to: out, count: piece.count)
                 out += piece.count
             }
             switch piece.slot {
@@ -166,7 +212,27 @@ final class LineRenderer {
     /// Green, yellow, blue, magenta, cyan, bright blue: not red, which is for errors.
     private static let palette: [(UInt8, UInt8)] = [(0x33, 0x32), (0x33, 0x33), (0x33, 0x34), (0x33, 0x35), (0x33, 0x36), (0x39, 0x34)]
 
+    /// What `copy` may read and write past the bytes it copies.
+    private static let slack = 16
+
+    /// Copies `count` bytes 16 at a time: a run of a line's text takes a
+    /// load and a store or two rather than a call to memmove. Reads and
+    /// writes up to `slack` - 1 bytes past `count`, which both of this
+    /// renderer's buffers have room for.
+    @inline(__always)
+    private static func copy(_ source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>, count: Int) {
+        let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(target)
+        var offset = 0
+        repeat {
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self), toByteOffset: offset,
+                          as: SIMD16<UInt8>.self)
+            offset &+= 16
+        } while offset < count
+    }
+
     /// Writes `value` in decimal at `out`; returns the place after it.
+    /// Two digits at a time, from a table: each division is a multiply
+    /// whose result the next one waits for.
     @inline(__always)
     private static func put(_ value: Int, at out: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
         var out = out
@@ -174,19 +240,44 @@ final class LineRenderer {
             out.pointee = 0x2d
             out += 1
         }
-        var magnitude = value.magnitude
-        var digits = 1
-        var rest = magnitude
-        while rest >= 10 {
-            rest /= 10
-            digits += 1
-        }
+        var magnitude = UInt64(value.magnitude)
+        let digits = decimalDigits(magnitude)
+        let digitPairs = digitPairs.utf8Start
         var at = out + digits
-        repeat {
-            at -= 1
-            at.pointee = 0x30 &+ UInt8(truncatingIfNeeded: magnitude % 10)
-            magnitude /= 10
-        } while magnitude != 0
+        while magnitude >= 100 {
+            let pair = Int(truncatingIfNeeded: magnitude % 100) &* 2
+            magnitude /= 100
+            at -= 2
+            at[0] = digitPairs[pair]
+            at[1] = digitPairs[pair &+ 1]
+        }
+        if magnitude >= 10 {
+            let pair = Int(truncatingIfNeeded: magnitude) &* 2
+            at[-2] = digitPairs[pair]
+            at[-1] = digitPairs[pair &+ 1]
+        } else {
+            at[-1] = 0x30 &+ UInt8(truncatingIfNeeded: magnitude)
+        }
         return out + digits
     }
+
+    /// How many decimal digits `value` has.
+    @inline(__always)
+    private static func decimalDigits(_ value: UInt64) -> Int {
+        var digits = 1
+        var rest = value
+        while rest >= 10_000 {
+            rest /= 10_000
+            digits &+= 4
+        }
+        if rest >= 1000 { return digits &+ 3 }
+        if rest >= 100 { return digits &+ 2 }
+        if rest >= 10 { return digits &+ 1 }
+        return digits
+    }
 }
+
+/// "00", "01", … "99": the two digits of each number below 100, in the
+/// binary's constant data (no initialisation, nothing shared to guard).
+private let digitPairs: StaticString =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"

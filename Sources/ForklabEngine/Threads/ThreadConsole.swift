@@ -24,7 +24,8 @@ final class ThreadConsole: @unchecked Sendable {
     /// text) or in one write all the same (a JSON object is never torn).
     let tears: Bool
     let crew: Crew
-    private let log: EventLog?
+    /// The log as the pointer C takes (see `LineRenderer.log`).
+    private let log: OpaquePointer?
     private let mutex = PthreadMutex()
     /// The gathered lines; nil when lines go out one by one (unlocked, at a
     /// terminal, or when no memory was left for the buffer).
@@ -59,7 +60,7 @@ final class ThreadConsole: @unchecked Sendable {
         self.locked = locked
         self.tears = tears
         self.crew = crew
-        self.log = log
+        self.log = log?.raw
         gathered = locked && gathers ? Gathered.make() : nil
     }
 
@@ -137,6 +138,9 @@ final class ThreadConsole: @unchecked Sendable {
     @inline(__always)
     private func write(_ line: UnsafeRawBufferPointer, event: fl_event, mainThread: Bool) -> Bool {
         if let gathered {
+            // Checked for each line, before the lock, which it keeps short:
+            // after a stop nothing new is taken.
+            if failure.load(ordering: .relaxed) != 0 || crew.stopRequested || fl_stop_requests() > 0 { return false }
             mutex.lock()
             defer { mutex.unlock() }
             if gathered.pointee.isOpen { return gather(line, event: event, into: gathered, mainThread: mainThread) }
@@ -169,7 +173,7 @@ final class ThreadConsole: @unchecked Sendable {
     @inline(__always)
     private func recorded(_ event: fl_event) -> Bool {
         if event.kind != 0, let log {
-            withUnsafePointer(to: event) { fl_log_add(log.raw, $0) }
+            withUnsafePointer(to: event) { fl_log_add(log, $0) }
         }
         return true
     }
@@ -187,8 +191,6 @@ final class ThreadConsole: @unchecked Sendable {
     @inline(__always)
     private func gather(_ line: UnsafeRawBufferPointer, event: fl_event,
                         into gathered: UnsafeMutablePointer<Gathered>, mainThread: Bool) -> Bool {
-        // Checked for each line: after a stop nothing new is taken.
-        if failure.load(ordering: .relaxed) != 0 || crew.stopRequested || fl_stop_requests() > 0 { return false }
         if gathered.pointee.used + line.count > Self.capacity || gathered.pointee.lines == Self.lineCapacity {
             guard flush(gathered, mainThread: mainThread) else { return false }
         }
@@ -205,14 +207,18 @@ final class ThreadConsole: @unchecked Sendable {
     ///   failure left is dropped.
     private func flush(_ gathered: UnsafeMutablePointer<Gathered>, mainThread: Bool) -> Bool {
         let buffer = gathered.pointee
-        guard buffer.used > buffer.sent else { return true }
+        if buffer.used == buffer.sent {
+            gathered.pointee.commit(to: log)
+            gathered.pointee.empty()
+            return true
+        }
         if failure.load(ordering: .relaxed) != 0 {
             drop(gathered)
             return false
         }
         let rest = UnsafeRawBufferPointer(start: buffer.bytes + buffer.sent, count: buffer.used - buffer.sent)
-        let written = mainThread ? writeRestFromMainThread(rest) : writeAll(rest, mainThread: false)
-        gathered.pointee.sent += written
+        let sent = mainThread ? writeRestFromMainThread(rest) : writeAll(rest, mainThread: false)
+        gathered.pointee.sent += sent
         gathered.pointee.commit(to: log)
         if gathered.pointee.sent == buffer.used {
             gathered.pointee.empty()
@@ -293,6 +299,8 @@ private struct Gathered {
     private var ends: UnsafeMutablePointer<Int32>
     /// For each line: its event (kind 0 for none).
     private var events: UnsafeMutablePointer<fl_event>
+    /// Where the mapping starts.
+    private let pages: UnsafeMutableRawPointer
     /// Whether the mapping is still there.
     private(set) var isOpen = true
     /// Bytes in the buffer; of those, bytes written already (a write a
@@ -313,18 +321,18 @@ private struct Gathered {
         let pages = mmap(nil, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
         guard let pages, pages != MAP_FAILED else { return nil }
         let events = pages.bindMemory(to: fl_event.self, capacity: ThreadConsole.lineCapacity)
-        let ends = (pages + ThreadConsole.lineCapacity * MemoryLayout<fl_event>.stride)
+        let ends = UnsafeMutableRawPointer(events + ThreadConsole.lineCapacity)
             .bindMemory(to: Int32.self, capacity: ThreadConsole.lineCapacity)
         let bytes = UnsafeMutableRawPointer(ends + ThreadConsole.lineCapacity)
         let gathered = UnsafeMutablePointer<Gathered>.allocate(capacity: 1)
-        gathered.initialize(to: Gathered(bytes: bytes, ends: ends, events: events))
+        gathered.initialize(to: Gathered(bytes: bytes, ends: ends, events: events, pages: pages))
         return gathered
     }
 
     /// Unmaps the buffer, once.
     mutating func release() {
         guard isOpen else { return }
-        munmap(UnsafeMutableRawPointer(events), Self.mapped)
+        munmap(pages, Self.mapped)
         isOpen = false
     }
 
@@ -338,10 +346,10 @@ private struct Gathered {
     }
 
     /// Records the events of the lines that are out now.
-    mutating func commit(to log: EventLog?) {
+    mutating func commit(to log: OpaquePointer?) {
         var last = committed
         while last < lines && Int(ends[last]) <= sent { last += 1 }
-        if let log, last > committed { fl_log_add_many(log.raw, events + committed, last - committed) }
+        if let log, last > committed { fl_log_add_many(log, events + committed, last - committed) }
         committed = last
     }
 

@@ -125,7 +125,8 @@ final class WorkQueue<Element: BitwiseCopyable>: @unchecked Sendable {
         let element = state.pointee.head!.elements[state.pointee.headIndex]
         state.pointee.headIndex += 1
         state.pointee.count -= 1
-        notFull.signal()
+        // Only a bounded queue has producers waiting for room.
+        if state.pointee.limit != .max { notFull.signal() }
         return element
     }
 
