@@ -142,10 +142,16 @@ final class ThreadConsole: @unchecked Sendable {
             // after a stop nothing new is taken.
             if failure.load(ordering: .relaxed) != 0 || crew.stopRequested || fl_stop_requests() > 0 { return false }
             mutex.lock()
-            defer { mutex.unlock() }
-            if gathered.pointee.isOpen { return gather(line, event: event, into: gathered, mainThread: mainThread) }
-            // Handed over after `finish` (no line is): it goes out by itself.
-            return writeLocked(line, event: event, mainThread: mainThread)
+            guard gathered.pointee.isOpen else {
+                // Handed over after `finish` (no line is): it goes out by itself.
+                defer { mutex.unlock() }
+                return writeLocked(line, event: event, mainThread: mainThread)
+            }
+            var written: Written?
+            let accepted = gather(line, event: event, into: gathered, mainThread: mainThread, written: &written)
+            mutex.unlock()
+            if let written { record(written, of: gathered) }
+            return accepted
         }
         if locked {
             mutex.lock()
@@ -186,13 +192,31 @@ final class ThreadConsole: @unchecked Sendable {
         return false
     }
 
+    /// The events of lines a worker's write carried, to record once it let
+    /// go of the mutex.
+    private struct Written {
+        let events: UnsafeMutablePointer<fl_event>
+        let count: Int
+    }
+
+    /// Records the events of a buffer that went out, without the mutex:
+    /// their first records touch fresh pages of the log, and other threads
+    /// need not wait for that. Then the array is free for the next write.
+    private func record(_ written: Written, of gathered: UnsafeMutablePointer<Gathered>) {
+        fl_log_add_many(log, written.events, written.count)
+        mutex.withLock { gathered.pointee.spareInUse = false }
+    }
+
     /// Appends a line to the buffer, with `mutex` held, writing the buffer
     /// first when the line would not fit.
+    /// - Parameter written: set when a worker's write of the buffer left
+    ///   events to record after the mutex is let go.
     @inline(__always)
     private func gather(_ line: UnsafeRawBufferPointer, event: fl_event,
-                        into gathered: UnsafeMutablePointer<Gathered>, mainThread: Bool) -> Bool {
+                        into gathered: UnsafeMutablePointer<Gathered>, mainThread: Bool,
+                        written: inout Written?) -> Bool {
         if gathered.pointee.used + line.count > Self.capacity || gathered.pointee.lines == Self.lineCapacity {
-            guard flush(gathered, mainThread: mainThread) else { return false }
+            guard flush(gathered, mainThread: mainThread, written: &written) else { return false }
         }
         // Longer than the buffer (no thread line is): written on its own.
         if line.count > Self.capacity { return writeLocked(line, event: event, mainThread: mainThread) }
@@ -201,11 +225,18 @@ final class ThreadConsole: @unchecked Sendable {
     }
 
     /// Writes what is gathered, with `mutex` held. Lines whose every byte
-    /// went out have their events recorded.
+    /// went out have their events recorded: now, or, when `written` is
+    /// given and the buffer went out whole, by the caller once it let go
+    /// of the mutex.
     /// - Returns: true when all of it went out; false when a stop or a
     ///   failure cut it short. What a stop left stays for `finish`; what a
     ///   failure left is dropped.
     private func flush(_ gathered: UnsafeMutablePointer<Gathered>, mainThread: Bool) -> Bool {
+        var written: Written?
+        return flush(gathered, mainThread: mainThread, written: &written)
+    }
+
+    private func flush(_ gathered: UnsafeMutablePointer<Gathered>, mainThread: Bool, written: inout Written?) -> Bool {
         let buffer = gathered.pointee
         if buffer.used == buffer.sent {
             gathered.pointee.commit(to: log)
@@ -219,11 +250,16 @@ final class ThreadConsole: @unchecked Sendable {
         let rest = UnsafeRawBufferPointer(start: buffer.bytes + buffer.sent, count: buffer.used - buffer.sent)
         let sent = mainThread ? writeRestFromMainThread(rest) : writeAll(rest, mainThread: false)
         gathered.pointee.sent += sent
-        gathered.pointee.commit(to: log)
         if gathered.pointee.sent == buffer.used {
+            if !mainThread, log != nil, let events = gathered.pointee.handOff() {
+                written = Written(events: events.baseAddress!, count: events.count)
+            } else {
+                gathered.pointee.commit(to: log)
+            }
             gathered.pointee.empty()
             return true
         }
+        gathered.pointee.commit(to: log)
         if failure.load(ordering: .relaxed) != 0 { drop(gathered) }
         return false
     }
@@ -297,8 +333,13 @@ private struct Gathered {
     private(set) var bytes: UnsafeMutableRawPointer
     /// For each line in the buffer: the offset just past its newline.
     private var ends: UnsafeMutablePointer<Int32>
-    /// For each line: its event (kind 0 for none).
+    /// For each line: its event (kind 0 for none). Two arrays take turns:
+    /// while a thread records the events of a buffer that went out, from
+    /// one, the next buffer's lines fill the other.
     private var events: UnsafeMutablePointer<fl_event>
+    private var spare: UnsafeMutablePointer<fl_event>
+    /// Whether `spare` still holds events being recorded.
+    var spareInUse = false
     /// Where the mapping starts.
     private let pages: UnsafeMutableRawPointer
     /// Whether the mapping is still there.
@@ -312,7 +353,7 @@ private struct Gathered {
     private var committed = 0
 
     private static var mapped: Int {
-        ThreadConsole.capacity + ThreadConsole.lineCapacity * (MemoryLayout<Int32>.stride + MemoryLayout<fl_event>.stride)
+        ThreadConsole.capacity + ThreadConsole.lineCapacity * (MemoryLayout<Int32>.stride + 2 * MemoryLayout<fl_event>.stride)
     }
 
     /// A buffer in pages of its own, touched only as lines fill it; nil
@@ -320,12 +361,13 @@ private struct Gathered {
     static func make() -> UnsafeMutablePointer<Gathered>? {
         let pages = mmap(nil, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
         guard let pages, pages != MAP_FAILED else { return nil }
-        let events = pages.bindMemory(to: fl_event.self, capacity: ThreadConsole.lineCapacity)
-        let ends = UnsafeMutableRawPointer(events + ThreadConsole.lineCapacity)
+        let events = pages.bindMemory(to: fl_event.self, capacity: 2 * ThreadConsole.lineCapacity)
+        let ends = UnsafeMutableRawPointer(events + 2 * ThreadConsole.lineCapacity)
             .bindMemory(to: Int32.self, capacity: ThreadConsole.lineCapacity)
         let bytes = UnsafeMutableRawPointer(ends + ThreadConsole.lineCapacity)
         let gathered = UnsafeMutablePointer<Gathered>.allocate(capacity: 1)
-        gathered.initialize(to: Gathered(bytes: bytes, ends: ends, events: events, pages: pages))
+        gathered.initialize(to: Gathered(bytes: bytes, ends: ends, events: events,
+                                         spare: events + ThreadConsole.lineCapacity, pages: pages))
         return gathered
     }
 
@@ -351,6 +393,18 @@ private struct Gathered {
         while last < lines && Int(ends[last]) <= sent { last += 1 }
         if let log, last > committed { fl_log_add_many(log, events + committed, last - committed) }
         committed = last
+    }
+
+    /// When every line is out and the other array is free: the events to
+    /// record, left where they are, while the lines to come use the other
+    /// array. Nil when the other array is still being recorded from.
+    mutating func handOff() -> UnsafeMutableBufferPointer<fl_event>? {
+        guard !spareInUse else { return nil }
+        let out = UnsafeMutableBufferPointer(start: events + committed, count: lines - committed)
+        swap(&events, &spare)
+        spareInUse = true
+        committed = lines
+        return out
     }
 
     /// Counted lines not yet out.
