@@ -99,6 +99,15 @@ void fl_log_add_many(struct fl_log *log, const struct fl_event *events, size_t c
     uint64_t next[2] = {0, 0};
     if (wanted[0] > 0) next[0] = atomic_fetch_add_explicit(&log->lives_claimed, wanted[0], memory_order_relaxed);
     if (wanted[1] > 0) next[1] = atomic_fetch_add_explicit(&log->marks_claimed, wanted[1], memory_order_relaxed);
+    // Every event's region is full: they were counted, and none is kept.
+    if ((wanted[0] == 0 || next[0] >= log->lives_capacity) && (wanted[1] == 0 || next[1] >= log->marks_capacity)) return;
+    // Only marks, all with room (a thread's lines): one copy. The threads
+    // that add them are joined before the record is read, so no kind need
+    // be stored last.
+    if (wanted[1] == count && next[1] + count <= log->marks_capacity) {
+        memcpy(marks(log) + next[1], events, count * sizeof *events);
+        return;
+    }
     for (size_t i = 0; i < count; i++) {
         if (events[i].kind == FL_EVENT_NONE) continue;
         int mark = events[i].kind >= FL_EVENT_FIRST_MARK;
@@ -106,6 +115,11 @@ void fl_log_add_many(struct fl_log *log, const struct fl_event *events, size_t c
         if (index >= (mark ? log->marks_capacity : log->lives_capacity)) continue;
         store((mark ? marks(log) : lives(log)) + index, &events[i]);
     }
+}
+
+void fl_log_count_dropped(struct fl_log *log, int marks_region, uint64_t count) {
+    if (log == NULL || count == 0) return;
+    atomic_fetch_add_explicit(marks_region ? &log->marks_claimed : &log->lives_claimed, count, memory_order_relaxed);
 }
 
 int fl_log_has_room(const struct fl_log *log, int marks_region) {

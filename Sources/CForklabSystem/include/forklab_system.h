@@ -89,8 +89,12 @@ void fl_log_reset(struct fl_log *log);
 void fl_log_add(struct fl_log *log, const struct fl_event *event);
 /// Adds `count` events at once, with one atomic add per region; events of
 /// kind FL_EVENT_NONE are skipped. Not for a forked child (it adds one at a
-/// time); for threads that record a batch of lines once they are written.
+/// time): for threads that record a batch of lines once they are written,
+/// read only after they are joined.
 void fl_log_add_many(struct fl_log *log, const struct fl_event *events, size_t count);
+/// Counts `count` events of a region that has no room left, as if added:
+/// they are dropped, and the count says how many were.
+void fl_log_count_dropped(struct fl_log *log, int marks_region, uint64_t count);
 /// Whether a region (marks when marks_region is non-zero) still has room:
 /// past it, events are only counted, so their details need not be made.
 int fl_log_has_room(const struct fl_log *log, int marks_region);

@@ -24,7 +24,7 @@ final class LineRenderer {
     /// rather than a test of every byte.
     private let template: UnsafeMutableBufferPointer<UInt8>
     private let pieces: UnsafeMutableBufferPointer<Piece>
-    private let buffer: UnsafeMutableBufferPointer<UInt8>
+    private let buffer: UnsafeMutablePointer<UInt8>
     private let recording: ThreadRecording
     /// The log, as the pointer the C calls take: holding the `EventLog`
     /// itself would retain and release it, an atomic add on a count every
@@ -32,27 +32,62 @@ final class LineRenderer {
     private let log: OpaquePointer?
     private let kind: fl_event_kind
     private let role: ThreadRole?
-    /// The writing thread's id, read on first use (in that thread).
-    private var tid: Int32 = 0
     /// Whether the line shows the time, which must then be read for it
     /// even when the record has no room left.
     private let showsTime: Bool
     /// Whether the event is a mark (a line, a put, a get), which the
-    /// record keeps only while it has room.
+    /// record keeps only while it has room; and whether this renderer saw
+    /// it full (it stays full until the next experiment, and this
+    /// renderer's experiment ends first).
     private let isMark: Bool
-    /// Events this thread recorded itself (puts) wait here and go to the
-    /// log `batchCapacity` at a time: one atomic add on the log's shared
-    /// counter per batch, not per event.
-    private var batch: UnsafeMutablePointer<fl_event>?
-    private var batched = 0
+    /// What changes as the thread writes, on cache lines of its own: next
+    /// to another thread's renderer it would bounce between the cores at
+    /// every line. A class's own stored properties cannot be placed so.
+    private let state: UnsafeMutablePointer<State>
     private static let batchCapacity = 256
 
+    private struct State {
+        /// The writing thread's id, read on first use (in that thread).
+        var tid: Int32 = 0
+        var marksFull = false
+        /// Events until the next look at whether the record is full: a
+        /// look every line cost as much as the clock.
+        var untilLook = 0
+        /// Events this thread recorded itself (puts) wait here and go to
+        /// the log `batchCapacity` at a time: one atomic add on the log's
+        /// shared counter per batch, not per event.
+        var batch: UnsafeMutablePointer<fl_event>?
+        var batched = 0
+        /// Events recorded once the record was full: only counted.
+        var dropped: UInt64 = 0
+    }
+
     /// `count` bytes of the template from `start`, then the placeholder
-    /// `slot` (0: none, at the end).
+    /// `slot`.
     private struct Piece {
         var start: Int
         var count: Int
-        var slot: UInt8
+        var slot: Slot
+    }
+
+    /// A placeholder, decoded once: `LineTemplate`'s bytes are static
+    /// properties, which a switch would load and compare one by one, at
+    /// every piece of every line.
+    private enum Slot: UInt8 {
+        case none, thread, index, producer, pid, elapsed, tid, color
+
+        init?(_ byte: UInt8) {
+            switch byte {
+            case LineTemplate.thread: self = .thread
+            case LineTemplate.index: self = .index
+            case LineTemplate.producer: self = .producer
+            case LineTemplate.pid: self = .pid
+            case LineTemplate.elapsed: self = .elapsed
+            case LineTemplate.tid: self = .tid
+            case LineTemplate.color: self = .color
+            default: return nil
+            }
+        }
     }
 
     init(_ line: LineTemplate, recording: ThreadRecording, kind: fl_event_kind, role: ThreadRole? = nil) {
@@ -62,26 +97,33 @@ final class LineRenderer {
         _ = template.update(fromContentsOf: line.bytes)
         var cut: [Piece] = []
         var start = 0
-        for (offset, byte) in line.bytes.enumerated() where Self.slots.contains(byte) {
-            cut.append(Piece(start: start, count: offset - start, slot: byte))
+        for (offset, byte) in line.bytes.enumerated() {
+            guard let slot = Slot(byte) else { continue }
+            cut.append(Piece(start: start, count: offset - start, slot: slot))
             start = offset + 1
         }
-        if start < line.bytes.count { cut.append(Piece(start: start, count: line.bytes.count - start, slot: 0)) }
+        if start < line.bytes.count { cut.append(Piece(start: start, count: line.bytes.count - start, slot: .none)) }
         pieces = .allocate(capacity: cut.count)
         _ = pieces.initialize(from: cut)
         // Each placeholder becomes at most 20 digits and a sign, or a colour.
-        buffer = .allocate(capacity: line.bytes.count * 21 + Self.slack)
+        // Written at every line: on cache lines of its own, as `state` is.
+        let bytes = (line.bytes.count * 21 + Self.slack + 63) / 64 * 64
+        buffer = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+            .bindMemory(to: UInt8.self, capacity: bytes)
+        state = allocateOnOwnCacheLines(State.self)
+        state.initialize(to: State())
         self.recording = recording
         log = recording.log?.raw
         self.kind = kind
         self.role = role
-        showsTime = line.bytes.contains(LineTemplate.elapsed)
+        showsTime = cut.contains { $0.slot == .elapsed }
         isMark = kind.rawValue >= FL_EVENT_FIRST_MARK.rawValue
     }
 
     deinit {
         commitRecords()
-        batch?.deallocate()
+        state.pointee.batch?.deallocate()
+        state.deallocate()
         template.deallocate()
         pieces.deallocate()
         buffer.deallocate()
@@ -93,22 +135,31 @@ final class LineRenderer {
     @inline(__always)
     func timestamp() -> UInt64 {
         if showsTime { return fl_monotonic_ns() }
-        guard let log, !isMark || fl_log_has_room(log, 1) != 0 else { return 0 }
+        guard let log, !state.pointee.marksFull else { return 0 }
+        if isMark {
+            state.pointee.untilLook &-= 1
+            if state.pointee.untilLook <= 0 {
+                state.pointee.untilLook = 64
+                if fl_log_has_room(log, 1) == 0 {
+                    state.pointee.marksFull = true
+                    return 0
+                }
+            }
+        }
         return fl_monotonic_ns()
     }
 
     /// Sends the events waiting in this thread's batch to the log. The
     /// thread calls it before it ends.
     func commitRecords() {
-        guard let batch, batched > 0, let log else { return }
-        fl_log_add_many(log, batch, batched)
-        batched = 0
+        guard let log else { return }
+        if let batch = state.pointee.batch, state.pointee.batched > 0 {
+            fl_log_add_many(log, batch, state.pointee.batched)
+            state.pointee.batched = 0
+        }
+        fl_log_count_dropped(log, 1, state.pointee.dropped)
+        state.pointee.dropped = 0
     }
-
-    private static let slots: Set<UInt8> = [
-        LineTemplate.thread, LineTemplate.index, LineTemplate.producer, LineTemplate.pid, LineTemplate.elapsed,
-        LineTemplate.tid, LineTemplate.color,
-    ]
 
     /// Records the event and writes its line with `thread`, `index` and
     /// `producer` in their places (an empty line is not written). A line
@@ -156,8 +207,10 @@ final class LineRenderer {
     @inline(__always)
     private func event(_ now: UInt64, _ thread: Int, _ index: Int, _ producer: Int) -> fl_event {
         guard log != nil else { return fl_event() }
-        if tid == 0 { tid = fl_thread_id() }
-        return fl_event(time: now, pid: recording.pid, tid: tid, kind: UInt16(kind.rawValue), role: role?.rawValue ?? 0,
+        // Past the record's room only the kind matters: the event is counted.
+        if isMark && state.pointee.marksFull { return fl_event(time: 0, pid: 0, tid: 0, kind: UInt16(kind.rawValue), role: 0, a: 0, b: 0, c: 0) }
+        if state.pointee.tid == 0 { state.pointee.tid = fl_thread_id() }
+        return fl_event(time: now, pid: recording.pid, tid: state.pointee.tid, kind: UInt16(kind.rawValue), role: role?.rawValue ?? 0,
                         a: Int32(truncatingIfNeeded: thread), b: Int32(truncatingIfNeeded: index),
                         c: Int32(truncatingIfNeeded: producer))
     }
@@ -166,15 +219,19 @@ final class LineRenderer {
     private func record(_ event: fl_event) {
         guard event.kind != 0, let log else { return }
         guard isMark else { return withUnsafePointer(to: event) { fl_log_add(log, $0) } }
-        if batch == nil { batch = .allocate(capacity: Self.batchCapacity) }
-        batch![batched] = event
-        batched += 1
-        if batched == Self.batchCapacity { commitRecords() }
+        if state.pointee.marksFull {
+            state.pointee.dropped &+= 1
+            return
+        }
+        if state.pointee.batch == nil { state.pointee.batch = .allocate(capacity: Self.batchCapacity) }
+        state.pointee.batch![state.pointee.batched] = event
+        state.pointee.batched += 1
+        if state.pointee.batched == Self.batchCapacity { commitRecords() }
     }
 
     @inline(__always)
     private func render(_ now: UInt64, thread: Int, index: Int, producer: Int) -> UnsafeRawBufferPointer {
-        let start = buffer.baseAddress!
+        let start = buffer
         var out = start
         for piece in pieces {
             if piece.count > 0 {
@@ -182,16 +239,16 @@ final class LineRenderer {
                 out += piece.count
             }
             switch piece.slot {
-            case 0: break
-            case LineTemplate.thread: out = Self.put(thread, at: out)
-            case LineTemplate.index: out = Self.put(index, at: out)
-            case LineTemplate.producer: out = Self.put(producer, at: out)
-            case LineTemplate.pid: out = Self.put(Int(recording.pid), at: out)
-            case LineTemplate.elapsed: out = Self.put(Int(truncatingIfNeeded: now), at: out)
-            case LineTemplate.tid:
-                if tid == 0 { tid = fl_thread_id() }
-                out = Self.put(Int(tid), at: out)
-            default: out = Self.putColor(for: thread, at: out)
+            case .none: break
+            case .thread: out = Self.put(thread, at: out)
+            case .index: out = Self.put(index, at: out)
+            case .producer: out = Self.put(producer, at: out)
+            case .pid: out = Self.put(Int(recording.pid), at: out)
+            case .elapsed: out = Self.put(Int(truncatingIfNeeded: now), at: out)
+            case .tid:
+                if state.pointee.tid == 0 { state.pointee.tid = fl_thread_id() }
+                out = Self.put(Int(state.pointee.tid), at: out)
+            case .color: out = Self.putColor(for: thread, at: out)
             }
         }
         return UnsafeRawBufferPointer(start: start, count: out - start)

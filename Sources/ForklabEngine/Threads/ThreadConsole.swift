@@ -365,7 +365,7 @@ private struct Gathered {
         let ends = UnsafeMutableRawPointer(events + 2 * ThreadConsole.lineCapacity)
             .bindMemory(to: Int32.self, capacity: ThreadConsole.lineCapacity)
         let bytes = UnsafeMutableRawPointer(ends + ThreadConsole.lineCapacity)
-        let gathered = UnsafeMutablePointer<Gathered>.allocate(capacity: 1)
+        let gathered = allocateOnOwnCacheLines(Gathered.self)
         gathered.initialize(to: Gathered(bytes: bytes, ends: ends, events: events,
                                          spare: events + ThreadConsole.lineCapacity, pages: pages))
         return gathered

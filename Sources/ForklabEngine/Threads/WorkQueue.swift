@@ -48,7 +48,7 @@ final class WorkQueue<Element: BitwiseCopyable>: @unchecked Sendable {
 
     /// - Parameter capacity: the most elements it holds; nil for no limit.
     init(capacity: Int? = nil) {
-        state = .allocate(capacity: 1)
+        state = allocateOnOwnCacheLines(State.self)
         state.initialize(to: State(limit: capacity ?? .max))
     }
 
