@@ -72,7 +72,7 @@ uint64_t fl_log_claim(struct fl_log *log, uint64_t count) {
     return atomic_fetch_add_explicit(&log->lives_claimed, count, memory_order_relaxed);
 }
 
-static void put(struct fl_event *slot, const struct fl_event *event) {
+static void store(struct fl_event *slot, const struct fl_event *event) {
     slot->time = event->time;
     slot->pid = event->pid;
     slot->tid = event->tid;
@@ -86,7 +86,7 @@ static void put(struct fl_event *slot, const struct fl_event *event) {
 
 void fl_log_put(struct fl_log *log, uint64_t index, const struct fl_event *event) {
     if (log == NULL || index >= log->lives_capacity) return;
-    put(lives(log) + index, event);
+    store(lives(log) + index, event);
 }
 
 void fl_log_add(struct fl_log *log, const struct fl_event *event) {
@@ -95,7 +95,47 @@ void fl_log_add(struct fl_log *log, const struct fl_event *event) {
     uint64_t index = atomic_fetch_add_explicit(mark ? &log->marks_claimed : &log->lives_claimed, 1,
                                                memory_order_relaxed);
     if (index >= (mark ? log->marks_capacity : log->lives_capacity)) return;
-    put((mark ? marks(log) : lives(log)) + index, event);
+    store((mark ? marks(log) : lives(log)) + index, event);
+}
+
+void fl_log_add_many(struct fl_log *log, const struct fl_event *events, size_t count) {
+    if (log == NULL) return;
+    // One claim per region for the whole batch: the counters are shared by
+    // every thread, and each claim moves their cache line between cores.
+    uint64_t wanted[2] = {0, 0};
+    for (size_t i = 0; i < count; i++) {
+        if (events[i].kind != FL_EVENT_NONE) wanted[events[i].kind >= FL_EVENT_FIRST_MARK]++;
+    }
+    uint64_t next[2] = {0, 0};
+    if (wanted[0] > 0) next[0] = atomic_fetch_add_explicit(&log->lives_claimed, wanted[0], memory_order_relaxed);
+    if (wanted[1] > 0) next[1] = atomic_fetch_add_explicit(&log->marks_claimed, wanted[1], memory_order_relaxed);
+    // Every event's region is full: they were counted, and none is kept.
+    if ((wanted[0] == 0 || next[0] >= log->lives_capacity) && (wanted[1] == 0 || next[1] >= log->marks_capacity)) return;
+    // Only marks, all with room (a thread's lines): one copy. The threads
+    // that add them are joined before the record is read, so no kind need
+    // be stored last.
+    if (wanted[1] == count && next[1] + count <= log->marks_capacity) {
+        memcpy(marks(log) + next[1], events, count * sizeof *events);
+        return;
+    }
+    for (size_t i = 0; i < count; i++) {
+        if (events[i].kind == FL_EVENT_NONE) continue;
+        int mark = events[i].kind >= FL_EVENT_FIRST_MARK;
+        uint64_t index = next[mark]++;
+        if (index >= (mark ? log->marks_capacity : log->lives_capacity)) continue;
+        store((mark ? marks(log) : lives(log)) + index, &events[i]);
+    }
+}
+
+void fl_log_count_dropped(struct fl_log *log, int marks_region, uint64_t count) {
+    if (log == NULL || count == 0) return;
+    atomic_fetch_add_explicit(marks_region ? &log->marks_claimed : &log->lives_claimed, count, memory_order_relaxed);
+}
+
+int fl_log_has_room(const struct fl_log *log, int marks_region) {
+    if (log == NULL) return 0;
+    uint64_t claimed = atomic_load_explicit(marks_region ? &log->marks_claimed : &log->lives_claimed, memory_order_relaxed);
+    return claimed < (marks_region ? log->marks_capacity : log->lives_capacity);
 }
 
 void fl_log_counts(const struct fl_log *log, int marks_region, uint64_t *count, uint64_t *claimed) {

@@ -12,7 +12,7 @@ extension Lab {
     func runProduce(_ plan: ProducePlan) throws(LabError) {
         let crew = Crew()
         let line = sink.threadLine(for: .consumed)
-        let console = ThreadConsole(fd: line.fd, locked: true, crew: crew)
+        let console = threadConsole(fd: line.fd, locked: true, crew: crew)
         let recording = ThreadRecording(log: log, started: started)
         let putLine = sink.threadLine(for: .put)
         let queue = WorkQueue<Message>(capacity: plan.capacity)
@@ -55,13 +55,12 @@ extension Lab {
         let opened = System.now()
         gate.open()
         awaitThreads(&group) { queue.cancel() }
-        console.endOpenLine()
-        adoptOutputFailure(of: console)
         if !crew.stopRequested && !shouldStop {
             _ = LineRenderer(sink.threadLine(for: .mainExit), recording: recording, kind: FL_EVENT_MAIN_PRINTED)
                 .writeFromMainThread(to: console)
-            adoptOutputFailure(of: console)
         }
+        console.finish()
+        adoptOutputFailure(of: console)
         let statistics = queue.statistics
         if statistics.outOfMemory && failure == nil {
             failure = .queueOutOfMemory(experiment: "produce", queued: statistics.peak)
@@ -69,8 +68,8 @@ extension Lab {
         emit(.summary(.produce(ProduceOutcome(
             producers: producers.count, consumers: consumers.count,
             produced: producers.reduce(0) { $0 + $1.produced },
-            consumed: consumers.reduce(0) { $0 + $1.printed },
-            unprinted: consumers.reduce(0) { $0 + $1.taken - $1.printed },
+            consumed: consumers.reduce(0) { $0 + $1.printed } - console.unwrittenLines,
+            unprinted: consumers.reduce(0) { $0 + $1.taken - $1.printed } + console.unwrittenLines,
             queue: statistics, capacity: plan.capacity, elapsed: System.now() &- started,
             startup: opened &- started, running: crew.lastEnded > opened ? crew.lastEnded &- opened : 0))))
         try finish(failure)
@@ -131,13 +130,14 @@ final class ProducerThread: ThreadWorker, @unchecked Sendable {
         var produced = 0  // a local in the loop; see CountingThread.run
         defer {
             self.produced = produced
+            renderer.commitRecords()
             producing.done()
         }
         for count in 0..<messages {
             if crew.stopRequested { return }
             // The time before the put: a consumer may take the message (and
             // record its get) before this thread records the put.
-            let now = fl_monotonic_ns()
+            let now = renderer.timestamp()
             guard producing.queue.put(Message(producer: id, count: Int32(count))) else {
                 crew.requestStop()  // cancelled already, or out of memory: everyone stops
                 return

@@ -28,7 +28,7 @@ extension Lab {
         let crew = Crew()
         let shared = RaceCounter(gate: Gate())
         let recording = ThreadRecording(log: log, started: started)
-        let console = ThreadConsole(fd: sink.threadLine(for: .started(.racer)).fd, locked: true, crew: crew)
+        let console = threadConsole(fd: sink.threadLine(for: .started(.racer)).fd, locked: true, crew: crew)
         var group = ThreadGroup(crew: crew)
         var workers: [RaceThread] = []
         var failure: LabError?
@@ -50,6 +50,7 @@ extension Lab {
         awaitThreads(&group) { shared.gate.open() }
         // To the last thread's end: not its join, nor the report of its end.
         let elapsed = max(crew.lastEnded, opened) &- opened
+        console.finish()
         adoptOutputFailure(of: console)
         guard failure == nil else { return (nil, failure) }
         let expected = workers.reduce(0) { $0 + $1.added }

@@ -13,7 +13,7 @@ extension Lab {
         let crew = Crew()
         let gate = Gate()
         let line = sink.threadLine(for: .counted)
-        let console = ThreadConsole(fd: line.fd, locked: plan.locked, tears: sink.splitsUnlockedLines, crew: crew)
+        let console = threadConsole(fd: line.fd, locked: plan.locked, tears: sink.splitsUnlockedLines, crew: crew)
         let recording = ThreadRecording(log: log, started: started)
         var group = ThreadGroup(crew: crew)
         var workers: [CountingThread] = []
@@ -38,12 +38,12 @@ extension Lab {
         let opened = System.now()
         gate.open()
         awaitThreads(&group) { gate.open() }
-        console.endOpenLine()
-        adoptOutputFailure(of: console)
         if plan.joined && !crew.stopRequested && !shouldStop { _ = main.writeFromMainThread(to: console) }
+        console.finish()
         adoptOutputFailure(of: console)
         emit(.summary(.threads(
-            started: workers.count, wanted: plan.threads, lines: workers.reduce(0) { $0 + $1.written },
+            started: workers.count, wanted: plan.threads,
+            lines: workers.reduce(0) { $0 + $1.written } - console.unwrittenLines,
             expectedLines: plan.threads * plan.count, elapsed: System.now() &- started, startup: opened &- started,
             running: crew.lastEnded > opened ? crew.lastEnded &- opened : 0)))
         try finish(failure)
@@ -67,6 +67,13 @@ extension Lab {
             System.awaitWakeUp(timeoutMilliseconds: stopping ? 20 : -1)
         }
         group.joinAll()
+    }
+
+    /// The console the threads of an experiment share: locked consoles
+    /// gather lines unless `fd` is a terminal, where each line shows as
+    /// it is printed.
+    func threadConsole(fd: Int32, locked: Bool, tears: Bool = true, crew: Crew) -> ThreadConsole {
+        ThreadConsole(fd: fd, locked: locked, tears: tears, gathers: isatty(fd) == 0, crew: crew, log: log)
     }
 
     /// A thread's role and number, with the sink's lines for its start and end.

@@ -92,6 +92,33 @@ enum System {
         }
     }
 
+    /// Waits until a write to `fd` would not block, as `awaitWritable(_:)`
+    /// does, but a stop (Ctrl-C, SIGTERM) does not end the wait at once: it
+    /// goes on for up to `graceAfterStop` milliseconds, time for a reader
+    /// that still reads to make room. A second stop ends it at once.
+    /// - Returns: false when a stop is pending and no room came.
+    static func awaitWritable(_ fd: Int32, graceAfterStop: Int32) -> Bool {
+        while true {
+            var entries = (
+                pollfd(fd: fd, events: Int16(POLLOUT), revents: 0),
+                pollfd(fd: fl_wake_fd(), events: Int16(POLLIN), revents: 0)
+            )
+            let requests = fl_stop_requests()
+            let timeout: Int32 = requests > 1 ? 0 : requests == 1 ? graceAfterStop : -1
+            let result = withUnsafeMutableBytes(of: &entries) { raw in
+                poll(raw.baseAddress!.assumingMemoryBound(to: pollfd.self), 2, timeout)
+            }
+            if result < 0 {
+                if errno == EINTR { continue }
+                return true
+            }
+            if entries.0.revents != 0 { return true }
+            if result == 0 { return false }  // a stop, and no room within the grace
+            // A signal: a stop (the grace starts now), a second one, or SIGCHLD.
+            fl_wake_drain()
+        }
+    }
+
     /// CLOCK_MONOTONIC in nanoseconds.
     static func now() -> UInt64 { fl_monotonic_ns() }
 }

@@ -44,6 +44,8 @@ pid_t ts_spawn(const struct ts_spawn_options *o) {
             dup2(o->terminal_fd, 0);
             dup2(o->terminal_fd, 1);
             dup2(o->terminal_fd, 2);
+            // `forklab | tee log` at a terminal: stdout elsewhere.
+            if (o->stdout_fd >= 0) dup2(o->stdout_fd, 1);
         } else {
             // Through fresh numbers first, in case a source is 0, 1 or 2.
             int in = fcntl(o->stdin_fd >= 0 ? o->stdin_fd : null, F_DUPFD_CLOEXEC, 10);

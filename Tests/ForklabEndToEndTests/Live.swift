@@ -18,14 +18,15 @@ final class LiveForklab {
     private var consumed = 0
     private(set) var ended: Ending?
 
-    /// Starts forklab at a pseudo-terminal (80×24, TERM=xterm).
-    init(terminal arguments: [String] = [], environment: [String: String]? = nil) {
+    /// Starts forklab at a pseudo-terminal (80×24, TERM=xterm); with
+    /// `stdout`, its stdout goes there instead, as in `forklab | tee log`.
+    init(terminal arguments: [String] = [], environment: [String: String]? = nil, stdout: Int32 = -1) {
         home = temporaryFolder()
         var master: Int32 = -1
         var slave: Int32 = -1
         precondition(ts_open_pty(&master, &slave) == 0)
         pid = spawnProcess(forklabPath, arguments, environment: environment ?? testEnvironment(home: home),
-                           stdin: -1, stdout: -1, stderr: -1, terminal: slave)
+                           stdin: -1, stdout: stdout, stderr: -1, terminal: slave)
         close(slave)
         input = master
         output = master

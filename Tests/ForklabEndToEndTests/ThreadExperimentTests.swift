@@ -37,16 +37,89 @@ extension EndToEnd {
             #expect(result.status == 0)
             let lines = result.traceLines
             #expect(lines.count == 40_001)
-            var seen = Set<String>()
-            // `[t] => i`, checked by hand: 40000 regex matches are slow in a debug build.
-            for line in lines.dropLast() {
-                let bytes = Array(line.utf8)
-                guard bytes.count > 7, bytes[0] == 0x5b, (0x30...0x37).contains(bytes[1]),
-                      bytes[2...6].elementsEqual("] => ".utf8), Int(line.dropFirst(7)) != nil else { continue }
-                seen.insert(line)
-            }
-            #expect(seen.count == 40_000)
             #expect(lines.last == "Main thread exiting...")
+            // Every line whole, each thread's counts in order from 0, none missing.
+            let counted = countedLines(Array(result.stdout.utf8), threads: 8)
+            #expect(counted.malformed == 0)
+            #expect(counted.perThread == [Int](repeating: 5000, count: 8))
+        }
+
+        @Test("produce 4 consume 2 messages 10000: each of the 40000 messages once, whole, then the main line, through a pipe and a file",
+              arguments: Sink.allCases)
+        func produceGathered(sink: Sink) {
+            let result = forklab("produce 4 consume 2 messages 10000", RunOptions(stdoutToFile: sink == .file))
+            #expect(result.status == 0)
+            #expect(result.stderr == "")
+            let lines = result.traceLines
+            #expect(lines.count == 40_001)
+            #expect(lines.last == "Main thread exit")
+            // 40000 whole lines, none repeated, each a message that was put: each message exactly once.
+            let consumed = consumerLines(Array(result.stdout.utf8), producers: 4, messages: 10_000)
+            #expect(consumed.malformed == 0 && consumed.repeated == 0 && consumed.lines == 40_000)
+            #expect(result.stdoutLines.last?.hasPrefix("# produce: 40000 produced, 40000 consumed, 0 lost; 4 producers and 2 consumers joined") == true)
+        }
+
+        @Test("at a terminal each line is its own write(2); through a pipe the lines are gathered into one")
+        func writesAtATerminalAndThroughAPipe() throws {
+            let terminal = LiveForklab(terminal: [])
+            terminal.expect("forklab> ")
+            let before = try #require(writeCalls(of: terminal.pid))
+            terminal.send("threads 3 count 50\r")
+            let seen = terminal.expect("# threads: 3 threads started and joined, 150 lines written") ?? ""
+            terminal.expect("forklab> ")
+            let atTerminal = try #require(writeCalls(of: terminal.pid)) - before
+            let shown = countedLines(Array(seen.replacingOccurrences(of: "\r\n", with: "\n").utf8), threads: 3)
+            #expect(shown.perThread == [50, 50, 50])
+            // 150 lines and the main line, each written when printed; the echo and prompt come on top.
+            #expect(atTerminal >= 151)
+            terminal.send("q\r")
+            #expect(terminal.waitForExit() == Ending(exitCode: 0))
+
+            let piped = LiveForklab(pipes: [])
+            piped.send("fork 1\n")
+            piped.expect("# fork: 1 child forked")
+            let start = try #require(writeCalls(of: piped.pid))
+            piped.send("threads 3 count 50\n")
+            piped.expect("# threads: 3 threads started and joined, 150 lines written")
+            let throughPipe = try #require(writeCalls(of: piped.pid)) - start
+            // The 151 lines in one write, the summary in another, and the
+            // last thread's wake-up of the main thread through its self-pipe.
+            #expect(throughPipe == 3)
+            piped.closeInput()
+            #expect(piped.waitForExit() == Ending(exitCode: 0))
+        }
+
+        @Test("forklab | tee at a terminal: Ctrl-C stops threads; every line handed over is out, whole, as the summary counts; one thread left")
+        func interruptWithStdoutPiped() throws {
+            let output = makePipe()
+            let live = LiveForklab(terminal: [], stdout: output.write)
+            close(output.write)
+            let reader = PipeReader(output.read)
+            live.expect("forklab> ")
+            live.send("threads 4 count 1000000\r")
+            // Wait until a gathered buffer went out, then stop.
+            #expect(reader.wait { $0.count > 65536 })
+            live.send("\u{3}")
+            live.expect("forklab: interrupted\r\n")
+            live.expect("forklab> ")
+            #expect(settledThreadCount(of: live.pid) == 1)
+            live.send("threads 2 count 3\r")
+            live.expect("forklab> ")
+            live.send("q\r")
+            #expect(live.waitForExit() == Ending(exitCode: 0))
+            let text = reader.finish()
+            let parts = text.split(separator: Array("# threads: ".utf8), omittingEmptySubsequences: false)
+            try #require(parts.count == 3)
+            let stopped = countedLines(Array(parts[0]), threads: 4)
+            #expect(stopped.malformed == 0)
+            let written = stopped.perThread.reduce(0, +)
+            #expect(written > 0 && written < 4_000_000)
+            // The summary counts exactly the lines that came out, and starts a line of its own.
+            let summary = String(decoding: parts[1].prefix { $0 != 0x0a }, as: UTF8.self)
+            #expect(summary.hasPrefix("4 threads started and joined, \(written) of 4000000 lines written"), "\(summary)")
+            #expect(parts[0].last == 0x0a)
+            let next = countedLines(Array(parts[1].drop { $0 != 0x0a }.dropFirst()), threads: 2)
+            #expect(next.malformed == 0 && next.perThread == [3, 3])
         }
 
         @Test("threads … nojoin: the main line comes first, once, as in the _thread programs")
@@ -207,6 +280,14 @@ extension EndToEnd {
             #expect(live.stderrText == "forklab: line 1: interrupted\n")
             #expect(!live.unconsumed.contains("Hello from parent"))
             #expect(!live.unconsumed.contains("Main thread exit"))
+            // Each message at most once, every line whole, as many as the summary says were consumed.
+            let text = live.transcript.split(separator: Array("# produce: ".utf8), omittingEmptySubsequences: false)
+            let consumed = consumerLines(Array(text[0]), producers: 4, messages: 10_000_000)
+            #expect(consumed.malformed == 0 && consumed.repeated == 0)
+            if text.count > 1 {
+                let summary = String(decoding: text[1].prefix { $0 != 0x0a }, as: UTF8.self)
+                #expect(summary.contains(" produced, \(consumed.lines) consumed, 0 lost"), "\(summary)")
+            }
         }
 
         @Test("SIGTERM during a long threads run: forklab ends by SIGTERM, quietly, running nothing more")
@@ -218,6 +299,14 @@ extension EndToEnd {
             #expect(live.waitForExit() == Ending(exitCode: nil, signal: SIGTERM))
             #expect(live.stderrText == "")
             #expect(!live.unconsumed.contains("Hello from parent"))
+            // What the threads handed over before the stop all came out, whole.
+            let text = live.transcript.split(separator: Array("# threads: ".utf8), omittingEmptySubsequences: false)
+            let lines = countedLines(Array(text[0]), threads: 4)
+            #expect(lines.malformed == 0)
+            if text.count > 1 {
+                let written = lines.perThread.reduce(0, +)
+                #expect(text[1].starts(with: Array("4 threads started and joined, \(written) of 4000000 lines written".utf8)))
+            }
         }
 
         @Test("Ctrl-C during nolock: a line cut short is ended, so the summary starts a line of its own")
@@ -301,5 +390,127 @@ extension EndToEnd {
             // The script went on: race ran with its one thread.
             #expect(result.traceLines.contains("race lock: expected 1 got 1 lost 0"))
         }
+    }
+}
+
+/// The `[t] => i` lines in `bytes` (other lines, a main line or a summary,
+/// are skipped): how many each of `threads` threads wrote, if each thread's
+/// counts run from 0 with no gap, and how many lines were torn, out of
+/// order or from another thread. Bytes, not Strings: a million lines must
+/// be quick in a debug build.
+func countedLines(_ bytes: [UInt8], threads: Int) -> (perThread: [Int], malformed: Int) {
+    var next = [Int](repeating: 0, count: threads)
+    var malformed = 0
+    for line in bytes.split(separator: 0x0a) {
+        guard line.first == 0x5b else {
+            if line.contains(0x5b) { malformed += 1 }  // a piece of a counted line
+            continue
+        }
+        guard let close = line.firstIndex(of: 0x5d), let thread = decimal(line[(line.startIndex + 1)..<close]),
+              line[close...].starts(with: Array("] => ".utf8)), let index = decimal(line[(close + 5)...]),
+              thread < threads, index == next[thread] else {
+            malformed += 1
+            continue
+        }
+        next[thread] += 1
+    }
+    return (next, malformed)
+}
+
+/// The `consumer C got => [producer id=P, count=K]` lines in `bytes`: how
+/// many, how many repeated a message seen before, and how many lines that
+/// are not a main line or a summary do not have that form.
+func consumerLines(_ bytes: [UInt8], producers: Int, messages: Int) -> (lines: Int, repeated: Int, malformed: Int) {
+    var seen = [Bool](repeating: false, count: producers * messages)
+    var lines = 0, repeated = 0, malformed = 0
+    let got = Array(" got => [producer id=".utf8), count = Array(", count=".utf8)
+    for line in bytes.split(separator: 0x0a) {
+        if line.starts(with: Array("Main thread".utf8)) || line.first == 0x23 { continue }
+        guard line.starts(with: Array("consumer ".utf8)), line.last == 0x5d,
+              let gotAt = firstRange(of: got, in: line), decimal(line[(line.startIndex + 9)..<gotAt.lowerBound]) != nil,
+              let countAt = firstRange(of: count, in: line),
+              let producer = decimal(line[gotAt.upperBound..<countAt.lowerBound]),
+              let index = decimal(line[countAt.upperBound..<(line.endIndex - 1)]),
+              producer < producers, index < messages else {
+            malformed += 1
+            continue
+        }
+        lines += 1
+        if seen[producer * messages + index] { repeated += 1 }
+        seen[producer * messages + index] = true
+    }
+    return (lines, repeated, malformed)
+}
+
+private func decimal(_ digits: ArraySlice<UInt8>) -> Int? {
+    guard !digits.isEmpty, digits.count < 19, digits.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+    return digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+}
+
+private func firstRange(of needle: [UInt8], in line: ArraySlice<UInt8>) -> Range<Int>? {
+    guard needle.count <= line.count else { return nil }
+    for start in line.startIndex...(line.endIndex - needle.count)
+    where line[start..<(start + needle.count)].elementsEqual(needle) {
+        return start..<(start + needle.count)
+    }
+    return nil
+}
+
+/// How many write(2) calls a process made so far (`syscw` in /proc/PID/io).
+func writeCalls(of pid: pid_t) -> Int? {
+    guard let io = try? String(contentsOfFile: "/proc/\(pid)/io", encoding: .utf8),
+          let line = io.split(separator: "\n").first(where: { $0.hasPrefix("syscw: ") }) else { return nil }
+    return Int(line.dropFirst(7))
+}
+
+/// Reads a pipe to its end on a thread of its own, so that the writer
+/// never blocks on it.
+final class PipeReader: @unchecked Sendable {
+    // @unchecked: `bytes` is guarded by `lock`.
+    private let lock = NSCondition()
+    private var bytes: [UInt8] = []
+    private var ended = false
+    private let thread: Thread
+
+    init(_ fd: Int32) {
+        let box = Box()
+        thread = Thread { box.reader?.run(fd) }
+        box.reader = self
+        thread.start()
+    }
+
+    private final class Box: @unchecked Sendable { weak var reader: PipeReader? }
+
+    private func run(_ fd: Int32) {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = read(fd, &buffer, buffer.count)
+            if n < 0 && errno == EINTR { continue }
+            lock.lock()
+            if n > 0 { bytes += buffer[0..<n] } else { ended = true }
+            lock.broadcast()
+            lock.unlock()
+            if n <= 0 { break }
+        }
+        close(fd)
+    }
+
+    /// Waits (30 s at most) until what was read satisfies `condition`.
+    func wait(_ condition: ([UInt8]) -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(30)
+        lock.lock()
+        defer { lock.unlock() }
+        while !condition(bytes) && !ended {
+            if !lock.wait(until: deadline) { break }
+        }
+        return condition(bytes)
+    }
+
+    /// Waits for the pipe's end (every writer closed it) and returns all it held.
+    func finish() -> [UInt8] {
+        _ = wait { _ in false }
+        lock.lock()
+        defer { lock.unlock() }
+        return bytes
     }
 }

@@ -70,7 +70,11 @@ extension EndToEnd {
             let json = runForklab(["--json", "-c", commands])
             #expect(book.status == 0 && json.status == 0)
             let texts = Self.objects(json).compactMap { $0["text"] as? String }
-            #expect(texts.filter { !$0.hasPrefix("# ") }.sorted() == book.traceLines.sorted())
+            // What race's unlocked run got differs run to run: updates are lost at random.
+            func unraced(_ line: String) -> String {
+                line.hasPrefix("race nolock: ") ? String(line.prefix { $0 != "g" }) : line
+            }
+            #expect(texts.filter { !$0.hasPrefix("# ") }.map(unraced).sorted() == book.traceLines.map(unraced).sorted())
             // Summaries say the same but for what they measured.
             func uncosted(_ line: String) -> String { String(line.prefix { $0 != ";" }) }
             #expect(texts.filter { $0.hasPrefix("# ") }.map(uncosted)

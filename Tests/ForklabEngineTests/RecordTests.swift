@@ -76,6 +76,21 @@ private func lab(_ experiments: [Experiment]) -> Lab {
         #expect(gets.allSatisfy { get in puts[get.key].map { $0 <= get.time } ?? false })
     }
 
+    @Test("every line of a run that fills the console's buffer many times is recorded once, each thread's in its order")
+    func everyGatheredLineRecordedOnce() throws {
+        let record = try #require(lab([.threads(ThreadsPlan(threads: 4, count: 20_000, locked: true, joined: true))]).lastRecord())
+        var next = [Int32](repeating: 0, count: 4)
+        var last = [UInt64](repeating: 0, count: 4)
+        for event in record.events {
+            guard case let .threadPrinted(thread, index) = event.what else { continue }
+            #expect(index == next[Int(thread)] && event.time >= last[Int(thread)])
+            next[Int(thread)] += 1
+            last[Int(thread)] = event.time
+        }
+        #expect(next == [20_000, 20_000, 20_000, 20_000])
+        #expect(record.droppedMarks == 0)
+    }
+
     @Test("threads whose JSON output failed still record their start and end")
     func livesRecordedWhenOutputFails() throws {
         prepareLab()

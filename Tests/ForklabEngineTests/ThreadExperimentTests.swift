@@ -126,40 +126,68 @@ func consumed(_ line: String) -> (consumer: Int, producer: Int, count: Int)? {
         #expect(pieces.sorted() == expected.sorted())
     }
 
-    @Test("nolock writes a line as Python's print does, text then newline; locked, one whole write a line",
+    @Test("nolock writes a line as Python's print does, text then newline; locked, not at a terminal, the lines gathered in one write at the end",
           arguments: [false, true])
     func writeShapes(locked: Bool) throws {
         prepareLab()
-        // A SOCK_SEQPACKET socket keeps every write(2) a record of its own,
-        // so the test sees how each line was written, not just the bytes.
-        var fds: [Int32] = [-1, -1]
-        try #require(socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds) == 0)
-        defer { close(fds[0]) }
-        let records = Records()
-        let reader = Crew()
-        var group = ThreadGroup(crew: reader)
-        try group.start(ClosureThread(crew: reader) {
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            while true {
-                let n = recv(fds[0], &buffer, buffer.count, 0)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return }
-                records.list.append(String(decoding: buffer[0..<n], as: UTF8.self))
-            }
-        })
+        let socket = try RecordSocket()
         let error = runLab(.threads(ThreadsPlan(threads: 3, count: 10, locked: locked, joined: true)),
-                           sink: Recorder(fd: fds[1]))
-        close(fds[1])
-        group.joinAll()
+                           sink: Recorder(fd: socket.writeFD))
+        let records = socket.finish()
         #expect(error == nil)
         var lines = (0..<3).flatMap { thread in (0..<10).map { "[\(thread)] => \($0)" } }
         lines.append("Main thread exiting...")
         if locked {
-            #expect(records.list.sorted() == lines.map { $0 + "\n" }.sorted())
+            // 31 short lines fit the buffer: one write, when the command ends.
+            try #require(records.count == 1)
+            let written = records[0].split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            #expect(written.last == "")
+            #expect(written.dropLast().last == "Main thread exiting...")
+            #expect(written.dropLast().sorted() == lines.sorted())
         } else {
-            #expect(records.list.filter { $0 == "\n" }.count == 31)
-            #expect(records.list.filter { $0 != "\n" }.sorted() == lines.sorted())
+            #expect(records.filter { $0 == "\n" }.count == 31)
+            #expect(records.filter { $0 != "\n" }.sorted() == lines.sorted())
         }
+    }
+
+    @Test("locked, 8 threads × 5000 lines: whole lines in writes of at most 64 KiB, made when the next line would not fit, then at the end")
+    func gatheredWritesFollowTheRule() throws {
+        prepareLab()
+        let socket = try RecordSocket()
+        let error = runLab(.threads(ThreadsPlan(threads: 8, count: 5000, locked: true, joined: true)),
+                           sink: Recorder(fd: socket.writeFD))
+        let records = socket.finish()
+        #expect(error == nil)
+        try #require(records.count > 1)
+        // Threads write the full buffer; the main thread writes the rest at
+        // the end, at most a page (4 KiB) at a time.
+        let firstFromMain = records.firstIndex { $0.utf8.count <= 4096 } ?? records.count
+        #expect(firstFromMain > 0)
+        var lines: [String] = []
+        for (number, record) in records.enumerated() {
+            #expect(record.hasSuffix("\n"), "write \(number) ends mid-line")
+            if number < firstFromMain {
+                #expect(record.utf8.count <= 65536)
+                // It was written because the next line would not fit.
+                let following = records[number + 1].prefix { $0 != "\n" }.utf8.count + 1
+                #expect(record.utf8.count + following > 65536, "write \(number) of \(record.utf8.count) bytes came early")
+            } else {
+                #expect(record.utf8.count <= 4096, "write \(number) of \(record.utf8.count) bytes after the end began")
+            }
+            lines += record.split(separator: "\n").map(String.init)
+        }
+        #expect(lines.count == 40_001)
+        #expect(lines.last == "Main thread exiting...")
+        var next = [Int](repeating: 0, count: 8)
+        for line in lines.dropLast() {
+            guard let (thread, index) = counted(line) else {
+                Issue.record("not a whole line: \(line.debugDescription)")
+                continue
+            }
+            #expect(index == next[thread])
+            next[thread] += 1
+        }
+        #expect(next == [Int](repeating: 5000, count: 8))
     }
 
     @Test("produce: every message consumed exactly once, then the main line", arguments: [
@@ -257,6 +285,41 @@ private func tallyConsumed(path: String, producers: Int, messages: Int)
     if result != 0 { return ([], 0, 1, "") }
     let seen = (0..<producers).map { Array(flat[$0 * messages..<($0 + 1) * messages]) }
     return (seen, lines, malformed, String(decoding: last.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+}
+
+/// A SOCK_SEQPACKET socket pair, which keeps every write(2) a record of its
+/// own, so that a test sees how lines were written, not just the bytes; a
+/// thread reads the records as they come.
+final class RecordSocket {
+    let writeFD: Int32
+    private let readFD: Int32
+    private let records = Records()
+    private var group: ThreadGroup
+
+    init() throws {
+        var fds: [Int32] = [-1, -1]
+        try #require(socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds) == 0)
+        (readFD, writeFD) = (fds[0], fds[1])
+        let reader = Crew()
+        group = ThreadGroup(crew: reader)
+        try group.start(ClosureThread(crew: reader) { [readFD, records] in
+            var buffer = [UInt8](repeating: 0, count: 1 << 17)
+            while true {
+                let n = recv(readFD, &buffer, buffer.count, 0)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return }
+                records.list.append(String(decoding: buffer[0..<n], as: UTF8.self))
+            }
+        })
+    }
+
+    /// Closes the writing end and returns every record, in order.
+    func finish() -> [String] {
+        close(writeFD)
+        group.joinAll()
+        close(readFD)
+        return records.list
+    }
 }
 
 /// Records a reader thread received (tests only).

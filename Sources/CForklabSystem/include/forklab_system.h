@@ -94,6 +94,17 @@ uint64_t fl_log_claim(struct fl_log *log, uint64_t count);
 /// Fills in a lives slot claimed with fl_log_claim (plain stores, safe in a
 /// forked child). Does nothing when log is NULL or the slot is past the end.
 void fl_log_put(struct fl_log *log, uint64_t index, const struct fl_event *event);
+/// Adds `count` events at once, with one atomic add per region; events of
+/// kind FL_EVENT_NONE are skipped. Not for a forked child (it adds one at a
+/// time): for threads that record a batch of lines once they are written,
+/// read only after they are joined.
+void fl_log_add_many(struct fl_log *log, const struct fl_event *events, size_t count);
+/// Counts `count` events of a region that has no room left, as if added:
+/// they are dropped, and the count says how many were.
+void fl_log_count_dropped(struct fl_log *log, int marks_region, uint64_t count);
+/// Whether a region (marks when marks_region is non-zero) still has room:
+/// past it, events are only counted, so their details need not be made.
+int fl_log_has_room(const struct fl_log *log, int marks_region);
 /// The events of one region (marks when marks_region is non-zero): *count
 /// kept, *claimed tried (more than *count when some were dropped).
 void fl_log_counts(const struct fl_log *log, int marks_region, uint64_t *count, uint64_t *claimed);

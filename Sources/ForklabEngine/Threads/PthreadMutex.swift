@@ -5,6 +5,17 @@ import Glibc
 // objects themselves hold only `let` pointers, which costs no exclusivity
 // check on the hot path (see docs/design.md).
 
+/// Memory for one `T` on cache lines of its own (64 bytes each), so that
+/// threads busy with it do not take the line from threads busy with its
+/// neighbours: a queue's mutex, which producers and consumers take, would
+/// otherwise share a line with the condition variable they signal.
+/// Free it with `deallocate()`.
+func allocateOnOwnCacheLines<T>(_ type: T.Type) -> UnsafeMutablePointer<T> {
+    let line = 64
+    let bytes = (MemoryLayout<T>.stride + line - 1) / line * line
+    return UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: line).bindMemory(to: T.self, capacity: 1)
+}
+
 /// A pthread mutex. The corresponding C type is `pthread_mutex_t`.
 final class PthreadMutex: @unchecked Sendable {
     // @unchecked: the pointer is only ever used through pthread calls,
@@ -12,7 +23,7 @@ final class PthreadMutex: @unchecked Sendable {
     let raw: UnsafeMutablePointer<pthread_mutex_t>
 
     init() {
-        raw = .allocate(capacity: 1)
+        raw = allocateOnOwnCacheLines(pthread_mutex_t.self)
         raw.initialize(to: pthread_mutex_t())
         pthread_mutex_init(raw, nil)
     }
@@ -42,7 +53,7 @@ final class PthreadCondition: @unchecked Sendable {
     private let raw: UnsafeMutablePointer<pthread_cond_t>
 
     init() {
-        raw = .allocate(capacity: 1)
+        raw = allocateOnOwnCacheLines(pthread_cond_t.self)
         raw.initialize(to: pthread_cond_t())
         pthread_cond_init(raw, nil)
     }

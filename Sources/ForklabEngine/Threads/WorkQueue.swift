@@ -48,7 +48,7 @@ final class WorkQueue<Element: BitwiseCopyable>: @unchecked Sendable {
 
     /// - Parameter capacity: the most elements it holds; nil for no limit.
     init(capacity: Int? = nil) {
-        state = .allocate(capacity: 1)
+        state = allocateOnOwnCacheLines(State.self)
         state.initialize(to: State(limit: capacity ?? .max))
     }
 
@@ -125,7 +125,8 @@ final class WorkQueue<Element: BitwiseCopyable>: @unchecked Sendable {
         let element = state.pointee.head!.elements[state.pointee.headIndex]
         state.pointee.headIndex += 1
         state.pointee.count -= 1
-        notFull.signal()
+        // Only a bounded queue has producers waiting for room.
+        if state.pointee.limit != .max { notFull.signal() }
         return element
     }
 

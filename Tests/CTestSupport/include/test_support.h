@@ -17,7 +17,8 @@ struct ts_spawn_options {
     /// Descriptors made 0, 1 and 2 in the child (-1: /dev/null).
     int stdin_fd, stdout_fd, stderr_fd;
     /// When >= 0: the child starts a session, takes this terminal as its
-    /// controlling terminal, and uses it for 0, 1 and 2.
+    /// controlling terminal, and uses it for 0, 1 and 2 (for 1 only when
+    /// stdout_fd is -1).
     int terminal_fd;
     /// When >= 0: this descriptor is handed to the child as descriptor 9,
     /// without close-on-exec, to see whether it leaks further.
