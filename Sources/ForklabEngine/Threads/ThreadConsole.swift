@@ -26,7 +26,8 @@ final class ThreadConsole: @unchecked Sendable {
     let crew: Crew
     /// The log as the pointer C takes (see `LineRenderer.log`).
     private let log: OpaquePointer?
-    private let mutex = PthreadMutex()
+    /// Adaptive: held a few dozen instructions per line, by many threads.
+    private let mutex = PthreadMutex(adaptive: true)
     /// The gathered lines; nil when lines go out one by one (unlocked, at a
     /// terminal, or when no memory was left for the buffer).
     private let gathered: UnsafeMutablePointer<Gathered>?
