@@ -292,6 +292,11 @@ final class LineRenderer {
     /// whose result the next one waits for.
     @inline(__always)
     private static func put(_ value: Int, at out: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        // Thread, consumer and producer numbers are mostly one digit.
+        if UInt(bitPattern: value) < 10 {
+            out.pointee = 0x30 &+ UInt8(truncatingIfNeeded: value)
+            return out + 1
+        }
         var out = out
         if value < 0 {
             out.pointee = 0x2d
