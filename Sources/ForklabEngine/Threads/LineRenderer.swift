@@ -36,9 +36,7 @@ final class LineRenderer {
     /// even when the record has no room left.
     private let showsTime: Bool
     /// Whether the event is a mark (a line, a put, a get), which the
-    /// record keeps only while it has room; and whether this renderer saw
-    /// it full (it stays full until the next experiment, and this
-    /// renderer's experiment ends first).
+    /// record keeps only while it has room.
     private let isMark: Bool
     /// What changes as the thread writes, on cache lines of its own: next
     /// to another thread's renderer it would bounce between the cores at
@@ -49,6 +47,8 @@ final class LineRenderer {
     private struct State {
         /// The writing thread's id, read on first use (in that thread).
         var tid: Int32 = 0
+        /// Whether this renderer saw the record's marks full: they stay
+        /// full until the next experiment, and this renderer's ends first.
         var marksFull = false
         /// Events until the next look at whether the record is full: a
         /// look every line cost as much as the clock.
@@ -292,6 +292,11 @@ final class LineRenderer {
     /// whose result the next one waits for.
     @inline(__always)
     private static func put(_ value: Int, at out: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        // Thread, consumer and producer numbers are mostly one digit.
+        if UInt(bitPattern: value) < 10 {
+            out.pointee = 0x30 &+ UInt8(truncatingIfNeeded: value)
+            return out + 1
+        }
         var out = out
         if value < 0 {
             out.pointee = 0x2d

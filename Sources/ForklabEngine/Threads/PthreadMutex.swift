@@ -22,10 +22,23 @@ final class PthreadMutex: @unchecked Sendable {
     // which are what make sharing it between threads safe.
     let raw: UnsafeMutablePointer<pthread_mutex_t>
 
-    init() {
+    /// - Parameter adaptive: whether a thread that finds the mutex held
+    ///   spins a little before it sleeps in futex(2), which pays when the
+    ///   mutex is held for a few dozen instructions at a time and wanted
+    ///   by several threads (the console, the queue). The corresponding C
+    ///   type is `PTHREAD_MUTEX_ADAPTIVE_NP`; the default, `PTHREAD_MUTEX_DEFAULT`.
+    init(adaptive: Bool = false) {
         raw = allocateOnOwnCacheLines(pthread_mutex_t.self)
         raw.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(raw, nil)
+        guard adaptive else {
+            pthread_mutex_init(raw, nil)
+            return
+        }
+        var attributes = pthread_mutexattr_t()
+        pthread_mutexattr_init(&attributes)
+        pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_ADAPTIVE_NP))
+        pthread_mutex_init(raw, &attributes)
+        pthread_mutexattr_destroy(&attributes)
     }
 
     deinit {

@@ -16,8 +16,10 @@ import Synchronization
 ///   newline, two writes, no mutex (one write for a JSON object, which
 ///   must not tear).
 final class ThreadConsole: @unchecked Sendable {
-    // @unchecked: `gathered` is only touched with `mutex` held; the rest is
-    // immutable or atomic.
+    // @unchecked: `gathered` is only touched with `mutex` held, but for the
+    // events a writer hands off to itself to record after it let go of the
+    // mutex (`record`), which nobody else touches until it says so under
+    // the mutex; the rest is immutable or atomic.
     let fd: Int32
     let locked: Bool
     /// Whether an unlocked line goes out as text, then newline (the book's
@@ -26,7 +28,8 @@ final class ThreadConsole: @unchecked Sendable {
     let crew: Crew
     /// The log as the pointer C takes (see `LineRenderer.log`).
     private let log: OpaquePointer?
-    private let mutex = PthreadMutex()
+    /// Adaptive: held a few dozen instructions per line, by many threads.
+    private let mutex = PthreadMutex(adaptive: true)
     /// The gathered lines; nil when lines go out one by one (unlocked, at a
     /// terminal, or when no memory was left for the buffer).
     private let gathered: UnsafeMutablePointer<Gathered>?

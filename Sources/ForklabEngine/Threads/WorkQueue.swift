@@ -16,7 +16,9 @@ import Glibc
 /// left, `put` fails instead of the process.
 final class WorkQueue<Element: BitwiseCopyable>: @unchecked Sendable {
     // @unchecked: every access to `state` happens with `mutex` held.
-    private let mutex = PthreadMutex()
+    /// Adaptive: held a few dozen instructions per put or take, by every
+    /// producer and consumer.
+    private let mutex = PthreadMutex(adaptive: true)
     private let notEmpty = PthreadCondition()
     private let notFull = PthreadCondition()
     private let state: UnsafeMutablePointer<State>
