@@ -43,7 +43,7 @@ struct queue {
 
 static void queue_init(struct queue *queue, long limit) {
     *queue = (struct queue){.limit = limit};
-    pthread_mutex_init(&queue->mutex, NULL);
+    twin_adaptive_mutex(&queue->mutex);
     pthread_cond_init(&queue->not_empty, NULL);
     pthread_cond_init(&queue->not_full, NULL);
 }

@@ -299,8 +299,18 @@ struct twin_console {
     char buffer[TWIN_CONSOLE_BUFFER];
 };
 
+/// A mutex that spins a little before it sleeps in futex(2), as forklab's
+/// console and queue mutexes are (PTHREAD_MUTEX_ADAPTIVE_NP).
+static inline void twin_adaptive_mutex(pthread_mutex_t *mutex) {
+    pthread_mutexattr_t attributes;
+    pthread_mutexattr_init(&attributes);
+    pthread_mutexattr_settype(&attributes, PTHREAD_MUTEX_ADAPTIVE_NP);
+    pthread_mutex_init(mutex, &attributes);
+    pthread_mutexattr_destroy(&attributes);
+}
+
 static inline void console_init(struct twin_console *console, int fd, int locked) {
-    pthread_mutex_init(&console->mutex, NULL);
+    twin_adaptive_mutex(&console->mutex);
     console->fd = fd;
     console->locked = locked;
     console->terminal = isatty(fd);
