@@ -71,24 +71,15 @@ enum System {
     /// - Returns: false when a stop is pending and `fd` has no room.
     static func awaitWritable(_ fd: Int32) -> Bool {
         while true {
-            // A tuple, not an array: no allocation for every line written.
-            var entries = (
-                pollfd(fd: fd, events: Int16(POLLOUT), revents: 0),
-                pollfd(fd: fl_wake_fd(), events: Int16(POLLIN), revents: 0)
-            )
-            let timeout: Int32 = Interruption.stopRequested ? 0 : -1
-            let result = withUnsafeMutableBytes(of: &entries) { raw in
-                poll(raw.baseAddress!.assumingMemoryBound(to: pollfd.self), 2, timeout)
+            switch pollForRoom(fd, timeout: Interruption.stopRequested ? 0 : -1) {
+            case .room: return true
+            case .interrupted: continue
+            case .timedOut, .wokenUp:
+                if Interruption.stopRequested { return false }
+                // A wake-up for something else (SIGCHLD): whoever waits for that
+                // checks its own state before it waits, so the byte can go.
+                fl_wake_drain()
             }
-            if result < 0 {
-                if errno == EINTR { continue }
-                return true
-            }
-            if entries.0.revents != 0 { return true }
-            if Interruption.stopRequested { return false }
-            // A wake-up for something else (SIGCHLD): whoever waits for that
-            // checks its own state before it waits, so the byte can go.
-            fl_wake_drain()
         }
     }
 
@@ -99,24 +90,43 @@ enum System {
     /// - Returns: false when a stop is pending and no room came.
     static func awaitWritable(_ fd: Int32, graceAfterStop: Int32) -> Bool {
         while true {
-            var entries = (
-                pollfd(fd: fd, events: Int16(POLLOUT), revents: 0),
-                pollfd(fd: fl_wake_fd(), events: Int16(POLLIN), revents: 0)
-            )
             let requests = fl_stop_requests()
-            let timeout: Int32 = requests > 1 ? 0 : requests == 1 ? graceAfterStop : -1
-            let result = withUnsafeMutableBytes(of: &entries) { raw in
-                poll(raw.baseAddress!.assumingMemoryBound(to: pollfd.self), 2, timeout)
+            switch pollForRoom(fd, timeout: requests > 1 ? 0 : requests == 1 ? graceAfterStop : -1) {
+            case .room: return true
+            case .interrupted: continue
+            case .timedOut: return false  // a stop, and no room within the grace
+            case .wokenUp:
+                // A signal: a stop (the grace starts now), a second one, or SIGCHLD.
+                fl_wake_drain()
             }
-            if result < 0 {
-                if errno == EINTR { continue }
-                return true
-            }
-            if entries.0.revents != 0 { return true }
-            if result == 0 { return false }  // a stop, and no room within the grace
-            // A signal: a stop (the grace starts now), a second one, or SIGCHLD.
-            fl_wake_drain()
         }
+    }
+
+    /// What one wait for room ended with.
+    private enum RoomPoll {
+        /// `fd` has room, or is in error (the write will say why).
+        case room
+        /// The timeout passed with neither.
+        case timedOut
+        /// The self-pipe has a byte: a signal came.
+        case wokenUp
+        /// poll(2) itself was interrupted (EINTR).
+        case interrupted
+    }
+
+    /// One poll(2) for room on `fd` together with the self-pipe.
+    private static func pollForRoom(_ fd: Int32, timeout: Int32) -> RoomPoll {
+        // A tuple, not an array: no allocation for every line written.
+        var entries = (
+            pollfd(fd: fd, events: Int16(POLLOUT), revents: 0),
+            pollfd(fd: fl_wake_fd(), events: Int16(POLLIN), revents: 0)
+        )
+        let result = withUnsafeMutableBytes(of: &entries) { raw in
+            poll(raw.baseAddress!.assumingMemoryBound(to: pollfd.self), 2, timeout)
+        }
+        if result < 0 { return errno == EINTR ? .interrupted : .room }
+        if entries.0.revents != 0 { return .room }
+        return result == 0 ? .timedOut : .wokenUp
     }
 
     /// CLOCK_MONOTONIC in nanoseconds.
