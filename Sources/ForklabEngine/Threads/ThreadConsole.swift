@@ -280,15 +280,8 @@ final class ThreadConsole: @unchecked Sendable {
             // Checked before each write: after a stop nothing new starts.
             if crew.stopRequested || fl_stop_requests() > 0 { return offset }
             if mainThread && !System.awaitWritable(fd) { return offset }
-            let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if written >= 0 {
-                offset += written
-                continue
-            }
-            let error = errno
-            if error == EINTR { continue }
-            fail(error)
-            return offset
+            guard let written = writeOnce(bytes.baseAddress! + offset, bytes.count - offset) else { return offset }
+            offset += written
         }
         return offset
     }
@@ -309,17 +302,22 @@ final class ThreadConsole: @unchecked Sendable {
                 while end > 0 && bytes[offset + end - 1] != 0x0a { end -= 1 }
                 if end > 0 { chunk = end }
             }
-            let written = Glibc.write(fd, bytes.baseAddress! + offset, chunk)
-            if written >= 0 {
-                offset += written
-                continue
-            }
-            let error = errno
-            if error == EINTR { continue }
-            fail(error)
-            return offset
+            guard let written = writeOnce(bytes.baseAddress! + offset, chunk) else { return offset }
+            offset += written
         }
         return offset
+    }
+
+    /// One write(2): how many bytes went out (0 when a signal interrupted
+    /// it, so that the caller looks at the stop again), or nil once it
+    /// failed, which stops every thread.
+    private func writeOnce(_ start: UnsafeRawPointer, _ count: Int) -> Int? {
+        let written = Glibc.write(fd, start, count)
+        if written >= 0 { return written }
+        let error = errno
+        if error == EINTR { return 0 }
+        fail(error)
+        return nil
     }
 
     private func fail(_ error: Int32) {
