@@ -41,7 +41,7 @@ public final class Lab {
     /// The pids a `Reaper` waits for, kept from one to the next (see `Reaper`).
     let reaperPIDs = ParentOnlyBuffer<pid_t>(minimumCapacity: 1024)
     /// forklab's pid, read once a command.
-    var pid: Int32 = 0
+    private(set) var pid: Int32 = 0
     /// The last experiment that ran, and when its summary came.
     private var lastExperiment: Experiment?
     private var lastDuration: UInt64 = 0
@@ -61,11 +61,9 @@ public final class Lab {
     /// - Throws: why it did not complete; a child that exits non-zero is a
     ///   result, not an error.
     public func run(_ experiment: Experiment) throws(LabError) {
-        stop = nil
-        outputStopped = false
+        beginCommand()
         log?.reset()
         parentEvents.removeAll()
-        pid = getpid()
         started = System.now()
         lastExperiment = experiment
         defer { lastDuration = parentEvents.last?.time ?? (System.now() &- started) }
@@ -77,6 +75,14 @@ public final class Lab {
         case let .produce(plan): try runProduce(plan)
         case let .race(threads, count): try runRace(threads: threads, count: count)
         }
+    }
+
+    /// What every command starts from: no stop yet, output working, and
+    /// forklab's pid read once.
+    func beginCommand() {
+        stop = nil
+        outputStopped = false
+        pid = getpid()
     }
 
     /// Records an event, and hands it to the sink unless output already

@@ -70,6 +70,7 @@ public struct BenchResult: Hashable, Sendable {
     /// `fork+exit+wait: 312.4 µs  (min 280.1, p50 312.4, p99 520.7; 2000 runs)`.
     /// Every figure in the unit of the mean.
     public var text: String {
+        let (scale, unit) = scaleAndUnit
         func shown(_ value: Double) -> String { oneDecimal(value / scale) }
         return "\(name): \(shown(mean)) \(unit)  (min \(shown(min)), p50 \(shown(p50)), p99 \(shown(p99)); "
             + "\(runs) \(runs == 1 ? "run" : "runs"))"
@@ -77,9 +78,11 @@ public struct BenchResult: Hashable, Sendable {
 
     /// The unit `text` uses: ns below a microsecond, µs up to 100 ms (so
     /// that a fork and an exec of 1100 µs read in one unit), ms beyond.
-    public var unit: String { mean < 1e3 ? "ns" : mean < 1e8 ? "µs" : "ms" }
+    public var unit: String { scaleAndUnit.unit }
 
-    private var scale: Double { mean < 1e3 ? 1 : mean < 1e8 ? 1e3 : 1e6 }
+    private var scaleAndUnit: (scale: Double, unit: String) {
+        mean < 1e3 ? (1, "ns") : mean < 1e8 ? (1e3, "µs") : (1e6, "ms")
+    }
 }
 
 /// Told how a measurement goes, from the main thread, so that a terminal

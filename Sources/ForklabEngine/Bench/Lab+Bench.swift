@@ -8,19 +8,14 @@ extension Lab {
     /// A Ctrl-C stops it with nothing printed; every child and thread it
     /// started has been reaped or joined when this returns.
     public func bench(_ primitive: BenchPrimitive, runs: Int? = nil, progress: (any BenchProgress)? = nil) throws(LabError) {
-        stop = nil
-        outputStopped = false
-        pid = getpid()
+        beginCommand()
         let started = System.now()
         let runs = runs ?? primitive.defaultRuns
         let results: [BenchResult]
         do {
+            defer { progress?.end() }  // the bar is wiped before the lines, and after a stop
             results = try measure(primitive, runs: runs, progress: progress)
-        } catch {
-            progress?.end()
-            throw error
         }
-        progress?.end()
         for result in results {
             do {
                 try sink.emit(bench: result, time: System.now() &- started, pid: pid)
@@ -83,18 +78,13 @@ extension Lab {
         return UInt64(took)
     }
 
-    /// Operations a mutex or queue measurement times together: a clock read
-    /// costs about as much as one of them.
-    static let batch = 100
-
     private func uncontendedMutex(_ name: String, _ runs: Int, _ progress: (any BenchProgress)?) throws(LabError) -> BenchResult {
         let mutex = PthreadMutex()
         var shared: UInt64 = 0
         var measurement = Measurement(name, runs: runs, progress: progress)
         while measurement.done < measurement.total {
             try stopIfAsked()
-            let count = min(Self.batch, measurement.total - measurement.done)
-            measurement.record(fl_bench_mutex(mutex.raw, &shared, Int32(count)), operations: count)
+            measurement.recordBatch { count in fl_bench_mutex(mutex.raw, &shared, Int32(count)) }
         }
         return measurement.result
     }
@@ -113,8 +103,7 @@ extension Lab {
         var measurement = Measurement(name, runs: runs / 2, progress: progress)
         contest.startTogether(unless: { shouldStop })
         while measurement.done < measurement.total && !shouldStop {
-            let count = min(Self.batch, measurement.total - measurement.done)
-            measurement.record(fl_bench_mutex(contest.mutex.raw, contest.shared, Int32(count)), operations: count)
+            measurement.recordBatch { count in fl_bench_mutex(contest.mutex.raw, contest.shared, Int32(count)) }
         }
         awaitThreads(&group) {}
         group.joinAll()
@@ -136,13 +125,14 @@ extension Lab {
         }
         var ended = false
         while measurement.done < measurement.total && !ended && !shouldStop {
-            let count = min(Self.batch, measurement.total - measurement.done)
-            let start = System.now()
-            for _ in 0..<count where producer.queue.take() == nil {
-                ended = true
-                break
+            measurement.recordBatch { count in
+                let start = System.now()
+                for _ in 0..<count where producer.queue.take() == nil {
+                    ended = true
+                    break
+                }
+                return System.now() &- start
             }
-            measurement.record(System.now() &- start, operations: count)
         }
         producer.queue.cancel()
         awaitThreads(&group) { producer.queue.cancel() }
@@ -266,8 +256,7 @@ private final class MutexContest: ThreadWorker, @unchecked Sendable {
         ready.store(true, ordering: .releasing)
         while !go.load(ordering: .acquiring) && !crew.stopRequested { sched_yield() }
         while measurement.done < measurement.total && !crew.stopRequested {
-            let count = min(Lab.batch, measurement.total - measurement.done)
-            measurement.record(fl_bench_mutex(mutex.raw, shared, Int32(count)), operations: count)
+            measurement.recordBatch { count in fl_bench_mutex(mutex.raw, shared, Int32(count)) }
         }
     }
 }

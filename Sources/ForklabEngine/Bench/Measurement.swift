@@ -25,6 +25,17 @@ struct Measurement {
 
     var total: Int { warmUp + runs }
 
+    /// Operations a mutex or queue measurement times together: a clock read
+    /// costs as much as one of them, or more.
+    static let batch = 100
+
+    /// Times the next batch: `operation` does `count` operations (`batch`,
+    /// fewer at the end) and returns the nanoseconds they took together.
+    mutating func recordBatch(_ operation: (_ count: Int) -> UInt64) {
+        let count = min(Self.batch, total - done)
+        record(operation(count), operations: count)
+    }
+
     init(_ name: String, runs: Int, progress: (any BenchProgress)?) {
         self.name = name
         self.runs = runs
