@@ -14,8 +14,10 @@ public final class Console {
     /// never changes, and forklab never dup2s over its own.
     private let neverBlocks: Bool
     /// Where the parent renders its usual lines (`writeLine`): no allocation,
-    /// and no page fault after a fork (see `ParentOnlyBuffer`).
-    private let scratch = ParentOnlyBuffer<UInt8>(minimumCapacity: 4000)
+    /// and no page fault after a fork (see `ParentOnlyBuffer`). Mapped at
+    /// the first such line: stderr's console, and a script that runs no
+    /// experiment, never need it.
+    private lazy var scratch = ParentOnlyBuffer<UInt8>(minimumCapacity: 4000)
 
     public init(fd: Int32) {
         self.fd = fd

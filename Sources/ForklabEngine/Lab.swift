@@ -37,9 +37,10 @@ public final class Lab {
     let log = EventLog()
     /// What the parent emitted in this experiment, as it happened; in memory
     /// that forks leave out, so that recording costs no page fault after a fork.
-    private let parentEvents = ParentOnlyBuffer<Occurrence>(minimumCapacity: 4096)
+    /// Mapped at the first experiment, not at start-up.
+    private lazy var parentEvents = ParentOnlyBuffer<Occurrence>(minimumCapacity: 4096)
     /// The pids a `Reaper` waits for, kept from one to the next (see `Reaper`).
-    let reaperPIDs = ParentOnlyBuffer<pid_t>(minimumCapacity: 1024)
+    private(set) lazy var reaperPIDs = ParentOnlyBuffer<pid_t>(minimumCapacity: 1024)
     /// forklab's pid, read once a command.
     private(set) var pid: Int32 = 0
     /// The last experiment that ran, and when its summary came.
