@@ -44,6 +44,22 @@ func counted(_ line: String) -> (thread: Int, index: Int)? {
     return (thread, index)
 }
 
+/// Checks that `lines` are whole `[t] => i` lines in which each of
+/// `threads` threads counted from 0 to `count` - 1, in order, with no gap.
+func expectEachThreadCountedInOrder(_ lines: some Sequence<String>, threads: Int, count: Int,
+                                    sourceLocation: SourceLocation = #_sourceLocation) {
+    var next = [Int](repeating: 0, count: threads)
+    for line in lines {
+        guard let (thread, index) = counted(line) else {
+            Issue.record("not a whole line: \(line.debugDescription)", sourceLocation: sourceLocation)
+            continue
+        }
+        #expect(index == next[thread], sourceLocation: sourceLocation)
+        next[thread] += 1
+    }
+    #expect(next == [Int](repeating: count, count: threads), sourceLocation: sourceLocation)
+}
+
 /// `consumer C got => [producer id=P, count=K]` as numbers, or nil.
 func consumed(_ line: String) -> (consumer: Int, producer: Int, count: Int)? {
     let words = line.split(separator: " ")
@@ -65,16 +81,7 @@ func consumed(_ line: String) -> (consumer: Int, producer: Int, count: Int)? {
         let lines = out.lines
         #expect(lines.count == 1001)
         #expect(lines.last == "Main thread exiting...")
-        var next = [Int](repeating: 0, count: 10)
-        for line in lines.dropLast() {
-            guard let (thread, index) = counted(line) else {
-                Issue.record("not a whole line: \(line.debugDescription)")
-                continue
-            }
-            #expect(index == next[thread])
-            next[thread] += 1
-        }
-        #expect(next == [Int](repeating: 100, count: 10))
+        expectEachThreadCountedInOrder(lines.dropLast(), threads: 10, count: 100)
         let (elapsed, startup, running) = summaryTimes(sink)
         #expect(sink.summaries == [.threads(started: 10, wanted: 10, lines: 1000, expectedLines: 1000,
                                             elapsed: elapsed, startup: startup, running: running)])
@@ -178,16 +185,7 @@ func consumed(_ line: String) -> (consumer: Int, producer: Int, count: Int)? {
         }
         #expect(lines.count == 40_001)
         #expect(lines.last == "Main thread exiting...")
-        var next = [Int](repeating: 0, count: 8)
-        for line in lines.dropLast() {
-            guard let (thread, index) = counted(line) else {
-                Issue.record("not a whole line: \(line.debugDescription)")
-                continue
-            }
-            #expect(index == next[thread])
-            next[thread] += 1
-        }
-        #expect(next == [Int](repeating: 5000, count: 8))
+        expectEachThreadCountedInOrder(lines.dropLast(), threads: 8, count: 5000)
     }
 
     @Test("produce: every message consumed exactly once, then the main line", arguments: [
