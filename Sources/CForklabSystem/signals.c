@@ -19,6 +19,9 @@ static _Atomic unsigned interrupts;
 static _Atomic unsigned interrupts_not_from_terminal;
 static _Atomic int termination;
 static _Atomic unsigned terminations;
+/// Whether the last termination request came from the terminal (Ctrl-\,
+/// a hang-up): the kernel sent it to a whole process group (SI_KERNEL).
+static _Atomic int termination_from_terminal;
 static int wake_pipe[2] = {-1, -1};
 
 uint64_t fl_reset_mask;
@@ -55,7 +58,9 @@ static void note(int signo, siginfo_t *info, void *context) {
         if (info == NULL || info->si_code != SI_KERNEL) {
             atomic_fetch_add_explicit(&interrupts_not_from_terminal, 1, memory_order_relaxed);
         }
-    } else if (signo == SIGTERM || signo == SIGHUP) {
+    } else if (signo == SIGTERM || signo == SIGHUP || signo == SIGQUIT) {
+        atomic_store_explicit(&termination_from_terminal, info != NULL && info->si_code == SI_KERNEL,
+                              memory_order_relaxed);
         atomic_store_explicit(&termination, signo, memory_order_relaxed);
         atomic_fetch_add_explicit(&terminations, 1, memory_order_relaxed);
     }
@@ -104,10 +109,17 @@ int fl_signals_install(void) {
     sa.sa_flags = SA_SIGINFO | onstack;  // no SA_RESTART: a Ctrl-C must end a blocking read or waitpid
     if (sigaction(SIGINT, &sa, NULL) != 0) return -1;
     if (sigaction(SIGTERM, &sa, NULL) != 0) return -1;
-    // SIGHUP: unless forklab's parent chose to ignore it (nohup).
-    struct sigaction hangup;
-    if (sigaction(SIGHUP, NULL, &hangup) == 0 && hangup.sa_handler != SIG_IGN) {
-        if (sigaction(SIGHUP, &sa, NULL) != 0) return -1;
+    // SIGHUP and SIGQUIT: unless forklab's parent chose to ignore them
+    // (nohup; a shell's background job). SIGQUIT is a request to end, as
+    // SIGTERM is: left at its default it would kill forklab at once and
+    // leave its children to nobody. At the prompt the line editor takes
+    // Ctrl-\ itself (line_editor.c), to put the terminal back first.
+    static const int ending[] = {SIGHUP, SIGQUIT};
+    for (size_t i = 0; i < sizeof ending / sizeof ending[0]; i++) {
+        struct sigaction current;
+        if (sigaction(ending[i], NULL, &current) == 0 && current.sa_handler != SIG_IGN) {
+            if (sigaction(ending[i], &sa, NULL) != 0) return -1;
+        }
     }
     sa.sa_flags = SA_SIGINFO | SA_RESTART | SA_NOCLDSTOP | onstack;
     if (sigaction(SIGCHLD, &sa, NULL) != 0) return -1;
@@ -120,6 +132,10 @@ int fl_signals_install(void) {
     memset(&ignore, 0, sizeof ignore);
     ignore.sa_handler = SIG_IGN;
     if (sigaction(SIGPIPE, &ignore, NULL) != 0) return -1;
+    // A write past RLIMIT_FSIZE then fails with EFBIG, an error forklab
+    // reports, instead of killing it with its children orphaned and a
+    // file half written. Children get SIGXFSZ back at its default (below).
+    if (sigaction(SIGXFSZ, &ignore, NULL) != 0) return -1;
 
     // Everything not at its default now, including what forklab's own parent
     // ignored (nohup's SIGHUP, a shell's SIGQUIT), is reset in children.
@@ -131,6 +147,7 @@ int fl_signals_install(void) {
     sigaddset(&needed, SIGCHLD);
     sigaddset(&needed, SIGTERM);
     sigaddset(&needed, SIGHUP);
+    sigaddset(&needed, SIGQUIT);
     if (sigprocmask(SIG_UNBLOCK, &needed, NULL) != 0) return -1;
     // SIGURG is for worker threads only (fl_thread_nudge): one sent to
     // forklab from outside waits, blocked, instead of interrupting the main
@@ -184,6 +201,10 @@ void fl_wake_drain(void) {
 unsigned fl_interrupts(void) { return atomic_load_explicit(&interrupts, memory_order_relaxed); }
 
 int fl_termination(void) { return atomic_load_explicit(&termination, memory_order_relaxed); }
+
+int fl_termination_from_terminal(void) {
+    return atomic_load_explicit(&termination_from_terminal, memory_order_relaxed);
+}
 
 unsigned fl_stop_requests(void) {
     return atomic_load_explicit(&interrupts, memory_order_relaxed)

@@ -181,6 +181,11 @@ extension Summary {
             if outcomes.couldNotRun > 0 { parts.append("\(outcomes.couldNotRun) could not run") }
             var text = "spawn: \(count(children, "child", "children")) started, \(reaped) reaped, \(children - reaped) left"
             if !parts.isEmpty { text += " (" + parts.joined(separator: ", ") + ")" }
+            if outcomes.leftRunning > 0 {
+                text += outcomes.leftRunning == 1
+                    ? "; 1 process left running by a child was ended"
+                    : "; \(outcomes.leftRunning) processes left running by children were ended"
+            }
             return text + cost(elapsed, children, "fork+exec+wait")
         case let .threads(started, wanted, lines, expectedLines, elapsed, startup, running):
             let threads = started == wanted

@@ -1,8 +1,10 @@
 import Glibc
 import CForklabSystem
 
-/// forklab's signal handling: Ctrl-C is counted, not fatal; SIGCHLD wakes a
-/// waiting parent; SIGPIPE is ignored so that a closed stdout is an EPIPE.
+/// forklab's signal handling: Ctrl-C is counted, not fatal; SIGTERM, SIGHUP
+/// and SIGQUIT are requests to end; SIGCHLD wakes a waiting parent; SIGPIPE
+/// and SIGXFSZ are ignored so that a closed stdout is an EPIPE and a file
+/// too large an EFBIG.
 public enum Interruption {
     /// Installs the handlers. Call once, before the first experiment.
     public static func install() throws(Errno) {
@@ -12,12 +14,17 @@ public enum Interruption {
     /// Whether Ctrl-C (SIGINT) arrived since the last `clear()`.
     public static var requested: Bool { fl_interrupts() > 0 }
 
-    /// SIGTERM or SIGHUP, once either asked forklab to end: experiments stop
-    /// and reap as after Ctrl-C, and forklab then ends by that signal.
+    /// SIGTERM, SIGHUP or SIGQUIT, once one asked forklab to end:
+    /// experiments stop and reap as after Ctrl-C, and forklab then ends by
+    /// that signal.
     public static var termination: Int32? {
         let signal = fl_termination()
         return signal == 0 ? nil : signal
     }
+
+    /// Whether the termination came from the terminal (Ctrl-\, a hang-up),
+    /// which sent it to a whole process group, rather than from kill(1).
+    static var terminationFromTerminal: Bool { fl_termination_from_terminal() != 0 }
 
     /// A Ctrl-C or a termination request is pending.
     public static var stopRequested: Bool { fl_stop_requests() > 0 }

@@ -7,7 +7,7 @@ extension Lab {
     /// prints `Hello from parent PPID PID`. Unlike the book, the parent reaps
     /// every child.
     func runFork(count: Int) throws(LabError) {
-        var reaper = Reaper(grace: killGrace, pids: reaperPIDs)
+        var reaper = Reaper(grace: killGrace, pids: reaperPIDs, family: family)
         var forked = 0
         var reaped = 0
         var failure: LabError?
@@ -51,7 +51,7 @@ extension Lab {
         var codes: [Int32: Int] = [:]
         var failure: LabError?
         // One for the whole loop: a Reaper per child would allocate per child.
-        var reaper = Reaper(grace: killGrace, pids: reaperPIDs)
+        var reaper = Reaper(grace: killGrace, pids: reaperPIDs, family: family)
         withChildPlan(for: .exitStat, counter: exitstat) { plan in
             while forked < count && !shouldStop {
                 plan.log_index = log?.claim(2) ?? 0

@@ -9,7 +9,7 @@ extension Lab {
     func runSpawn(_ plan: SpawnPlan) throws(LabError) {
         let stdinFD = try childStdin()
         let fallback = plan.program.contains("/") ? nil : programDirectory.map { $0 + "/" + plan.program }
-        var reaper = Reaper(grace: killGrace, pids: reaperPIDs)
+        var reaper = Reaper(grace: killGrace, pids: reaperPIDs, family: family)
         var launched = 0
         var reaped = 0
         var outcomes = SpawnOutcomes()
@@ -61,6 +61,7 @@ extension Lab {
             }
             emit(.reaped(child: pid, status: status))
         }
+        outcomes.leftRunning = family.endLeftovers()
         emit(.summary(.spawn(
             children: launched, reaped: reaped, outcomes: outcomes, elapsed: System.now() &- started)))
         try finish(failure)

@@ -43,9 +43,20 @@ public final class Lab {
     private(set) lazy var reaperPIDs = ParentOnlyBuffer<pid_t>(minimumCapacity: 1024)
     /// forklab's pid, read once a command.
     private(set) var pid: Int32 = 0
+    /// The processes of the command under way (see `Family`).
+    private(set) lazy var family = Family(root: getpid())
     /// The last experiment that ran, and when its summary came.
     private var lastExperiment: Experiment?
     private var lastDuration: UInt64 = 0
+
+    /// Makes forklab a child subreaper, so that the orphans of the
+    /// processes it starts come back to it and not to init, which on some
+    /// systems never reaps them: a command ends them all (see `Family`).
+    /// Call once, at start-up. The corresponding C function is `prctl` with
+    /// PR_SET_CHILD_SUBREAPER.
+    public static func adoptOrphans() throws(Errno) {
+        _ = try valueOrErrno { fl_become_subreaper() }
+    }
 
     public init(sink: any TraceSink, childInput: ChildInput, programDirectory: String?) {
         self.sink = sink
@@ -67,7 +78,12 @@ public final class Lab {
         parentEvents.removeAll()
         started = System.now()
         lastExperiment = experiment
-        defer { lastDuration = parentEvents.last?.time ?? (System.now() &- started) }
+        defer {
+            lastDuration = parentEvents.last?.time ?? (System.now() &- started)
+            // Only spawn's programs can leave processes behind, and it ends
+            // them before its summary; this makes sure of every command.
+            _ = family.endLeftovers()
+        }
         switch experiment {
         case let .fork(count): try runFork(count: count)
         case let .forkExit(count): try runForkExit(count: count)
@@ -84,6 +100,7 @@ public final class Lab {
         stop = nil
         outputStopped = false
         pid = getpid()
+        family = Family(root: pid)
     }
 
     /// Records an event, and hands it to the sink unless output already

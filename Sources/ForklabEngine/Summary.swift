@@ -65,6 +65,9 @@ public struct SpawnOutcomes: Hashable, Sendable {
     public var exitedNonZero = 0
     public var killed = 0
     public var couldNotRun = 0
+    /// Processes the children left running when they ended (a program's
+    /// own children, say), which forklab then ended.
+    public var leftRunning = 0
 
     public init() {}
 }

@@ -47,6 +47,12 @@ do {
 } catch {
     fail("cannot install signal handlers: \(error)", status: 1)
 }
+// What a spawned program leaves running comes back to forklab, which ends it.
+do {
+    try Lab.adoptOrphans()
+} catch {
+    fail("cannot become a child subreaper: \(error)", status: 1)
+}
 
 let programDirectory = Environment.programDirectory
 let reader: any LineReader
@@ -96,8 +102,9 @@ let session = Session(
         : nil)
 let status = session.run()
 if let signal = session.terminatedBy {
-    // End as that signal's default action would, now that the children are
-    // reaped and the terminal is back to normal: the parent sees the signal.
+    // End as that signal's default action would (SIGQUIT's dumps core), now
+    // that the children are reaped and the terminal is back to normal: the
+    // parent sees the signal.
     Glibc.signal(signal, SIG_DFL)
     kill(getpid(), signal)
 }

@@ -261,6 +261,7 @@ func forklab(_ commands: String, _ options: RunOptions = RunOptions()) -> RunRes
 struct ProcessInfoEntry {
     var pid: pid_t
     var parent: pid_t
+    var group: pid_t
     var session: pid_t
     var state: Character
     var name: String
@@ -274,8 +275,9 @@ func allProcesses() -> [ProcessInfoEntry] {
               let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
               let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { return nil }
         let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
-        guard fields.count > 4, let parent = pid_t(fields[1]), let session = pid_t(fields[3]) else { return nil }
-        return ProcessInfoEntry(pid: pid, parent: parent, session: session, state: fields[0].first!,
+        guard fields.count > 4, let parent = pid_t(fields[1]), let group = pid_t(fields[2]),
+              let session = pid_t(fields[3]) else { return nil }
+        return ProcessInfoEntry(pid: pid, parent: parent, group: group, session: session, state: fields[0].first!,
                                 name: String(stat[stat.index(after: open)..<close]))
     }
 }

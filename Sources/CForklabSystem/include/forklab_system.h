@@ -157,6 +157,10 @@ int fl_termination(void);
 /// than one means stop at once.
 unsigned fl_stop_requests(void);
 
+/// Whether the termination request came from the terminal (a Ctrl-\ or a
+/// hang-up the kernel sent to a whole process group) rather than kill(1).
+int fl_termination_from_terminal(void);
+
 /// How many of those did not come from the terminal (kill(1) rather than
 /// Ctrl-C): only those need passing on to children.
 unsigned fl_interrupts_not_from_terminal(void);
@@ -231,6 +235,30 @@ struct fl_exec_plan {
 /// Forks; the child resets its signals and mask and execs the plan.
 /// In the parent: the child's pid, or -1 with errno set.
 pid_t fl_fork_exec(const struct fl_exec_plan *plan);
+
+/// Makes forklab a child subreaper: an orphan among its descendants becomes
+/// its child, not init's. The corresponding C function is `prctl` with
+/// PR_SET_CHILD_SUBREAPER. Returns 0 or -1.
+int fl_become_subreaper(void);
+
+/// What /proc/PID/stat says of a process.
+struct fl_process_stat {
+    /// R, S, D, T, Z (a zombie: ended, not yet reaped), …
+    char state;
+    pid_t parent;
+    pid_t group;
+};
+
+/// Reads /proc/PID/stat. Returns 0, or -1 with errno set (ENOENT: no
+/// such process).
+int fl_process_stat(pid_t pid, struct fl_process_stat *out);
+
+/// The children of `pid` (those of each of its threads), from
+/// /proc/PID/task/TID/children, or a scan of /proc where the kernel has no
+/// such file. Writes up to `capacity` pids to out and returns how many
+/// there are (more than capacity: call again with room); 0 for a process
+/// that is gone; -1 with errno set when /proc cannot be read.
+int fl_children_of(pid_t pid, pid_t *out, int capacity);
 
 /// Marks every descriptor from `lowest` up close-on-exec, so that nothing
 /// forklab inherited leaks into the programs it spawns. Returns 0 or -1.

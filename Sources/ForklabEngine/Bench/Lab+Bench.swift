@@ -13,7 +13,10 @@ extension Lab {
         let runs = runs ?? primitive.defaultRuns
         let results: [BenchResult]
         do {
-            defer { progress?.end() }  // the bar is wiped before the lines, and after a stop
+            defer {
+                progress?.end()  // the bar is wiped before the lines, and after a stop
+                _ = family.endLeftovers()  // none is expected: /bin/true starts nothing
+            }
             results = try measure(primitive, runs: runs, progress: progress)
         }
         for result in results {
