@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -45,6 +46,12 @@ static void write_all(int fd, const char *bytes, size_t length) {
         long n = fl_inline_syscall(SYS_write, fd, (long)bytes, (long)length, 0);
         if (n < 0) {
             if (n == -EINTR) continue;
+            if (n == -EAGAIN) {
+                // stdout made non-blocking by someone sharing it: wait for room.
+                struct pollfd room = {.fd = fd, .events = POLLOUT};
+                (void)fl_inline_syscall(SYS_ppoll, (long)&room, 1, 0, 0);
+                continue;
+            }
             return;  // EPIPE and friends: the parent notices on its own writes
         }
         bytes += n;

@@ -206,6 +206,23 @@ int fl_termination_from_terminal(void) {
     return atomic_load_explicit(&termination_from_terminal, memory_order_relaxed);
 }
 
+int fl_note_hangup(void) {
+    struct sigaction current;
+    if (sigaction(SIGHUP, NULL, &current) != 0 || (current.sa_flags & SA_SIGINFO) == 0
+        || current.sa_sigaction != note) {
+        return 0;  // SIGHUP ignored (nohup), or the line editor's for now: not ours to note
+    }
+    int none = 0;
+    // Noted once: a hang-up seen by several writes is one request, not a
+    // second one (which would mean "no more grace").
+    if (atomic_compare_exchange_strong(&termination, &none, SIGHUP)) {
+        atomic_store_explicit(&termination_from_terminal, 1, memory_order_relaxed);
+        atomic_fetch_add_explicit(&terminations, 1, memory_order_relaxed);
+        fl_wake();
+    }
+    return 1;
+}
+
 unsigned fl_stop_requests(void) {
     return atomic_load_explicit(&interrupts, memory_order_relaxed)
          + atomic_load_explicit(&terminations, memory_order_relaxed);

@@ -68,6 +68,13 @@ public final class Console {
                 if Interruption.stopRequested { return .interrupted }
                 continue
             }
+            if errno.rawValue == EAGAIN {
+                // stdout made non-blocking by someone sharing it: wait for
+                // room as for a blocking descriptor.
+                if neverBlocks && !System.awaitWritable(fd) { return .interrupted }
+                continue
+            }
+            if errno.rawValue == EIO && Interruption.noteHangUp(writing: fd) { return .interrupted }
             return errno == .brokenPipe ? .closed : .failed(errno)
         }
         return nil

@@ -26,6 +26,19 @@ public enum Interruption {
     /// which sent it to a whole process group, rather than from kill(1).
     static var terminationFromTerminal: Bool { fl_termination_from_terminal() != 0 }
 
+    /// A write to `fd` failed with EIO: when `fd` is a terminal that hung
+    /// up, forklab takes it as the SIGHUP that comes (or came) with a
+    /// hang-up, so that it ends by SIGHUP whichever it saw first. Returns
+    /// whether it did; false for another EIO, or when SIGHUP is ignored
+    /// (nohup), and the write error then stands.
+    static func noteHangUp(writing fd: Int32) -> Bool {
+        // A terminal that hung up answers every request with EIO; one that
+        // merely refused a background write still answers tcgetattr.
+        var modes = termios()
+        guard tcgetattr(fd, &modes) != 0 && errno == EIO else { return false }
+        return fl_note_hangup() != 0
+    }
+
     /// A Ctrl-C or a termination request is pending.
     public static var stopRequested: Bool { fl_stop_requests() > 0 }
 

@@ -127,8 +127,13 @@ enum Environment {
 struct TerminalModes {
     private var saved = termios()
     private let valid: Bool
+    /// The file status flags of 0, 1 and 2 (O_NONBLOCK among them), or -1.
+    private let flags: [Int32]
 
-    init() { valid = tcgetattr(0, &saved) == 0 }
+    init() {
+        valid = tcgetattr(0, &saved) == 0
+        flags = (0...2).map { fcntl($0, F_GETFL) }
+    }
 
     /// Whether forklab's process group has the terminal now. Only then may
     /// `restore()` take it back after a command: a forklab sent to the
@@ -157,5 +162,14 @@ struct TerminalModes {
         }
         var modes = saved
         _ = tcsetattr(0, TCSADRAIN, &modes)
+        // A program may have left the terminal non-blocking (it is one
+        // open file shared by all): the line editor's and the shell's reads
+        // would fail with EAGAIN. Put O_NONBLOCK back as it was, as shells do.
+        for (fd, found) in flags.enumerated() where found >= 0 && isatty(Int32(fd)) == 1 {
+            let now = fcntl(Int32(fd), F_GETFL)
+            if now >= 0 && (now ^ found) & O_NONBLOCK != 0 {
+                _ = fcntl(Int32(fd), F_SETFL, (now & ~O_NONBLOCK) | (found & O_NONBLOCK))
+            }
+        }
     }
 }

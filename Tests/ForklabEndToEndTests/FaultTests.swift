@@ -203,5 +203,64 @@ extension EndToEnd {
             #expect(stderr == "forklab: line 1: save: cannot write '\(trace)': File too large\n")
             #expect(!FileManager.default.fileExists(atPath: trace))
         }
+
+        // MARK: - Output never lost
+
+        @Test("stdout made non-blocking, read slowly: fork, threads and produce wait for room and lose no line", arguments: [
+            ("fork 3000", 6001), ("threads 10 count 20000", 200_002), ("produce 4 consume 2 messages 20000", 80_002),
+        ])
+        func nonBlockingStdout(command: String, lines: Int) {
+            let output = makePipe()
+            let errors = makePipe()
+            // O_NONBLOCK is a flag of the open pipe, which forklab shares.
+            _ = fcntl(output.write, F_SETFL, fcntl(output.write, F_GETFL) | O_NONBLOCK)
+            let home = temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: home) }
+            let pid = spawnProcess(forklabPath, ["-c", command], environment: testEnvironment(home: home),
+                                   stdin: -1, stdout: output.write, stderr: errors.write)
+            close(output.write)
+            close(errors.write)
+            // A reader slower than forklab: the pipe fills, and writes meet EAGAIN.
+            var count = 0
+            var lastLine: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                usleep(500)
+                let n = read(output.read, &buffer, buffer.count)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                for byte in buffer[0..<n] {
+                    if byte == 0x0a {
+                        count += 1
+                        lastLine = []
+                    } else {
+                        lastLine.append(byte)
+                    }
+                }
+            }
+            close(output.read)
+            #expect(reap(pid, within: 60) == Ending(exitCode: 0), "\(command)")
+            #expect(readToEnd(errors.read) == "", "\(command)")
+            #expect(count == lines, "\(command)")
+            #expect(lastLine.isEmpty, "\(command): the output ends with a whole line")
+        }
+
+        // MARK: - A hang-up
+
+        @Test("a hang-up during spawn, fork or threads ends forklab by SIGHUP, its children reaped", arguments: [
+            ("spawn sleep 5 -- 100", "Child is "), ("fork 10000", "Hello from "), ("threads 20 count 20000", "] => "),
+        ])
+        func hangUpDuringCommand(command: String, seen: String) {
+            #expect(subreaper)
+            let live = LiveForklab(terminal: [])
+            live.expect("forklab> ")
+            live.send(command + "\r")
+            guard live.expect(seen) != nil else { return }
+            let children = children(of: live.pid).map(\.pid)
+            defer { cleanUp(children) }
+            live.hangUp()
+            #expect(live.waitForExit() == Ending(exitCode: nil, signal: SIGHUP), "\(command)")
+            for child in children { #expect(!exists(child), "\(command): child \(child) outlived forklab") }
+        }
     }
 }

@@ -9,8 +9,9 @@ final class LiveForklab {
     let home: URL
     /// Where the test writes keys or lines.
     private var input: Int32
-    /// Where forklab's output comes from (the terminal, or stdout).
-    private let output: Int32
+    /// Where forklab's output comes from (the terminal, or stdout); -1
+    /// once the terminal hung up.
+    private var output: Int32
     private let errors: Int32
     /// Everything read so far, and how much of it `expect` has consumed.
     private(set) var transcript: [UInt8] = []
@@ -63,7 +64,7 @@ final class LiveForklab {
             _ = reap(pid)
         }
         if input >= 0 { close(input) }
-        if output != input { close(output) }
+        if output >= 0 && output != input { close(output) }
         if errors >= 0 { close(errors) }
         try? FileManager.default.removeItem(at: home)
     }
@@ -83,6 +84,16 @@ final class LiveForklab {
     func closeInput() {
         close(input)
         input = -1
+    }
+
+    /// Closes the pseudo-terminal's master, as a terminal window that is
+    /// closed does: the terminal hangs up (SIGHUP to forklab, its session
+    /// leader; EIO on its writes).
+    func hangUp() {
+        precondition(input == output, "hangUp is for a forklab at a terminal")
+        close(input)
+        input = -1
+        output = -1
     }
 
     /// Reads until `text` appears after what earlier calls consumed; returns
@@ -113,7 +124,7 @@ final class LiveForklab {
     /// Waits for forklab to exit (reading its output meanwhile).
     func waitForExit(within seconds: TimeInterval = 30) -> Ending {
         let deadline = Date().addingTimeInterval(seconds)
-        while deadline.timeIntervalSinceNow > 0 && readMore(timeout: deadline.timeIntervalSinceNow) {}
+        while output >= 0 && deadline.timeIntervalSinceNow > 0 && readMore(timeout: deadline.timeIntervalSinceNow) {}
         var status: Int32 = 0
         var result: pid_t = 0
         while deadline.timeIntervalSinceNow > 0 {

@@ -161,6 +161,12 @@ unsigned fl_stop_requests(void);
 /// hang-up the kernel sent to a whole process group) rather than kill(1).
 int fl_termination_from_terminal(void);
 
+/// Notes that the terminal hung up, as a SIGHUP would: a write to it
+/// failed with EIO. Returns 1 when forklab handles SIGHUP (the request is
+/// noted, once), 0 when SIGHUP is ignored (nohup): then the write error
+/// stands.
+int fl_note_hangup(void);
+
 /// How many of those did not come from the terminal (kill(1) rather than
 /// Ctrl-C): only those need passing on to children.
 unsigned fl_interrupts_not_from_terminal(void);

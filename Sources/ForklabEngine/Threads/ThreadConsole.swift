@@ -280,7 +280,8 @@ final class ThreadConsole: @unchecked Sendable {
             // Checked before each write: after a stop nothing new starts.
             if crew.stopRequested || fl_stop_requests() > 0 { return offset }
             if mainThread && !System.awaitWritable(fd) { return offset }
-            guard let written = writeOnce(bytes.baseAddress! + offset, bytes.count - offset) else { return offset }
+            guard let written = writeOnce(bytes.baseAddress! + offset, bytes.count - offset, mainThread: mainThread)
+            else { return offset }
             offset += written
         }
         return offset
@@ -302,20 +303,36 @@ final class ThreadConsole: @unchecked Sendable {
                 while end > 0 && bytes[offset + end - 1] != 0x0a { end -= 1 }
                 if end > 0 { chunk = end }
             }
-            guard let written = writeOnce(bytes.baseAddress! + offset, chunk) else { return offset }
+            guard let written = writeOnce(bytes.baseAddress! + offset, chunk, mainThread: true) else { return offset }
             offset += written
         }
         return offset
     }
 
     /// One write(2): how many bytes went out (0 when a signal interrupted
-    /// it, so that the caller looks at the stop again), or nil once it
-    /// failed, which stops every thread.
-    private func writeOnce(_ start: UnsafeRawPointer, _ count: Int) -> Int? {
+    /// it, or stdout is non-blocking and had no room, so that the caller
+    /// looks at the stop again), or nil once it failed, which stops every
+    /// thread.
+    private func writeOnce(_ start: UnsafeRawPointer, _ count: Int, mainThread: Bool) -> Int? {
         let written = Glibc.write(fd, start, count)
         if written >= 0 { return written }
         let error = errno
         if error == EINTR { return 0 }
+        if error == EAGAIN {
+            // stdout made non-blocking by someone sharing it: a worker waits
+            // for room in poll(2), which the main thread's SIGURG ends at a
+            // stop; the main thread's callers wait in poll with the self-pipe.
+            if !mainThread {
+                var entry = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                _ = poll(&entry, 1, -1)
+            }
+            return 0
+        }
+        if error == EIO && Interruption.noteHangUp(writing: fd) {
+            // The terminal hung up: a stop, as SIGHUP's, not an output failure.
+            crew.requestStop()
+            return nil
+        }
         fail(error)
         return nil
     }
