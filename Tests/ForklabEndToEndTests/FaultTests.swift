@@ -262,5 +262,28 @@ extension EndToEnd {
             #expect(live.waitForExit() == Ending(exitCode: nil, signal: SIGHUP), "\(command)")
             for child in children { #expect(!exists(child), "\(command): child \(child) outlived forklab") }
         }
+
+        // MARK: - Right words
+
+        @Test("Ctrl-C at the terminal during bench spawn, vfork and posix_spawn is an interrupt, not a failure of /bin/true")
+        func benchSpawnInterrupted() {
+            let home = temporaryFolder()
+            let live = LiveForklab(terminal: [], environment: testEnvironment(
+                home: home, extra: ["FORKLAB_PROGRESS_AFTER_MS": "0"]))
+            live.expect("forklab> ")
+            for _ in 0..<3 {
+                for (primitive, name) in [("spawn", "fork+exec+wait"), ("vfork", "vfork+exec+wait"),
+                                          ("posix_spawn", "posix_spawn+wait")] {
+                    live.send("bench \(primitive) 1000000\r")
+                    live.expect("\r\(name) [")
+                    live.send("\u{3}")
+                    guard let seen = live.expect("forklab> ") else { return }
+                    #expect(seen.contains("forklab: interrupted\r\n"), "bench \(primitive): \(seen.debugDescription)")
+                    #expect(!seen.contains("ended with status"), "bench \(primitive)")
+                }
+            }
+            live.send("q\r")
+            #expect(live.waitForExit() == Ending(exitCode: 0))
+        }
     }
 }

@@ -64,7 +64,16 @@ extension Lab {
         var measurement = Measurement(name, runs: runs, progress: progress)
         while measurement.done < measurement.total {
             try stopIfAsked()
-            measurement.record(try operation())
+            do {
+                measurement.record(try operation())
+            } catch {
+                // A Ctrl-C at the terminal also kills the program being
+                // timed (SIGINT, status 2): that is the stop, not a failure.
+                // The handler has run by the time its status is seen: the
+                // kernel signals the whole group before the child can end.
+                try stopIfAsked()
+                throw error
+            }
         }
         return measurement.result
     }
