@@ -21,8 +21,10 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
-        // Fixed-signature C wrappers over libedit's variadic el_set/history.
-        .target(name: "CLineEditor", dependencies: ["CLibEdit"]),
+        // Fixed-signature C wrappers over libedit's variadic el_set/history,
+        // and the history file, encoded with libbsd's strvis/strunvis as
+        // libedit encodes it (libedit-dev depends on libbsd-dev).
+        .target(name: "CLineEditor", dependencies: ["CLibEdit"], linkerSettings: [.linkedLibrary("bsd")]),
         // fork/exec child code, signal handlers, wait-status helpers: the
         // async-signal-safe part of the engine, kept in C and small.
         .target(name: "CForklabSystem"),

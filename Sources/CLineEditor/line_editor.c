@@ -1,7 +1,9 @@
 #define _GNU_SOURCE
 #include "line_editor.h"
+#include "history_file.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <histedit.h>
 #include <limits.h>
 #include <poll.h>
@@ -17,7 +19,7 @@ struct fl_editor {
     History *history;
     HistEvent event;
     char *prompt;
-    char *history_path;
+    char *history_path;  // the history file in use, or NULL
     FILE *out;
     fl_complete_fn complete;
     void *context;
@@ -148,13 +150,12 @@ static int read_key(EditLine *el, wchar_t *key) {
     }
 }
 
-fl_editor *fl_editor_open(const char *program, const char *prompt, const char *history_path,
-                          int output_to_stderr, fl_complete_fn complete_fn, void *context,
-                          int wake_fd, fl_interrupted_fn interrupted) {
+fl_editor *fl_editor_open(const char *program, const char *prompt, int output_to_stderr,
+                          fl_complete_fn complete_fn, void *context, int wake_fd,
+                          fl_interrupted_fn interrupted) {
     fl_editor *editor = calloc(1, sizeof *editor);
     if (editor == NULL) return NULL;
     editor->prompt = strdup(prompt);
-    editor->history_path = history_path ? strdup(history_path) : NULL;
     editor->out = output_to_stderr ? stderr : stdout;
     editor->complete = complete_fn;
     editor->context = context;
@@ -166,9 +167,8 @@ fl_editor *fl_editor_open(const char *program, const char *prompt, const char *h
         fl_editor_close(editor);
         return NULL;
     }
-    history(editor->history, &editor->event, H_SETSIZE, 1000);
+    history(editor->history, &editor->event, H_SETSIZE, FL_HISTORY_SIZE);
     history(editor->history, &editor->event, H_SETUNIQUE, 1);
-    if (editor->history_path) history(editor->history, &editor->event, H_LOAD, editor->history_path);
 
     editor->el = el_init(program, stdin, editor->out, stderr);
     if (editor->el == NULL) {
@@ -251,14 +251,34 @@ int fl_editor_read(fl_editor *editor, const char **line, size_t *length) {
     return FL_READ_LINE;
 }
 
-int fl_editor_remember(fl_editor *editor, const char *line) {
+int fl_editor_use_history(fl_editor *editor, const char *path, size_t longest_entry, unsigned *type) {
+    int fd = -1;
+    int result = fl_history_open(path, O_RDONLY, &fd, type);
+    if (result == 0) {
+        result = fl_history_read(fd, editor->history, longest_entry);
+        close(fd);
+    } else if (result == ENOENT) {
+        result = 0;  // made at the first save
+    }
+    if (result != 0) return result;
+    free(editor->history_path);
+    editor->history_path = strdup(path);
+    return editor->history_path ? FL_HISTORY_ON : ENOMEM;
+}
+
+int fl_editor_remember(fl_editor *editor, const char *line, unsigned *type) {
     history(editor->history, &editor->event, H_ENTER, line);
     if (editor->history_path == NULL) return 0;
-    errno = 0;
-    if (history(editor->history, &editor->event, H_SAVE, editor->history_path) < 0) {
-        return errno ? errno : EIO;
+    int fd = -1;
+    int result = fl_history_open(editor->history_path, O_RDWR | O_CREAT, &fd, type);
+    if (result == 0) {
+        result = fl_history_write(fd, editor->history);
+        close(fd);
+    } else if (result < 0) {
+        free(editor->history_path);
+        editor->history_path = NULL;
     }
-    return 0;
+    return result;
 }
 
 void fl_editor_insert(fl_editor *editor, const char *text) {

@@ -12,23 +12,54 @@ final class EditorReader: LineReader {
     private(set) var failure: String?
     private var editor: OpaquePointer?
     private let completer: Completer
-    private let historyPath: String?
+    /// The history file in use; nil when history is kept in memory only.
+    private var historyPath: String?
     private var warnedAboutHistory = false
     private let warn: (String) -> Void
 
     /// Opens libedit on the terminal; nil if it cannot be set up.
     /// - Parameters:
+    ///   - historyPath: the history file; one that is not a regular file
+    ///     (or not a history file, or unreadable) gets a warning line and
+    ///     is left alone, and the session keeps its history in memory.
     ///   - outputToStderr: echo and prompt on stderr, for `forklab > file`.
-    ///   - warn: prints a warning line (history that cannot be saved).
+    ///   - warn: prints a warning line (history that cannot be used).
     init?(historyPath: String?, outputToStderr: Bool, completer: Completer, warn: @escaping (String) -> Void) {
         self.completer = completer
-        self.historyPath = historyPath
         self.warn = warn
         let context = Unmanaged.passUnretained(self).toOpaque()
         editor = fl_editor_open(
-            "forklab", "forklab> ", historyPath, outputToStderr ? 1 : 0, completeCallback, context,
+            "forklab", "forklab> ", outputToStderr ? 1 : 0, completeCallback, context,
             fl_wake_fd(), fl_stop_requests)
         if editor == nil { return nil }
+        if let historyPath {
+            var type: UInt32 = 0
+            // Entries are held to the longest line a script may have, so
+            // that a huge one cannot make every save (and fork) dear.
+            let result = fl_editor_use_history(editor, historyPath, ScriptReader.maximumLine, &type)
+            if result == FL_HISTORY_ON.rawValue {
+                self.historyPath = historyPath
+            } else {
+                warn(Self.unusable(historyPath, result: result, type: type))
+            }
+        }
+    }
+
+    /// Why the history file at `path` is not used, and that history is off.
+    static func unusable(_ path: String, result: Int32, type: UInt32) -> String {
+        let off = "history is off for this session"
+        switch result {
+        case FL_HISTORY_NOT_REGULAR.rawValue:
+            let kinds: [UInt32: String] = [
+                S_IFIFO: "a FIFO", S_IFCHR: "a character device", S_IFBLK: "a block device",
+                S_IFDIR: "a directory", S_IFSOCK: "a socket",
+            ]
+            return "history file '\(path)' is \(kinds[type] ?? "something else"), not a regular file; \(off)"
+        case FL_HISTORY_NOT_HISTORY.rawValue:
+            return "history file '\(path)' is not a history file (its first line is not _HiStOrY_V2_), so it is left alone; \(off)"
+        default:
+            return "cannot read history file '\(path)': \(String(cString: strerror(result))); \(off)"
+        }
     }
 
     deinit { fl_editor_close(editor) }
@@ -54,10 +85,18 @@ final class EditorReader: LineReader {
     }
 
     private func remember(_ line: String) {
-        let error = fl_editor_remember(editor, line)
-        if error != 0 && !warnedAboutHistory, let historyPath {
+        // Not kept, as the next session would not read it back.
+        guard line.utf8.count <= ScriptReader.maximumLine else { return }
+        var type: UInt32 = 0
+        let result = fl_editor_remember(editor, line, &type)
+        guard result != 0, let historyPath else { return }
+        if result < 0 {
+            // Replaced by something else since: no longer used.
+            self.historyPath = nil
+            warn(Self.unusable(historyPath, result: result, type: type))
+        } else if !warnedAboutHistory {
             warnedAboutHistory = true
-            warn("cannot save history to '\(historyPath)': \(String(cString: strerror(error)))")
+            warn("cannot save history to '\(historyPath)': \(String(cString: strerror(result)))")
         }
     }
 

@@ -8,9 +8,10 @@ enum Environment {
     }
 
     /// `$FORKLAB_HISTORY`, else `~/.forklab_history`; nil when neither
-    /// can be known (or FORKLAB_HISTORY is set empty, which turns it off).
+    /// can be known, or FORKLAB_HISTORY is empty or `/dev/null`, which turn
+    /// history off (as HISTFILE does for shells).
     static var historyPath: String? {
-        if let path = variable("FORKLAB_HISTORY") { return path.isEmpty ? nil : path }
+        if let path = variable("FORKLAB_HISTORY") { return path.isEmpty || path == "/dev/null" ? nil : path }
         var home = variable("HOME")
         if home == nil || home!.isEmpty, let entry = getpwuid(getuid()), let dir = entry.pointee.pw_dir {
             home = String(cString: dir)

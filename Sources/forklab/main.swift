@@ -63,10 +63,17 @@ if let commands = options.commands {
     let fd = file == "-" ? 0 : open(file, O_RDONLY | O_CLOEXEC)
     if fd < 0 { fail("cannot open '\(file)': \(Errno(rawValue: errno))", status: 2) }
     var info = stat()
-    if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+    let known = fstat(fd, &info) == 0
+    if known && (info.st_mode & S_IFMT) == S_IFDIR {
         fail("cannot open '\(file)': \(Errno(rawValue: EISDIR))", status: 2)
     }
-    if file == "-" && !Environment.isTerminal(0) { childInput = .null }
+    // The script is forklab's own stdin however it is named (-, /dev/stdin,
+    // /proc/self/fd/0): a child reading stdin would eat the rest of it.
+    var input = stat()
+    if !Environment.isTerminal(0) && (fd == 0 || known && fstat(0, &input) == 0
+        && input.st_dev == info.st_dev && input.st_ino == info.st_ino) {
+        childInput = .null
+    }
     reader = ScriptReader(fd: fd)
 } else if Environment.isTerminal(0) {
     Environment.useLocale()  // before libedit starts: it reads multibyte characters by it

@@ -95,6 +95,23 @@ extension EndToEnd {
             #expect(lines.filter { $0.kind == .parentHello }.allSatisfy { $0.numbers[0] == Int(result.pid) })
         }
 
+        @Test("a script that is forklab's own piped stdin by another name: spawn cat gets /dev/null, every later command runs",
+              arguments: ["/dev/stdin", "/proc/self/fd/0"])
+        func scriptNamedAsStdin(name: String) {
+            // Larger than a pipe holds (64 KiB), so that forklab has not
+            // read it all when cat starts: a cat reading the script's pipe
+            // would swallow the commands after it.
+            let padding = String(repeating: "#", count: 500)
+            let count = 300
+            let script = "spawn cat\n" + String(repeating: "forkexit 1   \(padding)\n", count: count)
+            let result = runForklab([name], RunOptions(stdin: Array(script.utf8)))
+            #expect(result.status == 0)
+            #expect(result.stderr == "")
+            #expect(result.stdoutLines.contains { $0.hasPrefix("# spawn: 1 child started, 1 reaped, 0 left (1 exited 0)") })
+            #expect(result.stdoutLines.filter { $0.hasPrefix("# forkexit: 1 child reaped") }.count == count)
+            #expect(!result.stdout.contains(padding))
+        }
+
         @Test("help and help COMMAND print to stdout")
         func help() {
             let result = forklab("help; help spawn")

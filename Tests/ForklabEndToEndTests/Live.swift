@@ -21,13 +21,15 @@ final class LiveForklab {
 
     /// Starts forklab at a pseudo-terminal (80×24, TERM=xterm); with
     /// `stdout`, its stdout goes there instead, as in `forklab | tee log`.
-    init(terminal arguments: [String] = [], environment: [String: String]? = nil, stdout: Int32 = -1) {
+    /// `options` may name another binary and a user to run it as.
+    init(terminal arguments: [String] = [], environment: [String: String]? = nil, stdout: Int32 = -1,
+         options: RunOptions = RunOptions()) {
         home = temporaryFolder()
         var master: Int32 = -1
         var slave: Int32 = -1
         precondition(ts_open_pty(&master, &slave) == 0)
-        pid = spawnProcess(forklabPath, arguments, environment: environment ?? testEnvironment(home: home),
-                           stdin: -1, stdout: stdout, stderr: -1, terminal: slave)
+        pid = spawnProcess(options.binary, arguments, environment: environment ?? testEnvironment(home: home),
+                           stdin: -1, stdout: stdout, stderr: -1, terminal: slave, options: options)
         close(slave)
         input = master
         output = master
