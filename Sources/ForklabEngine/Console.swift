@@ -56,7 +56,8 @@ public final class Console {
         while offset < buffer.count {
             // Wait for room in poll(2), which a Ctrl-C ends whenever it
             // lands, rather than in write(2), which a Ctrl-C landing just
-            // before it would not; after a stop, write only if there is room.
+            // before it would not; after a stop, write only if room comes
+            // within the grace (`System.stopGraceMilliseconds`).
             if !neverBlocks && !System.awaitWritable(fd) { return .interrupted }
             let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
             if written >= 0 {

@@ -64,31 +64,20 @@ enum System {
         fl_wake_drain()
     }
 
-    /// Waits until a write to `fd` would not block (on a pipe: room for at
-    /// least a page) or a stop (Ctrl-C, SIGTERM) is requested, whichever
-    /// comes first; the self-pipe makes a stop that lands at any moment end
-    /// the wait. A descriptor in error counts as writable: the write says why.
-    /// - Returns: false when a stop is pending and `fd` has no room.
-    static func awaitWritable(_ fd: Int32) -> Bool {
-        while true {
-            switch pollForRoom(fd, timeout: Interruption.stopRequested ? 0 : -1) {
-            case .room: return true
-            case .interrupted: continue
-            case .timedOut, .wokenUp:
-                if Interruption.stopRequested { return false }
-                // A wake-up for something else (SIGCHLD): whoever waits for that
-                // checks its own state before it waits, so the byte can go.
-                fl_wake_drain()
-            }
-        }
-    }
+    /// After a Ctrl-C or SIGTERM, how long a write waits for room before it
+    /// gives up on a reader that no longer reads: what was printed still
+    /// goes out to a reader that is slow, and a reader that stopped reading
+    /// (`forklab … | less` left on its first page) cannot hang forklab.
+    static let stopGraceMilliseconds: Int32 = 1000
 
-    /// Waits until a write to `fd` would not block, as `awaitWritable(_:)`
-    /// does, but a stop (Ctrl-C, SIGTERM) does not end the wait at once: it
-    /// goes on for up to `graceAfterStop` milliseconds, time for a reader
-    /// that still reads to make room. A second stop ends it at once.
+    /// Waits until a write to `fd` would not block (on a pipe: room for at
+    /// least a page). A stop (Ctrl-C, SIGTERM) does not end the wait at
+    /// once: it goes on for up to `graceAfterStop` milliseconds, time for a
+    /// reader that still reads to make room; a second stop ends it at once.
+    /// The self-pipe makes a stop that lands at any moment count. A
+    /// descriptor in error counts as writable: the write says why.
     /// - Returns: false when a stop is pending and no room came.
-    static func awaitWritable(_ fd: Int32, graceAfterStop: Int32) -> Bool {
+    static func awaitWritable(_ fd: Int32, graceAfterStop: Int32 = stopGraceMilliseconds) -> Bool {
         while true {
             let requests = fl_stop_requests()
             switch pollForRoom(fd, timeout: requests > 1 ? 0 : requests == 1 ? graceAfterStop : -1) {
@@ -96,7 +85,8 @@ enum System {
             case .interrupted: continue
             case .timedOut: return false  // a stop, and no room within the grace
             case .wokenUp:
-                // A signal: a stop (the grace starts now), a second one, or SIGCHLD.
+                // A signal: a stop (the grace starts now), a second one, or
+                // SIGCHLD, which whoever waits for it checks before waiting.
                 fl_wake_drain()
             }
         }

@@ -82,6 +82,20 @@ extension EndToEnd {
             #expect(leftBehind(named: "forklab").isEmpty)
         }
 
+        @Test("after a Ctrl-C the summary and the interrupted line wait for a reader that is slow but reads")
+        func interruptWaitsForSlowReader() throws {
+            let home = temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: home) }
+            guard let stalled = startStalled(["-c", "fork 10000"], home: home, errorsToOutput: true) else { return }
+            kill(stalled.pid, SIGINT)
+            // The reader comes back a moment later, well within forklab's grace.
+            usleep(100_000)
+            let output = readToEnd(stalled.output)
+            #expect(reap(stalled.pid, within: 30) == Ending(exitCode: 130))
+            #expect(output.contains("\n# fork: "), "the summary")
+            #expect(output.hasSuffix("\nforklab: line 1: interrupted\n"), "\(output.suffix(200).debugDescription)")
+        }
+
         @Test("SIGTERM while help is blocked on a pipe nobody reads: forklab ends by SIGTERM")
         func terminatedWhileBlocked() throws {
             let home = temporaryFolder()
@@ -158,14 +172,16 @@ extension EndToEnd {
 /// forklab started with `arguments`, its stdout a pipe nobody reads, once
 /// that pipe is full and forklab (one of its threads) is asleep on it: in
 /// write(2), or in the poll(2) that waits for room; nil (and a failure) if
-/// it never is.
-func startStalled(_ arguments: [String], home: URL) -> (pid: pid_t, output: Int32, errors: Int32)? {
+/// it never is. With `errorsToOutput`, stderr is that pipe too (and
+/// `errors` is -1).
+func startStalled(_ arguments: [String], home: URL, errorsToOutput: Bool = false)
+    -> (pid: pid_t, output: Int32, errors: Int32)? {
     let output = makePipe()
-    let errors = makePipe()
+    let errors = errorsToOutput ? (read: Int32(-1), write: output.write) : makePipe()
     let pid = spawnProcess(forklabPath, arguments, environment: testEnvironment(home: home),
                            stdin: -1, stdout: output.write, stderr: errors.write)
     close(output.write)
-    close(errors.write)
+    if !errorsToOutput { close(errors.write) }
     for _ in 0..<1000 {
         // A pipe counts as full when every page holds something, however little.
         let full = ts_queued_bytes(output.read) >= 32768
@@ -181,7 +197,7 @@ func startStalled(_ arguments: [String], home: URL) -> (pid: pid_t, output: Int3
     kill(pid, SIGKILL)
     _ = reap(pid)
     close(output.read)
-    close(errors.read)
+    if errors.read >= 0 { close(errors.read) }
     return nil
 }
 

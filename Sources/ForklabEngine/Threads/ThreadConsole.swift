@@ -49,10 +49,6 @@ final class ThreadConsole: @unchecked Sendable {
     /// What the main thread writes at once: a pipe that poll(2) finds
     /// writable takes that much without blocking.
     static let mainThreadChunk = Int(PIPE_BUF)
-    /// After a Ctrl-C or SIGTERM, how long the main thread waits for room
-    /// for what is left in the buffer before it gives up on a reader that
-    /// no longer reads.
-    static let stopGraceMilliseconds: Int32 = 1000
 
     /// - Parameters:
     ///   - gathers: whether a locked console gathers lines in its buffer;
@@ -99,7 +95,7 @@ final class ThreadConsole: @unchecked Sendable {
     /// next (the summary) starts a line of its own. After a Ctrl-C or
     /// SIGTERM what is gathered still goes out while the reader makes room
     /// (a second one gives up at once, as does a reader that takes nothing
-    /// for `stopGraceMilliseconds`).
+    /// for `System.stopGraceMilliseconds`).
     func finish() {
         if let gathered {
             mutex.lock()
@@ -296,7 +292,7 @@ final class ThreadConsole: @unchecked Sendable {
     private func writeRestFromMainThread(_ bytes: UnsafeRawBufferPointer) -> Int {
         var offset = 0
         while offset < bytes.count {
-            guard System.awaitWritable(fd, graceAfterStop: Self.stopGraceMilliseconds) else { return offset }
+            guard System.awaitWritable(fd) else { return offset }
             var chunk = min(bytes.count - offset, Self.mainThreadChunk)
             if offset + chunk < bytes.count {
                 var end = chunk
