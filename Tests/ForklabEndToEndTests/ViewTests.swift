@@ -182,8 +182,12 @@ extension EndToEnd {
 
         @Test("timeline of spawn, threads, produce and race: one lane each, in Unicode under a UTF-8 locale")
         func threadLanes() {
+            // Children that run 50 ms each: a lane shows its program running
+            // (E, then ═) however late the scheduler starts it; child.sh ends
+            // so soon that a child started late on a loaded machine could
+            // span fewer columns than that.
             let result = forklab("""
-                spawn child.sh 3; timeline; threads 10 count 100; timeline width 120; produce 4 consume 2; timeline; race 2 count 1000; timeline
+                spawn sleep 3 -- 0.05; timeline; threads 10 count 100; timeline width 120; produce 4 consume 2; timeline; race 2 count 1000; timeline
                 """)
             #expect(result.status == 0)
             let pictures = result.stdout.components(separatedBy: "timeline of ").dropFirst()
