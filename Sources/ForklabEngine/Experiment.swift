@@ -1,3 +1,5 @@
+import ForklabWords
+
 /// An experiment the engine can run, with its parameters already checked
 /// against `Limits`.
 public enum Experiment: Hashable, Sendable {
@@ -132,7 +134,7 @@ public enum LabError: Error, Hashable, Sendable, CustomStringConvertible {
         case let .queueOutOfMemory(experiment, queued):
             return "\(experiment): no memory left for the queue with \(queued) messages in it; bound it with capacity K"
         case let .cannotRun(program, errno):
-            return "cannot run '\(program)': \(errno)"
+            return "cannot run '\(display(program))': \(errno)"
         case .interrupted:
             return "interrupted"
         case let .terminated(signal):

@@ -3,6 +3,7 @@ import CForklabSystem
 import CLineEditor
 import ForklabCommands
 import ForklabEngine
+import ForklabWords
 
 /// Lines from a person at a terminal, through libedit: the `forklab> `
 /// prompt, emacs-style editing, history kept in a file, TAB completion.
@@ -57,7 +58,7 @@ final class EditorReader: LineReader {
         let error = fl_editor_remember(editor, line)
         if error != 0 && !warnedAboutHistory, let historyPath {
             warnedAboutHistory = true
-            warn("cannot save history to '\(historyPath)': \(String(cString: strerror(error)))")
+            warn("cannot save history to '\(display(historyPath))': \(String(cString: strerror(error)))")
         }
     }
 

@@ -2,6 +2,7 @@ import Glibc
 import CForklabSystem
 import ForklabCommands
 import ForklabEngine
+import ForklabWords
 
 // forklab's entry point: read the options, set up signals and output, pick
 // a line reader, and hand over to the session.
@@ -55,10 +56,10 @@ if let commands = options.commands {
     reader = ScriptReader(text: commands)
 } else if let file = options.file {
     let fd = file == "-" ? 0 : open(file, O_RDONLY | O_CLOEXEC)
-    if fd < 0 { fail("cannot open '\(file)': \(Errno(rawValue: errno))", status: 2) }
+    if fd < 0 { fail("cannot open '\(display(file))': \(Errno(rawValue: errno))", status: 2) }
     var info = stat()
     if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
-        fail("cannot open '\(file)': \(Errno(rawValue: EISDIR))", status: 2)
+        fail("cannot open '\(display(file))': \(Errno(rawValue: EISDIR))", status: 2)
     }
     if file == "-" && !Environment.isTerminal(0) { childInput = .null }
     reader = ScriptReader(fd: fd)

@@ -102,7 +102,7 @@ extension EndToEnd {
             try "echo hi\n".write(to: file, atomically: true, encoding: .utf8)
             let result = forklab("spawn \(file.path)")
             #expect(result.status == 1)
-            #expect(result.stderrLines == ["forklab: line 1: cannot run '\(file.path)': Permission denied"])
+            #expect(result.stderrLines == ["forklab: line 1: cannot run '\(shownInMessage(file.path))': Permission denied"])
             let got = result.traceLines.compactMap(TraceLine.init).filter { $0.kind == .parentGot }
             #expect(got.map { Array($0.numbers.dropFirst()) } == [[32256, 126]])
         }

@@ -203,6 +203,12 @@ import Testing
         #expect(LabError.forkFailed(experiment: "fork", made: 3, wanted: 10, Errno(rawValue: EAGAIN)).description
             == "fork: fork failed after 3 of 10 children (Resource temporarily unavailable); those 3 were reaped")
     }
+
+    @Test func cannotRunShowsTheProgramAsMessagesShowWords() {
+        let program = "abc\rEVIL\u{1b}[31mRED-a-long-long-long-long-long-long-long-name"
+        #expect(LabError.cannotRun(program: program, Errno(rawValue: ENOENT)).description
+            == "cannot run 'abc\\x0dEVIL\\x1b[31mRED-a-long-long-long-long-l…': No such file or directory")
+    }
 }
 
 @Suite struct SpawnPlans {

@@ -140,4 +140,14 @@ private func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
             == "cannot write 'dir/x.json': No such file or directory")
         #expect(SaveError.notAFile(path: "fifo").description == "'fifo' is not a regular file; a trace is saved to a file only")
     }
+
+    @Test func errorTextsShowThePathAsMessagesShowWords() {
+        let path = "/nonexistent/a\u{1b}[31mb\rc" + String(repeating: "/x", count: 2400)
+        let shown = "/nonexistent/a\\x1b[31mb\\x0dc/x/x/x/x/x/x/x/x/x…"
+        #expect(SaveError.exists(path: path).description == "'\(shown)' exists; add 'force' to overwrite it")
+        #expect(SaveError.cannotWrite(path: path, Errno(rawValue: ENOENT)).description
+            == "cannot write '\(shown)': No such file or directory")
+        #expect(SaveError.notAFile(path: path).description
+            == "'\(shown)' is not a regular file; a trace is saved to a file only")
+    }
 }
