@@ -55,8 +55,8 @@ let package = Package(
         ),
 
         .testTarget(name: "ForklabWordsTests", dependencies: ["ForklabWords"]),
-        .testTarget(name: "ForklabCommandsTests", dependencies: ["ForklabCommands"]),
-        .testTarget(name: "ForklabEngineTests", dependencies: ["ForklabEngine", "CTestSupport"]),
+        .testTarget(name: "ForklabCommandsTests", dependencies: ["ForklabCommands", "ForklabWords"]),
+        .testTarget(name: "ForklabEngineTests", dependencies: ["ForklabEngine", "ForklabWords", "CTestSupport"]),
         // Pseudo-terminal spawning for the end-to-end tests.
         .target(name: "CTestSupport", path: "Tests/CTestSupport"),
         .testTarget(

@@ -1,5 +1,6 @@
 import Glibc
 import CForklabSystem
+import ForklabWords
 
 extension Lab {
     /// `spawn PROGRAM [N]`: the book's launcher. Each child execs the
@@ -87,7 +88,8 @@ extension Lab {
         _ plan: SpawnPlan, child: Int, fallback: String?, stdin: Int32, status: Int32,
         _ body: (UnsafePointer<fl_exec_plan>) -> pid_t
     ) -> pid_t {
-        let argv = plan.argv(child: child).map { strdup($0) }
+        // The bytes the user typed, not their String's UTF-8: see ForklabWords.
+        let argv = plan.argv(child: child).map { $0.withRawCString { strdup($0) } }
         defer { argv.forEach { free($0) } }
         let vector = argv + [nil]
         let line = sink.childLine(for: .exec(program: plan.program))
@@ -112,5 +114,5 @@ extension Lab {
 
 private func withOptionalCString<R>(_ string: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
     guard let string else { return body(nil) }
-    return string.withCString { body($0) }
+    return string.withRawCString { body($0) }
 }

@@ -40,7 +40,7 @@ final class EditorReader: LineReader {
         switch fl_editor_read(editor, &text, &length) {
         case FL_READ_LINE.rawValue:
             lineNumber += 1
-            let line = String(decoding: UnsafeRawBufferPointer(start: text, count: length), as: UTF8.self)
+            let line = String(rawBytes: UnsafeRawBufferPointer(start: text, count: length))
             if line.contains(where: { !$0.isWhitespace }) { remember(line) }
             return .line(line)
         case FL_READ_INTERRUPTED.rawValue:
@@ -55,7 +55,7 @@ final class EditorReader: LineReader {
     }
 
     private func remember(_ line: String) {
-        let error = fl_editor_remember(editor, line)
+        let error = line.withRawCString { fl_editor_remember(editor, $0) }
         if error != 0 && !warnedAboutHistory, let historyPath {
             warnedAboutHistory = true
             warn("cannot save history to '\(display(historyPath))': \(String(cString: strerror(error)))")

@@ -1,6 +1,7 @@
 import Glibc
 import CForklabSystem
 import ForklabEngine
+import ForklabWords
 
 /// What reading the next line gave.
 enum LineEvent: Equatable {
@@ -26,7 +27,8 @@ protocol LineReader: AnyObject {
 
 /// Lines from a descriptor (a piped stdin, a FILE) or from a string (`-c`),
 /// read with read(2) in large blocks: no prompt, no echo, no editing.
-/// Any bytes are accepted; invalid UTF-8 becomes U+FFFD.
+/// Any bytes are accepted; bytes that are not UTF-8 are kept as they are
+/// (`String(rawBytes:)`), so that a word reaches the kernel unchanged.
 final class ScriptReader: LineReader {
     let interactive = false
     private(set) var lineNumber = 0
@@ -39,10 +41,10 @@ final class ScriptReader: LineReader {
     /// Reads from `fd` (not closed here).
     init(fd: Int32) { self.fd = fd }
 
-    /// Reads the lines of `text`.
-    init(text: String) {
+    /// Reads the lines of `bytes` (`-c COMMANDS`).
+    init(bytes: [UInt8]) {
         fd = -1
-        buffer = Array(text.utf8)
+        buffer = bytes
         atEnd = true
     }
 
@@ -104,7 +106,7 @@ final class ScriptReader: LineReader {
             start = 0
         }
         scanned = start
-        return .line(String(decoding: line, as: UTF8.self))
+        return .line(String(rawBytes: line))
     }
 
     private enum Fill { case filled, end, interrupted }

@@ -16,6 +16,16 @@ for fd: Int32 in 0...2 where fcntl(fd, F_GETFD) < 0 && errno == EBADF {
 let errors = Console(fd: 2)
 let out = Console(fd: 1)
 
+/// The arguments after the program's name, each holding the bytes it was
+/// given: CommandLine.arguments would replace bytes that are not UTF-8 (in a
+/// FILE name, in -c COMMANDS) with U+FFFD.
+func rawArguments() -> [String] {
+    (1..<Int(CommandLine.argc)).map { index in
+        let argument = UnsafeRawPointer(CommandLine.unsafeArgv[index]!)
+        return String(rawBytes: UnsafeRawBufferPointer(start: argument, count: strlen(argument)))
+    }
+}
+
 @MainActor func fail(_ message: String, status: Int32) -> Never {
     try? errors.write("forklab: \(message)\n")
     exit(status)
@@ -23,7 +33,7 @@ let out = Console(fd: 1)
 
 let options: Options
 do {
-    options = try Options.parse(Array(CommandLine.arguments.dropFirst()))
+    options = try Options.parse(rawArguments())
 } catch {
     fail("\(error.message) (try 'forklab --help')", status: 2)
 }
@@ -53,9 +63,9 @@ let programDirectory = Environment.programDirectory
 let reader: any LineReader
 var childInput = ChildInput.inherit
 if let commands = options.commands {
-    reader = ScriptReader(text: commands)
+    reader = ScriptReader(bytes: commands.rawBytes)
 } else if let file = options.file {
-    let fd = file == "-" ? 0 : open(file, O_RDONLY | O_CLOEXEC)
+    let fd = file == "-" ? 0 : file.withRawCString { open($0, O_RDONLY | O_CLOEXEC) }
     if fd < 0 { fail("cannot open '\(display(file))': \(Errno(rawValue: errno))", status: 2) }
     var info = stat()
     if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {

@@ -7,6 +7,7 @@ import Musl
 #endif
 import Testing
 @testable import ForklabEngine
+import ForklabWords
 
 @Suite struct BookLines {
     @Test func forked() {
@@ -178,6 +179,14 @@ import Testing
         #expect(LineTemplate.pid == 0x01)
         #expect(LineTemplate.elapsed == 0x02)
         #expect(LineTemplate.counter == 0x03)
+    }
+}
+
+@Suite struct JSONText {
+    @Test func aByteThatIsNotUTF8IsU_FFFDInJSON() {
+        #expect(("a" + String(rawBytes: [0xff]) + "b\n").jsonQuoted == "\"a\u{fffd}b\\n\"")
+        let exec = JSONLines(console: Console(fd: -1)).childLine(for: .exec(program: "x" + String(rawBytes: [0xfe])))
+        #expect(String(decoding: exec.bytes, as: UTF8.self).contains(",\"program\":\"x\u{fffd}\""))
     }
 }
 
