@@ -29,6 +29,7 @@ protocol LineReader: AnyObject {
 /// read with read(2) in large blocks: no prompt, no echo, no editing.
 /// Any bytes are accepted; bytes that are not UTF-8 are kept as they are
 /// (`String(rawBytes:)`), so that a word reaches the kernel unchanged.
+/// A UTF-8 byte order mark at the very start of the input is skipped.
 final class ScriptReader: LineReader {
     let interactive = false
     private(set) var lineNumber = 0
@@ -99,6 +100,9 @@ final class ScriptReader: LineReader {
     private func take(upTo end: Int, skipping: Int) -> LineEvent {
         var line = buffer[start..<end]
         if line.last == 0x0d { line = line.dropLast() }  // CRLF scripts
+        // A UTF-8 byte order mark, which some Windows editors put first: only
+        // there is it one; anywhere else U+FEFF is part of a word.
+        if lineNumber == 0 && line.starts(with: [0xef, 0xbb, 0xbf]) { line = line.dropFirst(3) }
         start = end + skipping
         lineNumber += 1
         if start > 1 << 16 && start * 2 > buffer.count {

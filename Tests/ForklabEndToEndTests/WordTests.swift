@@ -171,3 +171,17 @@ extension EndToEnd.Words {
         #expect(missing.stderrLines == ["forklab: cannot open '/nonexistent/s\\xfd': No such file or directory"])
     }
 }
+
+extension EndToEnd.Words {
+    static let byteOrderMark: [UInt8] = [0xef, 0xbb, 0xbf]
+
+    @Test("a UTF-8 byte order mark at the start of a script is skipped, and only there", arguments: Source.allCases)
+    func byteOrderMark(source: Source) {
+        let result = Self.run(Self.byteOrderMark + Array("fork 1\n".utf8) + Self.byteOrderMark + Array("fork 1".utf8),
+                              through: source)
+        #expect(result.status == 1)
+        // Line 1 ran; on line 2 U+FEFF is part of the word.
+        #expect(result.stdoutLines.filter { $0.hasPrefix("# fork: 1 child forked") }.count == 1)
+        #expect(result.stderrLines == ["forklab: line 2: unknown command '\u{feff}fork' (did you mean 'fork'?)"])
+    }
+}
