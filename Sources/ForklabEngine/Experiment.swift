@@ -120,7 +120,8 @@ public enum LabError: Error, Hashable, Sendable, CustomStringConvertible {
     case terminated(signal: Int32)
     /// stdout was closed or failed; everything it started was reaped.
     case output(OutputError)
-    /// A system call the parent needed failed.
+    /// A system call the parent needed failed; `call` names the command
+    /// too: `spawn: pipe2`.
     case system(call: String, Errno)
     /// `bench PRIMITIVE` could not measure, for `reason`.
     case benchFailed(primitive: String, reason: String)

@@ -8,7 +8,7 @@ extension Lab {
     /// close-on-exec pipe whether exec worked, and once all are started
     /// reaps them in the order they end.
     func runSpawn(_ plan: SpawnPlan) throws(LabError) {
-        let stdinFD = try childStdin()
+        let stdinFD = try childStdin(for: "spawn")
         let fallback = plan.program.contains("/") ? nil : programDirectory.map { $0 + "/" + plan.program }
         var reaper = Reaper(grace: killGrace, pids: reaperPIDs)
         var launched = 0
@@ -22,7 +22,7 @@ extension Lab {
             do {
                 pipe = try System.closeOnExecPipe()
             } catch {
-                failure = .system(call: "pipe2", error)
+                failure = .system(call: "spawn: pipe2", error)
                 break
             }
             var forkErrno = Errno(rawValue: 0)

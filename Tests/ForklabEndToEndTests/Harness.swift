@@ -78,6 +78,8 @@ struct RunOptions {
     var stdoutToFile = false
     var environment: [String: String]? = nil
     var processLimit = 0
+    /// When > 0: RLIMIT_NOFILE, the most descriptors forklab may have open.
+    var descriptorLimit = 0
     var user: (uid: uid_t, gid: gid_t)? = nil
     var leakFD: Int32 = -1
     var oddSignals = false
@@ -114,6 +116,7 @@ func spawnProcess(_ path: String, rawArguments: [[UInt8]], environment: [String:
     spawn.terminal_fd = terminal
     spawn.leak_fd = options.leakFD
     spawn.process_limit = options.processLimit
+    spawn.descriptor_limit = options.descriptorLimit
     spawn.uid = options.user?.uid ?? uid_t.max
     spawn.gid = options.user?.gid ?? gid_t.max
     spawn.odd_signals = options.oddSignals ? 1 : 0

@@ -207,8 +207,8 @@ import ForklabWords
         #expect(LabError.output(.closed).description == "stdout closed")
         #expect(LabError.output(.failed(Errno(rawValue: EIO))).description
             == "cannot write to stdout: Input/output error")
-        #expect(LabError.system(call: "pipe2", Errno(rawValue: EMFILE)).description
-            == "pipe2 failed: Too many open files")
+        #expect(LabError.system(call: "spawn: pipe2", Errno(rawValue: EMFILE)).description
+            == "spawn: pipe2 failed: Too many open files")
         #expect(LabError.forkFailed(experiment: "fork", made: 3, wanted: 10, Errno(rawValue: EAGAIN)).description
             == "fork: fork failed after 3 of 10 children (Resource temporarily unavailable); those 3 were reaped")
     }
