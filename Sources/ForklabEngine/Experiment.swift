@@ -129,9 +129,9 @@ public enum LabError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .forkFailed(experiment, made, wanted, errno):
-            return "\(experiment): fork failed after \(made) of \(wanted) children (\(errno)); those \(made) were reaped"
+            return "\(experiment): " + failedPartWay("fork", made: made, of: wanted, "children", errno, then: "reaped")
         case let .threadFailed(experiment, made, wanted, errno):
-            return "\(experiment): pthread_create failed after \(made) of \(wanted) threads (\(errno)); those \(made) were joined"
+            return "\(experiment): " + failedPartWay("pthread_create", made: made, of: wanted, "threads", errno, then: "joined")
         case let .queueOutOfMemory(experiment, queued):
             return "\(experiment): no memory left for the queue with \(queued) messages in it; bound it with capacity K"
         case let .cannotRun(program, errno):
@@ -151,5 +151,23 @@ public enum LabError: Error, Hashable, Sendable, CustomStringConvertible {
         case let .benchFailed(primitive, reason):
             return "bench \(primitive): \(reason)"
         }
+    }
+}
+
+/// How far a command got before `call` failed, and what became of what it
+/// made: `fork failed after 3 of 10 children (…); those 3 were reaped`;
+/// `that one was reaped` after one; at the first, nothing to say about none.
+private func failedPartWay(
+    _ call: String, made: Int, of wanted: Int, _ things: String, _ errno: Errno, then done: String
+) -> String {
+    switch made {
+    case 0 where wanted == 1:
+        return "\(call) failed (\(errno))"
+    case 0:
+        return "\(call) failed at the first of \(wanted) \(things) (\(errno))"
+    case 1:
+        return "\(call) failed after 1 of \(wanted) \(things) (\(errno)); that one was \(done)"
+    default:
+        return "\(call) failed after \(made) of \(wanted) \(things) (\(errno)); those \(made) were \(done)"
     }
 }

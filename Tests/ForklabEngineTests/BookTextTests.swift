@@ -213,6 +213,27 @@ import ForklabWords
             == "fork: fork failed after 3 of 10 children (Resource temporarily unavailable); those 3 were reaped")
     }
 
+    @Test(arguments: [
+        (0, 1, "fork: fork failed (Resource temporarily unavailable)"),
+        (0, 50, "fork: fork failed at the first of 50 children (Resource temporarily unavailable)"),
+        (1, 50, "fork: fork failed after 1 of 50 children (Resource temporarily unavailable); that one was reaped"),
+        (2, 50, "fork: fork failed after 2 of 50 children (Resource temporarily unavailable); those 2 were reaped"),
+        (49, 50, "fork: fork failed after 49 of 50 children (Resource temporarily unavailable); those 49 were reaped"),
+    ])
+    func forkFailedSaysHowFarItGotForNoneOneAndMany(made: Int, wanted: Int, text: String) {
+        #expect(LabError.forkFailed(experiment: "fork", made: made, wanted: wanted, Errno(rawValue: EAGAIN)).description == text)
+    }
+
+    @Test(arguments: [
+        (0, 1, "threads: pthread_create failed (Resource temporarily unavailable)"),
+        (0, 100, "threads: pthread_create failed at the first of 100 threads (Resource temporarily unavailable)"),
+        (1, 100, "threads: pthread_create failed after 1 of 100 threads (Resource temporarily unavailable); that one was joined"),
+        (5, 100, "threads: pthread_create failed after 5 of 100 threads (Resource temporarily unavailable); those 5 were joined"),
+    ])
+    func threadFailedSaysHowFarItGotForNoneOneAndMany(made: Int, wanted: Int, text: String) {
+        #expect(LabError.threadFailed(experiment: "threads", made: made, wanted: wanted, Errno(rawValue: EAGAIN)).description == text)
+    }
+
     @Test func cannotRunShowsTheProgramAsMessagesShowWords() {
         let program = "abc\rEVIL\u{1b}[31mRED-a-long-long-long-long-long-long-long-name"
         #expect(LabError.cannotRun(program: program, Errno(rawValue: ENOENT)).description
