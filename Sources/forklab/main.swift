@@ -37,13 +37,27 @@ do {
 } catch {
     fail("\(error.message) (try 'forklab --help')", status: 2)
 }
+/// Writes `text` (the usage, the version) to stdout and exits 0; a write
+/// that fails is an error as it is in a session: a line and status 1 (a full
+/// disk), or quietly 141 when the reader left.
+@MainActor func printAndExit(_ text: String) -> Never {
+    do {
+        try out.write(text)
+    } catch {
+        switch error {
+        case let .failed(errno): fail("cannot write to stdout: \(errno)", status: Session.Status.failure)
+        case .closed: exit(Session.Status.outputClosed)
+        case .interrupted: exit(Session.Status.interrupted)
+        }
+    }
+    exit(Session.Status.success)
+}
+
 switch options.action {
 case .help:
-    try? out.write(Options.usage)
-    exit(0)
+    printAndExit(Options.usage)
 case .version:
-    try? out.write(Options.version + "\n")
-    exit(0)
+    printAndExit(Options.version + "\n")
 case .run:
     break
 }
