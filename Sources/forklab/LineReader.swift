@@ -110,7 +110,7 @@ final class ScriptReader: LineReader {
             start = 0
         }
         scanned = start
-        return .line(String(rawBytes: line))
+        return .line(line.withUnsafeBytes { String(rawBytes: $0) })
     }
 
     private enum Fill { case filled, end, interrupted }

@@ -59,6 +59,26 @@ struct RawBytesTests {
         }
     }
 
+    @Test func aByteThatIsNotUTF8IsFoundAfterAnyRunOfASCII() {
+        // ASCII is skipped eight bytes at a time: every offset and tail length.
+        for offset in 0..<20 {
+            for tail in [0, 1, 7, 8, 9] {
+                for odd: [UInt8] in [[0xff], [0xc3, 0xa9], [0xf4, 0x8f, 0xb3, 0xbf]] {
+                    let bytes = [UInt8](repeating: 0x61, count: offset) + odd + [UInt8](repeating: 0x62, count: tail)
+                    let decoded = String(rawBytes: bytes)
+                    if decoded.rawBytes != bytes { Issue.record("\(bytes) changed") }
+                    let scalars = Array(decoded.unicodeScalars)
+                    if odd == [0xc3, 0xa9] {
+                        #expect(scalars[offset] == "é")
+                    } else {
+                        #expect(scalars[offset].rawByte == odd[0])
+                    }
+                    #expect(scalars.count == offset + (odd.count == 2 ? 1 : odd.count) + tail)
+                }
+            }
+        }
+    }
+
     @Test func withRawCStringGivesTheBytesAndANul() {
         let word = String(rawBytes: [0x78, 0xff, 0xf4, 0x8f, 0xb3, 0xbf])
         let seen = word.withRawCString { pointer in
