@@ -3,7 +3,8 @@ import PackageDescription
 
 // The architecture, one way: the `forklab` executable wires together the
 // command language, the engine and the line editor; those three never import
-// one another. See docs/design.md.
+// one another. The language and the engine share one leaf, ForklabWords: how
+// a word's bytes are carried and shown. See docs/design.md.
 let package = Package(
     name: "forklab",
     products: [
@@ -28,16 +29,21 @@ let package = Package(
         // fork/exec child code, signal handlers, wait-status helpers: the
         // async-signal-safe part of the engine, kept in C and small.
         .target(name: "CForklabSystem"),
+        // A word's bytes in a String, without loss, and how a message shows
+        // a word. Pure Swift; used by the language, the engine and main.
+        .target(name: "ForklabWords"),
         // The experiments, trace events and renderers. No Foundation.
         .target(
             name: "ForklabEngine",
-            dependencies: ["CForklabSystem", .product(name: "Histogram", package: "hdrhistogram-swift")]
+            dependencies: [
+                "CForklabSystem", "ForklabWords", .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
         ),
         // Tokens, commands, the parser and its errors. Pure Swift.
-        .target(name: "ForklabCommands"),
+        .target(name: "ForklabCommands", dependencies: ["ForklabWords"]),
         .executableTarget(
             name: "forklab",
-            dependencies: ["ForklabCommands", "ForklabEngine", "CLineEditor"],
+            dependencies: ["ForklabCommands", "ForklabEngine", "ForklabWords", "CLineEditor"],
             // The release build is one static executable: no shared library
             // to load at start-up, and 13 mappings instead of 65 for every
             // fork to copy, which halves the cost of a fork (docs/design.md).
@@ -50,13 +56,14 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "ForklabCommandsTests", dependencies: ["ForklabCommands"]),
-        .testTarget(name: "ForklabEngineTests", dependencies: ["ForklabEngine", "CTestSupport"]),
+        .testTarget(name: "ForklabWordsTests", dependencies: ["ForklabWords"]),
+        .testTarget(name: "ForklabCommandsTests", dependencies: ["ForklabCommands", "ForklabWords"]),
+        .testTarget(name: "ForklabEngineTests", dependencies: ["ForklabEngine", "ForklabWords", "CTestSupport"]),
         // Pseudo-terminal spawning for the end-to-end tests.
         .target(name: "CTestSupport", path: "Tests/CTestSupport"),
         .testTarget(
             name: "ForklabEndToEndTests",
-            dependencies: ["CTestSupport", "forklab"]
+            dependencies: ["CTestSupport", "forklab", "ForklabWords"]
         ),
     ]
 )

@@ -125,8 +125,9 @@ uint64_t fl_bench_mutex(pthread_mutex_t *mutex, uint64_t *shared, int count) {
     return fl_monotonic_ns() - start;
 }
 
-int fl_bench_pipe_start(struct fl_pipe_partner *partner) {
+int fl_bench_pipe_start(struct fl_pipe_partner *partner, const char **failed_call) {
     int down[2], up[2];
+    *failed_call = "pipe2";
     if (pipe2(down, O_CLOEXEC) != 0) return -errno;
     if (pipe2(up, O_CLOEXEC) != 0) {
         int error = errno;
@@ -134,6 +135,7 @@ int fl_bench_pipe_start(struct fl_pipe_partner *partner) {
         close(down[1]);
         return -error;
     }
+    *failed_call = "fork";
     sigset_t saved;
     pid_t pid = fl_fork_blocked(&saved);
     if (pid == 0) {

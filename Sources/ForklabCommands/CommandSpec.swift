@@ -1,3 +1,5 @@
+import ForklabWords
+
 /// A command of the language: its grammar and its help, side by side so
 /// that the help cannot drift from what the parser accepts.
 public struct CommandSpec: Sendable {

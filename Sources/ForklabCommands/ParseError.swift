@@ -1,3 +1,5 @@
+import ForklabWords
+
 /// Why a line or a command could not be parsed. `description` is the one
 /// line forklab prints after `forklab: `.
 public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
@@ -81,32 +83,4 @@ public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
         if let suggestion { return " (did you mean '\(suggestion)'?)" }
         return " (type 'help' for the commands)"
     }
-}
-
-/// A word as an error message shows it: control characters escaped, and
-/// long words cut to 40 characters so that one bad line gives one short line.
-func display(_ word: String) -> String {
-    var shown = ""
-    var count = 0
-    for scalar in word.unicodeScalars {
-        if count == 40 {
-            shown += "…"
-            break
-        }
-        count += 1
-        switch scalar.value {
-        case 0x00..<0x20, 0x7f, 0x80..<0xa0:
-            shown += scalar.value < 0x100 ? "\\x" + hex(scalar.value) : "?"
-        case 0xfffd:
-            shown += "\u{fffd}"
-        default:
-            shown.unicodeScalars.append(scalar)
-        }
-    }
-    return shown
-}
-
-private func hex(_ value: UInt32) -> String {
-    let digits = Array("0123456789abcdef")
-    return String([digits[Int(value >> 4) & 0xf], digits[Int(value) & 0xf]])
 }

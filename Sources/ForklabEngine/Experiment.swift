@@ -1,3 +1,5 @@
+import ForklabWords
+
 /// An experiment the engine can run, with its parameters already checked
 /// against `Limits`.
 public enum Experiment: Hashable, Sendable {
@@ -118,7 +120,8 @@ public enum LabError: Error, Hashable, Sendable, CustomStringConvertible {
     case terminated(signal: Int32)
     /// stdout was closed or failed; everything it started was reaped.
     case output(OutputError)
-    /// A system call the parent needed failed.
+    /// A system call the parent needed failed; `call` names the command
+    /// too: `spawn: pipe2`.
     case system(call: String, Errno)
     /// `bench PRIMITIVE` could not measure, for `reason`.
     case benchFailed(primitive: String, reason: String)
@@ -126,13 +129,13 @@ public enum LabError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .forkFailed(experiment, made, wanted, errno):
-            return "\(experiment): fork failed after \(made) of \(wanted) children (\(errno)); those \(made) were reaped"
+            return "\(experiment): " + failedPartWay("fork", made: made, of: wanted, "children", errno, then: "reaped")
         case let .threadFailed(experiment, made, wanted, errno):
-            return "\(experiment): pthread_create failed after \(made) of \(wanted) threads (\(errno)); those \(made) were joined"
+            return "\(experiment): " + failedPartWay("pthread_create", made: made, of: wanted, "threads", errno, then: "joined")
         case let .queueOutOfMemory(experiment, queued):
             return "\(experiment): no memory left for the queue with \(queued) messages in it; bound it with capacity K"
         case let .cannotRun(program, errno):
-            return "cannot run '\(program)': \(errno)"
+            return "cannot run '\(display(program))': \(errno)"
         case .interrupted:
             return "interrupted"
         case let .terminated(signal):
@@ -148,5 +151,23 @@ public enum LabError: Error, Hashable, Sendable, CustomStringConvertible {
         case let .benchFailed(primitive, reason):
             return "bench \(primitive): \(reason)"
         }
+    }
+}
+
+/// How far a command got before `call` failed, and what became of what it
+/// made: `fork failed after 3 of 10 children (…); those 3 were reaped`;
+/// `that one was reaped` after one; at the first, nothing to say about none.
+private func failedPartWay(
+    _ call: String, made: Int, of wanted: Int, _ things: String, _ errno: Errno, then done: String
+) -> String {
+    switch made {
+    case 0 where wanted == 1:
+        return "\(call) failed (\(errno))"
+    case 0:
+        return "\(call) failed at the first of \(wanted) \(things) (\(errno))"
+    case 1:
+        return "\(call) failed after 1 of \(wanted) \(things) (\(errno)); that one was \(done)"
+    default:
+        return "\(call) failed after \(made) of \(wanted) \(things) (\(errno)); those \(made) were \(done)"
     }
 }

@@ -1,5 +1,6 @@
 import Glibc
 import CForklabSystem
+import ForklabWords
 
 extension Lab {
     /// `spawn PROGRAM [N]`: the book's launcher. Each child execs the
@@ -7,7 +8,7 @@ extension Lab {
     /// close-on-exec pipe whether exec worked, and once all are started
     /// reaps them in the order they end.
     func runSpawn(_ plan: SpawnPlan) throws(LabError) {
-        let stdinFD = try childStdin()
+        let stdinFD = try childStdin(for: "spawn")
         let fallback = plan.program.contains("/") ? nil : programDirectory.map { $0 + "/" + plan.program }
         var reaper = Reaper(grace: killGrace, pids: reaperPIDs, family: family)
         var launched = 0
@@ -21,7 +22,7 @@ extension Lab {
             do {
                 pipe = try System.closeOnExecPipe()
             } catch {
-                failure = .system(call: "pipe2", error)
+                failure = .system(call: "spawn: pipe2", error)
                 break
             }
             var forkErrno = Errno(rawValue: 0)
@@ -88,7 +89,8 @@ extension Lab {
         _ plan: SpawnPlan, child: Int, fallback: String?, stdin: Int32, status: Int32,
         _ body: (UnsafePointer<fl_exec_plan>) -> pid_t
     ) -> pid_t {
-        let argv = plan.argv(child: child).map { strdup($0) }
+        // The bytes the user typed, not their String's UTF-8: see ForklabWords.
+        let argv = plan.argv(child: child).map { $0.withRawCString { strdup($0) } }
         defer { argv.forEach { free($0) } }
         let vector = argv + [nil]
         let line = sink.childLine(for: .exec(program: plan.program))
@@ -113,5 +115,5 @@ extension Lab {
 
 private func withOptionalCString<R>(_ string: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
     guard let string else { return body(nil) }
-    return string.withCString { body($0) }
+    return string.withRawCString { body($0) }
 }

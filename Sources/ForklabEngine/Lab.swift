@@ -156,14 +156,15 @@ public final class Lab {
         if let failure { throw failure }
     }
 
-    /// A close-on-exec descriptor on /dev/null for children's stdin.
-    func childStdin() throws(LabError) -> Int32 {
+    /// A close-on-exec descriptor on /dev/null for children's stdin; an
+    /// error names `experiment`.
+    func childStdin(for experiment: String) throws(LabError) -> Int32 {
         guard childInput == .null else { return -1 }
         if nullDescriptor < 0 {
             do {
                 nullDescriptor = try System.open("/dev/null", O_RDONLY)
             } catch {
-                throw .system(call: "open /dev/null", error)
+                throw .system(call: "\(experiment): open /dev/null", error)
             }
         }
         return nullDescriptor

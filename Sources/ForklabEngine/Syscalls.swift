@@ -1,9 +1,11 @@
 import Glibc
 import CForklabSystem
+import ForklabWords
 
 // The one place where the engine calls libc: -1/errno becomes a thrown Errno,
 // and EINTR is retried unless the caller wants to see it (as a wait that a
-// Ctrl-C must be able to end does).
+// Ctrl-C must be able to end does). A path reaches the kernel as the bytes
+// the user typed (`withRawCString`), not as its String's UTF-8.
 
 @inline(__always)
 func valueOrErrno<T: FixedWidthInteger>(
@@ -29,7 +31,7 @@ enum System {
 
     /// The corresponding C function is `open`, always with `O_CLOEXEC`.
     static func open(_ path: String, _ flags: Int32) throws(Errno) -> Int32 {
-        try valueOrErrno { Glibc.open(path, flags | O_CLOEXEC) }
+        try valueOrErrno { path.withRawCString { Glibc.open($0, flags | O_CLOEXEC) } }
     }
 
     /// The corresponding C function is `close`. Never retried: on Linux the
@@ -131,7 +133,7 @@ extension System {
     /// reader. EINTR retried.
     static func create(_ path: String, replacing: Bool) throws(Errno) -> Int32 {
         let flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NONBLOCK | (replacing ? O_TRUNC : O_EXCL)
-        return try valueOrErrno { Glibc.open(path, flags, mode_t(0o644)) }
+        return try valueOrErrno { path.withRawCString { Glibc.open($0, flags, mode_t(0o644)) } }
     }
 
     /// Whether `fd` is open on a regular file (not a FIFO, a device, a socket).
@@ -179,11 +181,11 @@ extension System {
     /// Whether `path` names a directory (following symbolic links).
     static func isDirectory(_ path: String) -> Bool {
         var status = stat()
-        return fstatat(AT_FDCWD, path, &status, 0) == 0 && status.st_mode & S_IFMT == S_IFDIR
+        return path.withRawCString { fstatat(AT_FDCWD, $0, &status, 0) } == 0 && status.st_mode & S_IFMT == S_IFDIR
     }
 
     /// The corresponding C function is `unlink`; failure is ignored.
     static func remove(_ path: String) {
-        _ = Glibc.unlink(path)
+        _ = path.withRawCString { Glibc.unlink($0) }
     }
 }

@@ -3,6 +3,7 @@ import CForklabSystem
 import CLineEditor
 import ForklabCommands
 import ForklabEngine
+import ForklabWords
 
 /// Lines from a person at a terminal, through libedit: the `forklab> `
 /// prompt, emacs-style editing, history kept in a file, TAB completion.
@@ -48,6 +49,7 @@ final class EditorReader: LineReader {
     /// Why the history file at `path` is not used, and that history is off.
     static func unusable(_ path: String, result: Int32, type: UInt32) -> String {
         let off = "history is off for this session"
+        let path = display(path)
         switch result {
         case FL_HISTORY_NOT_REGULAR.rawValue:
             let kinds: [UInt32: String] = [
@@ -70,7 +72,7 @@ final class EditorReader: LineReader {
         switch fl_editor_read(editor, &text, &length) {
         case FL_READ_LINE.rawValue:
             lineNumber += 1
-            let line = String(decoding: UnsafeRawBufferPointer(start: text, count: length), as: UTF8.self)
+            let line = String(rawBytes: UnsafeRawBufferPointer(start: text, count: length))
             if line.contains(where: { !$0.isWhitespace }) { remember(line) }
             return .line(line)
         case FL_READ_INTERRUPTED.rawValue:
@@ -88,7 +90,7 @@ final class EditorReader: LineReader {
         // Not kept, as the next session would not read it back.
         guard line.utf8.count <= ScriptReader.maximumLine else { return }
         var type: UInt32 = 0
-        let result = fl_editor_remember(editor, line, &type)
+        let result = line.withRawCString { fl_editor_remember(editor, $0, &type) }
         guard result != 0, let historyPath else { return }
         if result < 0 {
             // Replaced by something else since: no longer used.
@@ -96,7 +98,7 @@ final class EditorReader: LineReader {
             warn(Self.unusable(historyPath, result: result, type: type))
         } else if !warnedAboutHistory {
             warnedAboutHistory = true
-            warn("cannot save history to '\(historyPath)': \(String(cString: strerror(result)))")
+            warn("cannot save history to '\(display(historyPath))': \(String(cString: strerror(result)))")
         }
     }
 

@@ -1,6 +1,7 @@
 import Glibc
 import CForklabSystem
 import ForklabEngine
+import ForklabWords
 
 /// What reading the next line gave.
 enum LineEvent: Equatable {
@@ -26,7 +27,9 @@ protocol LineReader: AnyObject {
 
 /// Lines from a descriptor (a piped stdin, a FILE) or from a string (`-c`),
 /// read with read(2) in large blocks: no prompt, no echo, no editing.
-/// Any bytes are accepted; invalid UTF-8 becomes U+FFFD.
+/// Any bytes are accepted; bytes that are not UTF-8 are kept as they are
+/// (`String(rawBytes:)`), so that a word reaches the kernel unchanged.
+/// A UTF-8 byte order mark at the very start of the input is skipped.
 final class ScriptReader: LineReader {
     let interactive = false
     private(set) var lineNumber = 0
@@ -39,10 +42,10 @@ final class ScriptReader: LineReader {
     /// Reads from `fd` (not closed here).
     init(fd: Int32) { self.fd = fd }
 
-    /// Reads the lines of `text`.
-    init(text: String) {
+    /// Reads the lines of `bytes` (`-c COMMANDS`).
+    init(bytes: [UInt8]) {
         fd = -1
-        buffer = Array(text.utf8)
+        buffer = bytes
         atEnd = true
     }
 
@@ -97,6 +100,9 @@ final class ScriptReader: LineReader {
     private func take(upTo end: Int, skipping: Int) -> LineEvent {
         var line = buffer[start..<end]
         if line.last == 0x0d { line = line.dropLast() }  // CRLF scripts
+        // A UTF-8 byte order mark, which some Windows editors put first: only
+        // there is it one; anywhere else U+FEFF is part of a word.
+        if lineNumber == 0 && line.starts(with: [0xef, 0xbb, 0xbf]) { line = line.dropFirst(3) }
         start = end + skipping
         lineNumber += 1
         if start > 1 << 16 && start * 2 > buffer.count {
@@ -104,7 +110,7 @@ final class ScriptReader: LineReader {
             start = 0
         }
         scanned = start
-        return .line(String(decoding: line, as: UTF8.self))
+        return .line(line.withUnsafeBytes { String(rawBytes: $0) })
     }
 
     private enum Fill { case filled, end, interrupted }

@@ -1,3 +1,5 @@
+import ForklabWords
+
 /// forklab's command-line options, parsed by hand: there are six, and
 /// swift-argument-parser would make every fork dearer (docs/design.md).
 struct Options: Equatable {
@@ -47,7 +49,7 @@ struct Options: Equatable {
             index += 1
             if onlyFiles || argument == "-" || !argument.hasPrefix("-") {
                 guard options.file == nil else {
-                    throw UsageError(message: "unexpected argument '\(argument)': forklab runs one FILE")
+                    throw UsageError(message: "unexpected argument '\(display(argument))': forklab runs one FILE")
                 }
                 options.file = argument
                 continue
@@ -71,7 +73,7 @@ struct Options: Equatable {
                 if argument.hasPrefix("-c") {
                     options.commands = String(argument.dropFirst(2))
                 } else {
-                    throw UsageError(message: "unknown option '\(argument)'")
+                    throw UsageError(message: "unknown option '\(display(argument))'")
                 }
             }
         }

@@ -2,6 +2,7 @@ import Glibc
 import CForklabSystem
 import ForklabCommands
 import ForklabEngine
+import ForklabWords
 
 // forklab's entry point: read the options, set up signals and output, pick
 // a line reader, and hand over to the session.
@@ -15,6 +16,16 @@ for fd: Int32 in 0...2 where fcntl(fd, F_GETFD) < 0 && errno == EBADF {
 let errors = Console(fd: 2)
 let out = Console(fd: 1)
 
+/// The arguments after the program's name, each holding the bytes it was
+/// given: CommandLine.arguments would replace bytes that are not UTF-8 (in a
+/// FILE name, in -c COMMANDS) with U+FFFD.
+func rawArguments() -> [String] {
+    (1..<Int(CommandLine.argc)).map { index in
+        let argument = UnsafeRawPointer(CommandLine.unsafeArgv[index]!)
+        return String(rawBytes: UnsafeRawBufferPointer(start: argument, count: strlen(argument)))
+    }
+}
+
 @MainActor func fail(_ message: String, status: Int32) -> Never {
     try? errors.write("forklab: \(message)\n")
     exit(status)
@@ -22,17 +33,31 @@ let out = Console(fd: 1)
 
 let options: Options
 do {
-    options = try Options.parse(Array(CommandLine.arguments.dropFirst()))
+    options = try Options.parse(rawArguments())
 } catch {
     fail("\(error.message) (try 'forklab --help')", status: 2)
 }
+/// Writes `text` (the usage, the version) to stdout and exits 0; a write
+/// that fails is an error as it is in a session: a line and status 1 (a full
+/// disk), or quietly 141 when the reader left.
+@MainActor func printAndExit(_ text: String) -> Never {
+    do {
+        try out.write(text)
+    } catch {
+        switch error {
+        case let .failed(errno): fail("cannot write to stdout: \(errno)", status: Session.Status.failure)
+        case .closed: exit(Session.Status.outputClosed)
+        case .interrupted: exit(Session.Status.interrupted)
+        }
+    }
+    exit(Session.Status.success)
+}
+
 switch options.action {
 case .help:
-    try? out.write(Options.usage)
-    exit(0)
+    printAndExit(Options.usage)
 case .version:
-    try? out.write(Options.version + "\n")
-    exit(0)
+    printAndExit(Options.version + "\n")
 case .run:
     break
 }
@@ -58,14 +83,14 @@ let programDirectory = Environment.programDirectory
 let reader: any LineReader
 var childInput = ChildInput.inherit
 if let commands = options.commands {
-    reader = ScriptReader(text: commands)
+    reader = ScriptReader(bytes: commands.rawBytes)
 } else if let file = options.file {
-    let fd = file == "-" ? 0 : open(file, O_RDONLY | O_CLOEXEC)
-    if fd < 0 { fail("cannot open '\(file)': \(Errno(rawValue: errno))", status: 2) }
+    let fd = file == "-" ? 0 : file.withRawCString { open($0, O_RDONLY | O_CLOEXEC) }
+    if fd < 0 { fail("cannot open '\(display(file))': \(Errno(rawValue: errno))", status: 2) }
     var info = stat()
     let known = fstat(fd, &info) == 0
     if known && (info.st_mode & S_IFMT) == S_IFDIR {
-        fail("cannot open '\(file)': \(Errno(rawValue: EISDIR))", status: 2)
+        fail("cannot open '\(display(file))': \(Errno(rawValue: EISDIR))", status: 2)
     }
     // The script is forklab's own stdin however it is named (-, /dev/stdin,
     // /proc/self/fd/0): a child reading stdin would eat the rest of it.

@@ -65,6 +65,10 @@ pid_t ts_spawn(const struct ts_spawn_options *o) {
             struct rlimit limit = {(rlim_t)o->process_limit, (rlim_t)o->process_limit};
             setrlimit(RLIMIT_NPROC, &limit);
         }
+        if (o->descriptor_limit > 0) {
+            struct rlimit limit = {(rlim_t)o->descriptor_limit, (rlim_t)o->descriptor_limit};
+            setrlimit(RLIMIT_NOFILE, &limit);
+        }
         if (o->uid != (uid_t)-1) {
             if (setgroups(0, NULL) != 0 || setgid(o->gid) != 0 || setuid(o->uid) != 0) _exit(125);
         }

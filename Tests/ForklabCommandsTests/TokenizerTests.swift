@@ -1,5 +1,6 @@
 import Testing
 @testable import ForklabCommands
+import ForklabWords
 
 @Suite("Tokenizer: words and commands")
 struct TokenizerWordTests {
@@ -178,5 +179,32 @@ struct TokenizerErrorTests {
 
     @Test func escapedBackslashAtTheEndIsFine() throws {
         #expect(try words(#"a \\"#) == [["a", "\\"]])
+    }
+}
+
+@Suite("Tokenizer: bytes that are not UTF-8")
+struct TokenizerRawByteTests {
+    /// The bytes of each word of each command of a line read as bytes.
+    func rawWords(_ bytes: [UInt8]) throws(ParseError) -> [[[UInt8]]] {
+        try Tokenizer.split(String(rawBytes: bytes)).map { $0.map(\.text.rawBytes) }
+    }
+
+    @Test func aByteThatIsNotUTF8StaysInItsWordQuotedOrNot() throws {
+        // spawn x\xff 'a\xfeb' "\xfd" \\\xfc ; q
+        let line: [UInt8] = Array("spawn x".utf8) + [0xff] + Array(" 'a".utf8) + [0xfe] + Array("b' \"".utf8) + [0xfd]
+            + Array("\" \\".utf8) + [0xfc] + Array(" ; q".utf8)
+        #expect(try rawWords(line) == [
+            [Array("spawn".utf8), [0x78, 0xff], [0x61, 0xfe, 0x62], [0xfd], [0xfc]],
+            [Array("q".utf8)],
+        ])
+    }
+
+    @Test func aByteThatIsNotUTF8CountsAsOneColumn() {
+        let line = String(rawBytes: [0xff, 0xfe] + Array(" 'x".utf8))
+        #expect(tokenizerMessage(line) == "missing closing ' for the quote at column 4")
+    }
+
+    @Test func aParseErrorShowsTheByteAsAHexEscape() {
+        #expect(message(String(rawBytes: Array("frok".utf8) + [0xff])) == "unknown command 'frok\\xff' (type 'help' for the commands)")
     }
 }

@@ -34,6 +34,15 @@ extension EndToEnd {
             }
         }
 
+        @Test("bench pipe says pipe2 failed, not fork, when a pipe cannot be made", arguments: [6, 8])
+        func pipeOutOfDescriptors(limit: Int) {
+            // Under 6 the first pipe fails, under 8 the second.
+            let result = forklab("bench pipe 10", RunOptions(descriptorLimit: limit))
+            #expect(result.status == 1)
+            #expect(result.stderrLines == ["forklab: line 1: bench pipe: pipe2 failed: Too many open files"])
+            #expect(result.stdout == "")
+        }
+
         @Test("each primitive alone prints its own lines, to a file too")
         func eachPrimitiveAloneToAFile() {
             for (primitive, names) in [

@@ -1,5 +1,6 @@
 import CTestSupport
 import Foundation
+import ForklabWords
 import Testing
 
 /// Whether `pid` still exists, running or a zombie. The test process is a
@@ -200,7 +201,7 @@ extension EndToEnd {
             defer { close(null) }
             let (ending, stderr) = runLimited(["--fsize=100"], "fork 3; save \(trace); fork 1", stdout: null, in: folder)
             #expect(ending == Ending(exitCode: 1))
-            #expect(stderr == "forklab: line 1: save: cannot write '\(trace)': File too large\n")
+            #expect(stderr == "forklab: line 1: save: cannot write '\(display(trace))': File too large\n")
             #expect(!FileManager.default.fileExists(atPath: trace))
         }
 

@@ -93,7 +93,7 @@ extension EndToEnd {
             let bytes: [UInt8] = Array("frok".utf8) + [0xff, 0xfe, 0x1b, 0x07] + [0x0a]
             let result = runForklab([], RunOptions(stdin: bytes))
             #expect(result.status == 1)
-            #expect(result.stderrLines == ["forklab: line 1: unknown command 'frok\u{fffd}\u{fffd}\\x1b\\x07' (type 'help' for the commands)"])
+            #expect(result.stderrLines == ["forklab: line 1: unknown command 'frok\\xff\\xfe\\x1b\\x07' (type 'help' for the commands)"])
         }
     }
 }

@@ -78,6 +78,8 @@ struct RunOptions {
     var stdoutToFile = false
     var environment: [String: String]? = nil
     var processLimit = 0
+    /// When > 0: RLIMIT_NOFILE, the most descriptors forklab may have open.
+    var descriptorLimit = 0
     var user: (uid: uid_t, gid: gid_t)? = nil
     var leakFD: Int32 = -1
     var oddSignals = false
@@ -91,7 +93,17 @@ struct RunOptions {
 func spawnProcess(_ path: String, _ arguments: [String], environment: [String: String],
                   stdin: Int32, stdout: Int32, stderr: Int32, terminal: Int32 = -1,
                   options: RunOptions = RunOptions()) -> pid_t {
-    let argv = ([path] + arguments).map { strdup($0) } + [nil]
+    spawnProcess(path, rawArguments: arguments.map { Array($0.utf8) }, environment: environment,
+                 stdin: stdin, stdout: stdout, stderr: stderr, terminal: terminal, options: options)
+}
+
+/// Starts a process whose arguments are any bytes (but NUL), UTF-8 or not.
+func spawnProcess(_ path: String, rawArguments: [[UInt8]], environment: [String: String],
+                  stdin: Int32, stdout: Int32, stderr: Int32, terminal: Int32 = -1,
+                  options: RunOptions = RunOptions()) -> pid_t {
+    let argv = [strdup(path)] + rawArguments.map { bytes in
+        (bytes + [0]).withUnsafeBufferPointer { strdup(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self)) }
+    } + [nil]
     let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer {
         argv.forEach { free($0) }
@@ -104,6 +116,7 @@ func spawnProcess(_ path: String, _ arguments: [String], environment: [String: S
     spawn.terminal_fd = terminal
     spawn.leak_fd = options.leakFD
     spawn.process_limit = options.processLimit
+    spawn.descriptor_limit = options.descriptorLimit
     spawn.uid = options.user?.uid ?? uid_t.max
     spawn.gid = options.user?.gid ?? gid_t.max
     spawn.odd_signals = options.oddSignals ? 1 : 0
@@ -180,6 +193,11 @@ func reap(_ pid: pid_t, within seconds: TimeInterval) -> Ending {
 
 /// Runs forklab to its end and collects everything it wrote.
 func runForklab(_ arguments: [String], _ options: RunOptions = RunOptions()) -> RunResult {
+    runForklab(rawArguments: arguments.map { Array($0.utf8) }, options)
+}
+
+/// Runs forklab with arguments that are any bytes (but NUL), UTF-8 or not.
+func runForklab(rawArguments arguments: [[UInt8]], _ options: RunOptions = RunOptions()) -> RunResult {
     let home = temporaryFolder()
     defer { try? FileManager.default.removeItem(at: home) }
     let environment = options.environment ?? testEnvironment(home: home)
@@ -193,7 +211,7 @@ func runForklab(_ arguments: [String], _ options: RunOptions = RunOptions()) -> 
         outputFile = home.appendingPathComponent("stdout")
         stdoutFD = open(outputFile!.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     }
-    let pid = spawnProcess(options.binary, arguments, environment: environment,
+    let pid = spawnProcess(options.binary, rawArguments: arguments, environment: environment,
                            stdin: input?.read ?? -1, stdout: stdoutFD, stderr: errors.write, options: options)
     if let input { close(input.read) }
     close(output.write)

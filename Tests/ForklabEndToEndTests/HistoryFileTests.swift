@@ -1,5 +1,6 @@
 import CTestSupport
 import Foundation
+import ForklabWords
 import Testing
 
 /// The history file at a real pseudo-terminal: what forklab reads, what it
@@ -12,7 +13,7 @@ extension EndToEnd {
             defer { try? FileManager.default.removeItem(at: folder) }
             let fifo = folder.appendingPathComponent("fifo").path
             #expect(mkfifo(fifo, 0o600) == 0)
-            let warning = "forklab: history file '\(fifo)' is a FIFO, not a regular file; history is off for this session\r\n"
+            let warning = "forklab: history file '\(display(fifo))' is a FIFO, not a regular file; history is off for this session\r\n"
             let live = LiveForklab(terminal: [], environment: testEnvironment(home: folder, extra: ["FORKLAB_HISTORY": fifo]))
             guard let start = live.expect("forklab> ") else { return }
             #expect(start.hasPrefix(warning))
@@ -55,7 +56,7 @@ extension EndToEnd {
             let before = try #require(mode(path))
             let live = LiveForklab(terminal: [], environment: testEnvironment(home: folder, extra: ["FORKLAB_HISTORY": path]))
             guard let start = live.expect("forklab> ") else { return }
-            #expect(start.hasPrefix("forklab: history file '\(path)' is a character device, not a regular file; history is off for this session\r\n"))
+            #expect(start.hasPrefix("forklab: history file '\(display(path))' is a character device, not a regular file; history is off for this session\r\n"))
             live.send("forkexit 1\r")
             live.expect("# forkexit: 1 child reaped")
             live.expect("forklab> ")
@@ -152,7 +153,7 @@ extension EndToEnd {
             #expect(chmod(path, 0o644) == 0)
             let live = LiveForklab(terminal: [], environment: testEnvironment(home: folder, extra: ["FORKLAB_HISTORY": path]))
             guard let start = live.expect("forklab> ") else { return }
-            #expect(start.hasPrefix("forklab: history file '\(path)' is not a history file (its first line is not _HiStOrY_V2_), so it is left alone; history is off for this session\r\n"))
+            #expect(start.hasPrefix("forklab: history file '\(display(path))' is not a history file (its first line is not _HiStOrY_V2_), so it is left alone; history is off for this session\r\n"))
             live.send("forkexit 1\r")
             live.expect("# forkexit: 1 child reaped")
             live.expect("forklab> ")

@@ -150,17 +150,31 @@ extension EndToEnd {
             #expect(leftBehind(named: "forklab").isEmpty)
         }
 
+        @Test("the limit reached at the first child, or after one, is said in words", .enabled(if: geteuid() == 0))
+        func processLimitAtNoneOrOne() throws {
+            // A user no other process has, so that the limit binds exactly: forklab
+            // itself is its one task. The children sleep, so none ends before the next fork.
+            let idle: uid_t = 54329
+            let first = try runUnderTaskLimit(["-c", "spawn sleep 50 -- 0.2; spawn true; threads 50"], room: 1, user: idle)
+            #expect(first.stderrLines == [
+                "forklab: line 1: spawn: fork failed at the first of 50 children (Resource temporarily unavailable)",
+                "forklab: line 1: spawn: fork failed (Resource temporarily unavailable)",
+                "forklab: line 1: threads: pthread_create failed at the first of 50 threads (Resource temporarily unavailable)",
+            ])
+            let one = try runUnderTaskLimit(["-c", "spawn sleep 50 -- 0.2; threads 50"], room: 2, user: idle)
+            #expect(one.stderrLines == [
+                "forklab: line 1: spawn: fork failed after 1 of 50 children (Resource temporarily unavailable); that one was reaped",
+                "forklab: line 1: threads: pthread_create failed after 1 of 50 threads (Resource temporarily unavailable); that one was joined",
+            ])
+        }
+
         @Test("under a process limit, fork stops, reaps what it made and says how far it got")
         func processLimit() throws {
             let result = try runUnderTaskLimit(["-c", "fork 200; forkexit 1"], room: 4)
             #expect(result.status == 1)
             let lines = result.stderrLines
             #expect(lines.count == 1)
-            let pattern = /forklab: line 1: fork: fork failed after (\d+) of 200 children \(Resource temporarily unavailable\); those (\d+) were reaped/
-            let match = try #require(lines.first.flatMap { try pattern.wholeMatch(in: $0) })
-            let made = Int(match.1)!
-            #expect(match.2 == match.1)
-            #expect(made < 200)
+            let made = try #require((0..<200).first { lines.first == "forklab: line 1: fork: " + forkFailedPartWay(made: $0, of: 200) })
             #expect(result.traceLines.filter { $0.hasPrefix("Hello from parent ") }.count == made)
             #expect(result.stdoutLines.contains { $0.hasPrefix("# fork: \(made) \(made == 1 ? "child" : "children") forked, \(made) reaped, 0 left") })
             // The script went on after the failure: forkexit ran.
@@ -203,9 +217,9 @@ func startStalled(_ arguments: [String], home: URL, errorsToOutput: Bool = false
 
 /// Runs forklab with RLIMIT_NPROC set to leave `room` more tasks (processes
 /// and threads, which it counts alike) than its user has. The limit does not
-/// bind root, so as root it runs as nobody, from a copy of the binary that
-/// nobody can reach.
-func runUnderTaskLimit(_ arguments: [String], room: Int) throws -> RunResult {
+/// bind root, so as root it runs as `user` (nobody by default), from a copy
+/// of the binary that the user can reach.
+func runUnderTaskLimit(_ arguments: [String], room: Int, user: uid_t = 65534) throws -> RunResult {
     let folder = temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     chmod(folder.path, 0o755)
@@ -214,7 +228,7 @@ func runUnderTaskLimit(_ arguments: [String], room: Int) throws -> RunResult {
     chmod(copy.path, 0o755)
     var options = RunOptions(binary: copy.path)
     if geteuid() == 0 {
-        options.user = (65534, 65534)
+        options.user = (user, user)
         options.processLimit = room
     } else {
         options.processLimit = tasksOfCurrentUser() + room
@@ -231,5 +245,26 @@ private func tasksOfCurrentUser() -> Int {
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Uid:") }),
               line.split(separator: "\t").dropFirst().first == Substring("\(uid)") else { return total }
         return total + threadCount(of: process.pid)
+    }
+}
+
+/// The end of fork's message when it failed after `made` children: the rule
+/// of docs/commands.md, *Limits and refusals*.
+func forkFailedPartWay(made: Int, of wanted: Int) -> String {
+    failedPartWay("fork", made: made, of: wanted, "children", then: "reaped")
+}
+
+/// The end of pthread_create's message when it failed after `made` threads.
+func threadFailedPartWay(made: Int, of wanted: Int) -> String {
+    failedPartWay("pthread_create", made: made, of: wanted, "threads", then: "joined")
+}
+
+private func failedPartWay(_ call: String, made: Int, of wanted: Int, _ things: String, then done: String) -> String {
+    let errno = "(Resource temporarily unavailable)"
+    switch made {
+    case 0 where wanted == 1: return "\(call) failed \(errno)"
+    case 0: return "\(call) failed at the first of \(wanted) \(things) \(errno)"
+    case 1: return "\(call) failed after 1 of \(wanted) \(things) \(errno); that one was \(done)"
+    default: return "\(call) failed after \(made) of \(wanted) \(things) \(errno); those \(made) were \(done)"
     }
 }

@@ -94,6 +94,18 @@ extension EndToEnd {
             #expect(result.stdoutLines.last?.hasPrefix("# spawn: 1 child started, 1 reaped, 0 left (1 could not run); ") == true)
         }
 
+        @Test("under a low descriptor limit, spawn names itself and the call that failed")
+        func spawnOutOfDescriptors() {
+            // 0, 1, 2 and the self-pipe leave one number free under 6: no room for a pipe.
+            let script = forklab("spawn true", RunOptions(descriptorLimit: 6))
+            #expect(script.status == 1)
+            #expect(script.stderrLines == ["forklab: line 1: spawn: pipe2 failed: Too many open files"])
+            // From a piped stdin, children get /dev/null, which comes first.
+            let piped = runForklab([], RunOptions(stdin: Array("spawn true\n".utf8), descriptorLimit: 5))
+            #expect(piped.status == 1)
+            #expect(piped.stderrLines == ["forklab: line 1: spawn: open /dev/null failed: Too many open files"])
+        }
+
         @Test("spawn of a file that is not executable: exit code 126, Permission denied")
         func spawnNotExecutable() throws {
             let folder = temporaryFolder()
@@ -102,7 +114,7 @@ extension EndToEnd {
             try "echo hi\n".write(to: file, atomically: true, encoding: .utf8)
             let result = forklab("spawn \(file.path)")
             #expect(result.status == 1)
-            #expect(result.stderrLines == ["forklab: line 1: cannot run '\(file.path)': Permission denied"])
+            #expect(result.stderrLines == ["forklab: line 1: cannot run '\(shownInMessage(file.path))': Permission denied"])
             let got = result.traceLines.compactMap(TraceLine.init).filter { $0.kind == .parentGot }
             #expect(got.map { Array($0.numbers.dropFirst()) } == [[32256, 126]])
         }

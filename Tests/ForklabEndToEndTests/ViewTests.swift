@@ -254,7 +254,7 @@ extension EndToEnd {
             let path = folder.appendingPathComponent("run.json").path
             let result = runForklab(["--json", "-c", "threads 3 count 2; save \(path); save \(path); save \(path) force"])
             #expect(result.status == 1)
-            #expect(result.stderrLines == ["forklab: line 1: save: '\(path)' exists; add 'force' to overwrite it"])
+            #expect(result.stderrLines == ["forklab: line 1: save: '\(shownInMessage(path))' exists; add 'force' to overwrite it"])
             let trace = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
             let events = trace["traceEvents"] as! [[String: Any]]
             let tids = Set(JSONTraces.objects(result).filter { $0["event"] as? String == "thread" }.map { $0["tid"] as! Int })
@@ -281,7 +281,9 @@ extension EndToEnd {
             let path = folder.appendingPathComponent("fork.json").path
             let result = forklab("fork 2; save \(path); save \(folder.path)/missing/x.json")
             #expect(result.status == 1)
-            #expect(result.stderrLines == ["forklab: line 1: save: cannot write '\(folder.path)/missing/x.json': No such file or directory"])
+            #expect(result.stderrLines == [
+                "forklab: line 1: save: cannot write '\(shownInMessage(folder.path + "/missing/x.json"))': No such file or directory",
+            ])
             let children = Set(result.stdoutLines.compactMap { $0.hasPrefix("Hello from child ") ? Int($0.split(separator: " ").last!) : nil })
             let trace = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
             let pids = Set((trace["traceEvents"] as! [[String: Any]]).map { $0["pid"] as! Int })

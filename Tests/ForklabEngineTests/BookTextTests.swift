@@ -7,6 +7,7 @@ import Musl
 #endif
 import Testing
 @testable import ForklabEngine
+import ForklabWords
 
 @Suite struct BookLines {
     @Test func forked() {
@@ -181,6 +182,14 @@ import Testing
     }
 }
 
+@Suite struct JSONText {
+    @Test func aByteThatIsNotUTF8IsU_FFFDInJSON() {
+        #expect(("a" + String(rawBytes: [0xff]) + "b\n").jsonQuoted == "\"a\u{fffd}b\\n\"")
+        let exec = JSONLines(console: Console(fd: -1)).childLine(for: .exec(program: "x" + String(rawBytes: [0xfe])))
+        #expect(String(decoding: exec.bytes, as: UTF8.self).contains(",\"program\":\"x\u{fffd}\""))
+    }
+}
+
 @Suite struct ErrorTexts {
     @Test func errnoDescription() {
         #expect(Errno(rawValue: ENOENT).description == "No such file or directory")
@@ -198,10 +207,37 @@ import Testing
         #expect(LabError.output(.closed).description == "stdout closed")
         #expect(LabError.output(.failed(Errno(rawValue: EIO))).description
             == "cannot write to stdout: Input/output error")
-        #expect(LabError.system(call: "pipe2", Errno(rawValue: EMFILE)).description
-            == "pipe2 failed: Too many open files")
+        #expect(LabError.system(call: "spawn: pipe2", Errno(rawValue: EMFILE)).description
+            == "spawn: pipe2 failed: Too many open files")
         #expect(LabError.forkFailed(experiment: "fork", made: 3, wanted: 10, Errno(rawValue: EAGAIN)).description
             == "fork: fork failed after 3 of 10 children (Resource temporarily unavailable); those 3 were reaped")
+    }
+
+    @Test(arguments: [
+        (0, 1, "fork: fork failed (Resource temporarily unavailable)"),
+        (0, 50, "fork: fork failed at the first of 50 children (Resource temporarily unavailable)"),
+        (1, 50, "fork: fork failed after 1 of 50 children (Resource temporarily unavailable); that one was reaped"),
+        (2, 50, "fork: fork failed after 2 of 50 children (Resource temporarily unavailable); those 2 were reaped"),
+        (49, 50, "fork: fork failed after 49 of 50 children (Resource temporarily unavailable); those 49 were reaped"),
+    ])
+    func forkFailedSaysHowFarItGotForNoneOneAndMany(made: Int, wanted: Int, text: String) {
+        #expect(LabError.forkFailed(experiment: "fork", made: made, wanted: wanted, Errno(rawValue: EAGAIN)).description == text)
+    }
+
+    @Test(arguments: [
+        (0, 1, "threads: pthread_create failed (Resource temporarily unavailable)"),
+        (0, 100, "threads: pthread_create failed at the first of 100 threads (Resource temporarily unavailable)"),
+        (1, 100, "threads: pthread_create failed after 1 of 100 threads (Resource temporarily unavailable); that one was joined"),
+        (5, 100, "threads: pthread_create failed after 5 of 100 threads (Resource temporarily unavailable); those 5 were joined"),
+    ])
+    func threadFailedSaysHowFarItGotForNoneOneAndMany(made: Int, wanted: Int, text: String) {
+        #expect(LabError.threadFailed(experiment: "threads", made: made, wanted: wanted, Errno(rawValue: EAGAIN)).description == text)
+    }
+
+    @Test func cannotRunShowsTheProgramAsMessagesShowWords() {
+        let program = "abc\rEVIL\u{1b}[31mRED-a-long-long-long-long-long-long-long-name"
+        #expect(LabError.cannotRun(program: program, Errno(rawValue: ENOENT)).description
+            == "cannot run 'abc\\x0dEVIL\\x1b[31mRED-a-long-long-long-long-l…': No such file or directory")
     }
 }
 

@@ -9,6 +9,7 @@ import Musl
 #endif
 import Testing
 @testable import ForklabEngine
+import ForklabWords
 
 @Suite(.serialized) struct RealProcesses {
 
@@ -274,6 +275,24 @@ import Testing
         } else {
             Issue.record("no spawn summary")
         }
+        expectNoneLeft(sink.allPIDs)
+    }
+
+    @Test func spawnHandsBytesThatAreNotUTF8ToTheProgramUnchanged() throws {
+        prepareLab()
+        let folder = TempDir()
+        let output = folder.file("out", contents: "", mode: 0o600)
+        let sink = Recorder()
+        // \xff, and a genuine U+10FCFF, which is four bytes and not \xff.
+        let word = String(rawBytes: [0x78, 0xff, 0xf4, 0x8f, 0xb3, 0xbf])
+        let plan = SpawnPlan(program: "sh", count: 1, numbered: false, arguments: ["-c", "printf %s \"$1\" > \"$2\"", "sh", word, output])
+        #expect(runLab(.spawn(plan), sink: sink) == nil)
+        let fd = open(output, O_RDONLY | O_CLOEXEC)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: 64)
+        let count = read(fd, &bytes, bytes.count)
+        #expect(Array(bytes.prefix(max(count, 0))) == [0x78, 0xff, 0xf4, 0x8f, 0xb3, 0xbf])
         expectNoneLeft(sink.allPIDs)
     }
 

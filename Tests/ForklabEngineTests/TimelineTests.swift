@@ -7,6 +7,7 @@ import Musl
 #endif
 import Testing
 @testable import ForklabEngine
+import ForklabWords
 
 // MARK: - Records
 
@@ -598,6 +599,19 @@ private let allRecords = [fork3, forkExit2, spawn3, threads3, produce2, race2, d
         let ascii = Timeline(record: spawn, width: 120, unicode: false).render()
         #expect(ascii.utf8.allSatisfy { $0 == 0x0a || (0x20...0x7e).contains($0) })
         #expect(ascii.contains("timeline of spawn evil?[2J?nam?"))
+    }
+
+    @Test("a byte of a program's name that is not UTF-8 is drawn as U+FFFD, in ASCII as ?")
+    func programNameBytesThatAreNotUTF8() {
+        let program = "a" + String(rawBytes: [0xff]) + "b"
+        let spawn = record(.spawn(SpawnPlan(program: program, count: 1, numbered: false, arguments: [])),
+                           parent: 7000, duration: 100, [
+            at(10, 7000, .trace(.spawned(child: 7001))),
+            at(20, 7001, .exec),
+            at(90, 7000, .trace(.reaped(child: 7001, status: .exited(0)))),
+        ])
+        #expect(Timeline(record: spawn, width: 120, unicode: true).render().contains("timeline of spawn a\u{fffd}b"))
+        #expect(Timeline(record: spawn, width: 120, unicode: false).render().contains("timeline of spawn a?b"))
     }
 
     @Test("a child whose exec failed is drawn alive, not running the program, up to its exit 127")

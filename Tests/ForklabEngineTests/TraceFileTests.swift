@@ -7,6 +7,7 @@ import Musl
 #endif
 import Testing
 @testable import ForklabEngine
+import ForklabWords
 
 /// A fresh folder from mkdtemp, removed with what is in it at the end.
 private final class Scratch {
@@ -21,12 +22,24 @@ private final class Scratch {
 
     func file(_ name: String) -> String { path + "/" + name }
 
+    /// The names in the folder, as bytes (a name need not be UTF-8).
+    var names: [[UInt8]] {
+        guard let dir = opendir(path) else { return [] }
+        defer { closedir(dir) }
+        var names: [[UInt8]] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+            if name != [0x2e] && name != [0x2e, 0x2e] { names.append(name) }
+        }
+        return names
+    }
+
     deinit {
         chmod(path, 0o700)
         if let dir = opendir(path) {
             while let entry = readdir(dir) {
                 let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-                if name != "." && name != ".." { unlink(file(name)) }
+                if name != "." && name != ".." { unlinkat(dirfd(dir), name, 0) }
             }
             closedir(dir)
         }
@@ -139,5 +152,26 @@ private func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
         #expect(SaveError.cannotWrite(path: "dir/x.json", Errno(rawValue: ENOENT)).description
             == "cannot write 'dir/x.json': No such file or directory")
         #expect(SaveError.notAFile(path: "fifo").description == "'fifo' is not a regular file; a trace is saved to a file only")
+    }
+
+    @Test func aPathWithBytesThatAreNotUTF8IsCreatedByteForByte() throws {
+        let scratch = try Scratch()
+        let name: [UInt8] = [0x61, 0xff, 0x62, 0x2e, 0x6a, 0x73, 0x6f, 0x6e]  // a\xffb.json
+        let path = scratch.file(String(rawBytes: name))
+        try TraceFile.write("{}", to: path, force: false)
+        #expect(scratch.names == [name])
+        #expect(throws: SaveError.exists(path: path)) { try TraceFile.write("{}", to: path, force: false) }
+        #expect(SaveError.exists(path: "a" + String(rawBytes: [0xff])).description
+            == "'a\\xff' exists; add 'force' to overwrite it")
+    }
+
+    @Test func errorTextsShowThePathAsMessagesShowWords() {
+        let path = "/nonexistent/a\u{1b}[31mb\rc" + String(repeating: "/x", count: 2400)
+        let shown = "/nonexistent/a\\x1b[31mb\\x0dc/x/x/x/x/x/x/x/x/x…"
+        #expect(SaveError.exists(path: path).description == "'\(shown)' exists; add 'force' to overwrite it")
+        #expect(SaveError.cannotWrite(path: path, Errno(rawValue: ENOENT)).description
+            == "cannot write '\(shown)': No such file or directory")
+        #expect(SaveError.notAFile(path: path).description
+            == "'\(shown)' is not a regular file; a trace is saved to a file only")
     }
 }

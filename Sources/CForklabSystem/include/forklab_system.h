@@ -342,8 +342,9 @@ struct fl_pipe_partner {
     int from_partner;
 };
 
-/// Forks the partner; 0 or -errno.
-int fl_bench_pipe_start(struct fl_pipe_partner *partner);
+/// Makes the two pipes and forks the partner; 0, or -errno with
+/// *failed_call naming the call that failed ("pipe2" or "fork").
+int fl_bench_pipe_start(struct fl_pipe_partner *partner, const char **failed_call);
 
 /// Writes one byte to the partner and reads it back; -EPIPE when the
 /// partner is gone.

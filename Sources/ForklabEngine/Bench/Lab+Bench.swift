@@ -156,8 +156,11 @@ extension Lab {
 
     private func pipeRoundTrips(_ name: String, _ runs: Int, _ progress: (any BenchProgress)?) throws(LabError) -> BenchResult {
         var partner = fl_pipe_partner()
-        let started = fl_bench_pipe_start(&partner)
-        guard started == 0 else { throw .system(call: "bench pipe: fork", Errno(rawValue: -started)) }
+        var failedCall: UnsafePointer<CChar>?
+        let started = fl_bench_pipe_start(&partner, &failedCall)
+        guard started == 0 else {
+            throw .system(call: "bench pipe: " + String(cString: failedCall!), Errno(rawValue: -started))
+        }
         var failure: LabError?
         var measurement = Measurement(name, runs: runs, progress: progress)
         while measurement.done < measurement.total && !shouldStop {

@@ -1,3 +1,5 @@
+import ForklabWords
+
 /// An experiment's record drawn for the terminal: a header, one lane per
 /// process or thread with time running left to right, a time axis and a
 /// legend of every mark used. A pure function of the record, the width and
@@ -140,11 +142,13 @@ struct Glyphs {
 /// `text` cut or padded to exactly `columns`.
 /// Text typed by a person (a program's name) as the picture may show it:
 /// control characters, which would move the cursor or recolour the
-/// terminal, become `?`, and so does anything but ASCII in ASCII mode.
+/// terminal, become `?`, and so does anything but ASCII in ASCII mode; a
+/// byte that is not UTF-8 (see ForklabWords) is U+FFFD.
 func printable(_ text: String, unicode: Bool) -> String {
     String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
         let control = scalar.value < 0x20 || (0x7f...0x9f).contains(scalar.value)
-        return control || (!unicode && !scalar.isASCII) ? "?" : scalar
+        if control || (!unicode && !scalar.isASCII) { return "?" }
+        return scalar.rawByte == nil ? scalar : "\u{fffd}"  // a byte that is not UTF-8
     }))
 }
 

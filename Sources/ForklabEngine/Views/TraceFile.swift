@@ -1,4 +1,5 @@
 import Glibc
+import ForklabWords
 
 /// Writes a trace (or any text) to a new file, without ever clobbering one
 /// that exists unless asked to.
@@ -77,11 +78,11 @@ public enum SaveError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .exists(path):
-            return "'\(path)' exists; add 'force' to overwrite it"
+            return "'\(display(path))' exists; add 'force' to overwrite it"
         case let .cannotWrite(path, errno):
-            return "cannot write '\(path)': \(errno)"
+            return "cannot write '\(display(path))': \(errno)"
         case let .notAFile(path):
-            return "'\(path)' is not a regular file; a trace is saved to a file only"
+            return "'\(display(path))' is not a regular file; a trace is saved to a file only"
         }
     }
 }

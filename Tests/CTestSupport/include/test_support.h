@@ -25,6 +25,8 @@ struct ts_spawn_options {
     int leak_fd;
     /// When > 0: RLIMIT_NPROC for the child.
     long process_limit;
+    /// When > 0: RLIMIT_NOFILE for the child (the most descriptors it may open).
+    long descriptor_limit;
     /// When not (uid_t)-1: the child drops to this user and group.
     uid_t uid;
     gid_t gid;
