@@ -168,7 +168,9 @@ final class Session {
         case let .save(path, force):
             guard let record = lab.lastRecord() else { return failed(Self.nothingYet("save")) }
             do {
-                try TraceFile.write(ChromeTrace.json(for: record), to: path, force: force)
+                try TraceFile.write(to: path, force: force) { (output) throws(Errno) in
+                    try ChromeTrace.write(record, to: output)
+                }
             } catch {
                 return failed("save: \(error)")
             }

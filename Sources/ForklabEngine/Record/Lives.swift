@@ -31,7 +31,9 @@ struct Life: Hashable, Sendable {
     var status: WaitStatus?
     /// Indices into the record's events of those this life recorded itself,
     /// in time order (a child's fork and reap are its parent's events).
-    var events: [Int] = []
+    /// Int32, not Int: together they name every event of the record, and
+    /// half the bytes is what a view of 131072 lines spares (see ViewMemory).
+    var events: [Int32] = []
 }
 
 extension ExperimentRecord {
@@ -73,9 +75,9 @@ private struct LivesBuilder {
     mutating func add(_ index: Int) {
         let occurrence = record.events[index]
         if occurrence.pid != record.parent {
-            others[openChild(occurrence.pid, at: occurrence.time)].events.append(index)
+            others[openChild(occurrence.pid, at: occurrence.time)].events.append(Int32(index))
         } else if occurrence.tid == record.parent {
-            main.events.append(index)
+            main.events.append(Int32(index))
             addParent(occurrence)
         } else {
             addThread(occurrence, index)
@@ -136,7 +138,7 @@ private struct LivesBuilder {
             others.append(Life(kind: .thread(nil), pid: record.parent, tid: tid, name: name, start: time))
             openThreads[tid] = index
         }
-        others[index].events.append(event)
+        others[index].events.append(Int32(event))
         if case .threadEnded = occurrence.what {
             others[index].end = time
             openThreads[tid] = nil

@@ -3,7 +3,21 @@ import Glibc
 /// Writes a trace (or any text) to a new file, without ever clobbering one
 /// that exists unless asked to.
 public enum TraceFile {
-    /// Creates `path` (mode 0644 before the umask) and writes `text` to it.
+    /// Creates `path` (mode 0644 before the umask) and writes `text` to it,
+    /// as `write(to:force:contents:)` does.
+    public static func write(_ text: String, to path: String, force: Bool) throws(SaveError) {
+        try write(to: path, force: force) { (output) throws(Errno) in
+            var bytes = text
+            var failure: Errno?
+            bytes.withUTF8 { buffer in
+                do throws(Errno) { try output(UnsafeRawBufferPointer(buffer)) } catch { failure = error }
+            }
+            if let failure { throw failure }
+        }
+    }
+
+    /// Creates `path` (mode 0644 before the umask) and writes to it what
+    /// `contents` hands to the `output` it is given, piece by piece.
     /// Without `force` the file must not exist: it is created with O_EXCL,
     /// so a file that appears meanwhile is not overwritten either. With
     /// `force` an existing file is truncated and rewritten.
@@ -15,8 +29,12 @@ public enum TraceFile {
     /// write for ever (a FIFO nobody reads), and no trace belongs there.
     /// - Throws: `.exists` without `force`; `.notAFile` for a FIFO, a device
     ///   or a socket; `.cannotWrite` with the errno of the call that failed
-    ///   (a missing folder, a directory, no permission).
-    public static func write(_ text: String, to path: String, force: Bool) throws(SaveError) {
+    ///   (a missing folder, a directory, no permission), or that `contents`
+    ///   threw.
+    public static func write(
+        to path: String, force: Bool,
+        contents: (_ output: (UnsafeRawBufferPointer) throws(Errno) -> Void) throws(Errno) -> Void
+    ) throws(SaveError) {
         let fd: Int32
         do {
             fd = try System.create(path, replacing: force)
@@ -33,28 +51,19 @@ public enum TraceFile {
             System.close(fd)
             throw .notAFile(path: path)
         }
-        var failure: Errno?
-        var bytes = text
-        bytes.withUTF8 { buffer in
-            var done = 0
-            while done < buffer.count {
-                do throws(Errno) {
+        do throws(Errno) {
+            try contents { (buffer) throws(Errno) in
+                var done = 0
+                while done < buffer.count {
                     let written = try System.write(fd, buffer.baseAddress! + done, count: buffer.count - done)
-                    if written == 0 {
-                        failure = Errno(rawValue: EIO)
-                        return
-                    }
+                    if written == 0 { throw Errno(rawValue: EIO) }
                     done += written
-                } catch {
-                    failure = error
-                    return
                 }
             }
-        }
-        if let failure {
+        } catch {
             System.close(fd)
             if !force { System.remove(path) }
-            throw .cannotWrite(path: path, failure)
+            throw .cannotWrite(path: path, error)
         }
         do {
             try System.closeReporting(fd)
