@@ -109,10 +109,13 @@ public final class Lab {
     /// Built when asked for, not kept: until then the events stay in the
     /// shared log, which costs a fork nothing, rather than in private
     /// memory that every fork would copy the page tables of.
-    public func lastRecord() -> ExperimentRecord? {
+    /// - Throws: `.notEnoughMemory` when the address space it needs (see
+    ///   `ViewMemory.toBuildRecord`) cannot be had; nothing is built then.
+    public func lastRecord() throws(ViewError) -> ExperimentRecord? {
         guard let lastExperiment else { return nil }
         let counts = log?.counts ?? (lives: 0, marks: 0, droppedMarks: 0)
         let total = parentEvents.count + counts.lives + counts.marks
+        try ViewMemory.require(ViewMemory.toBuildRecord(events: total), events: total)
         // One array, sorted in place: the record is the largest thing a
         // view holds, so it is never copied.
         var events: [Occurrence] = []

@@ -197,3 +197,18 @@ extension System {
         _ = Glibc.unlink(path)
     }
 }
+
+extension System {
+    /// Whether `bytes` more of address space can be had now: the
+    /// corresponding C function is `mmap` (private, anonymous, readable and
+    /// writable, as malloc's own), unmapped again at once. It touches no
+    /// page, so it costs no memory; it fails as malloc would under
+    /// RLIMIT_AS, or when the kernel would not commit that much.
+    static func canMap(_ bytes: Int) -> Bool {
+        guard let memory = mmap(nil, max(bytes, 1), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              memory != MAP_FAILED
+        else { return false }
+        _ = munmap(memory, max(bytes, 1))
+        return true
+    }
+}
