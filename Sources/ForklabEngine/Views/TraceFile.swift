@@ -26,9 +26,12 @@ public enum TraceFile {
     /// close's result is checked. A file this call created and could not
     /// fill is removed again; one it truncated (`force`) stays, partial.
     /// Only a regular file is written: a FIFO or a device could block the
-    /// write for ever (a FIFO nobody reads), and no trace belongs there.
+    /// write for ever (a FIFO nobody reads), a file of /proc or /sys would
+    /// change the system, and no trace belongs there. With `force` the file
+    /// is truncated only once it is known to be a regular file.
     /// - Throws: `.exists` without `force`; `.notAFile` for a FIFO, a device
-    ///   or a socket; `.cannotWrite` with the errno of the call that failed
+    ///   or a socket; `.kernelFile` for a file of /proc, /sys and the like;
+    ///   `.cannotWrite` with the errno of the call that failed
     ///   (a missing folder, a directory, no permission), or that `contents`
     ///   threw.
     public static func write(
@@ -51,7 +54,15 @@ public enum TraceFile {
             System.close(fd)
             throw .notAFile(path: path)
         }
+        // /proc/self/comm is a regular file too: look at the file system
+        // before a byte is written, or the file truncated.
+        if let system = System.kernelFileSystem(fd) {
+            System.close(fd)
+            if !force { System.remove(path) }  // O_EXCL: this call made it
+            throw .kernelFile(path: path, fileSystem: system)
+        }
         do throws(Errno) {
+            if force { try System.truncate(fd) }
             try contents { (buffer) throws(Errno) in
                 var done = 0
                 while done < buffer.count {
@@ -82,6 +93,9 @@ public enum SaveError: Error, Hashable, Sendable, CustomStringConvertible {
     case cannotWrite(path: String, Errno)
     /// `path` is a FIFO, a device or a socket: nothing was written.
     case notAFile(path: String)
+    /// `path` is a file of a kernel interface such as /proc or /sys
+    /// (`fileSystem`: proc, sysfs, …): nothing was written or truncated.
+    case kernelFile(path: String, fileSystem: String)
 
     public var description: String {
         switch self {
@@ -91,6 +105,8 @@ public enum SaveError: Error, Hashable, Sendable, CustomStringConvertible {
             return "cannot write '\(path)': \(errno)"
         case let .notAFile(path):
             return "'\(path)' is not a regular file; a trace is saved to a file only"
+        case let .kernelFile(path, fileSystem):
+            return "'\(path)' is a kernel interface (\(fileSystem)), not a regular file; a trace is saved to a file only"
         }
     }
 }
