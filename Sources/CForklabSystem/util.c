@@ -58,3 +58,8 @@ int fl_on_fuse(int fd) {
     struct statfs system;
     return fstatfs(fd, &system) == 0 && system.f_type == 0x65735546;  // FUSE_SUPER_MAGIC
 }
+
+uint64_t fl_file_system_magic(int fd) {
+    struct statfs system;
+    return fstatfs(fd, &system) == 0 ? (uint64_t)(unsigned long)system.f_type : 0;
+}

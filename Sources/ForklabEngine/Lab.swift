@@ -126,16 +126,26 @@ public final class Lab {
     /// Built when asked for, not kept: until then the events stay in the
     /// shared log, which costs a fork nothing, rather than in private
     /// memory that every fork would copy the page tables of.
-    public func lastRecord() -> ExperimentRecord? {
+    /// - Throws: `.notEnoughMemory` when the address space it needs (see
+    ///   `ViewMemory.toBuildRecord`) cannot be had; nothing is built then.
+    public func lastRecord() throws(ViewError) -> ExperimentRecord? {
         guard let lastExperiment else { return nil }
-        let recorded = log?.read() ?? (events: [], keptMarks: 0, droppedMarks: 0)
-        var events = parentEvents.array
-        events.append(contentsOf: recorded.events)
+        let counts = log?.counts ?? (lives: 0, marks: 0, droppedMarks: 0)
+        let total = parentEvents.count + counts.lives + counts.marks
+        try ViewMemory.require(ViewMemory.toBuildRecord(events: total), events: total)
+        // One array, sorted in place: the record is the largest thing a
+        // view holds, so it is never copied.
+        var events: [Occurrence] = []
+        events.reserveCapacity(total)
+        parentEvents.withElements { events.append(contentsOf: $0) }
+        log?.read(into: &events, lives: counts.lives, marks: counts.marks)
         // Stable: events of one time keep the parent's order first.
-        let order = events.indices.sorted { (events[$0].time, $0) < (events[$1].time, $1) }
+        var order = Array(0..<UInt32(events.count))
+        order.sort { (events[Int($0)].time, $0) < (events[Int($1)].time, $1) }
+        events.permute(by: &order)
         return ExperimentRecord(
-            experiment: lastExperiment, parent: pid, duration: lastDuration, events: order.map { events[$0] },
-            keptMarks: recorded.keptMarks, droppedMarks: recorded.droppedMarks)
+            experiment: lastExperiment, parent: pid, duration: lastDuration, events: events,
+            keptMarks: counts.marks, droppedMarks: counts.droppedMarks)
     }
 
     /// Whether to stop starting new work: output failed, Ctrl-C came, or

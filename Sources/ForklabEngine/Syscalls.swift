@@ -128,13 +128,38 @@ enum System {
 extension System {
     /// The corresponding C function is `open` with `O_WRONLY | O_CREAT |
     /// O_CLOEXEC | O_NONBLOCK` and mode 0644, and `O_EXCL` (fails with
-    /// EEXIST when the path exists) or, `replacing`, `O_TRUNC`. Never blocks:
-    /// a FIFO nobody reads fails with ENXIO rather than waiting for a
-    /// reader. EINTR retried.
+    /// EEXIST when the path exists) unless `replacing`. Never truncates
+    /// (see `truncate`), so that what is opened can be looked at first.
+    /// Never blocks: a FIFO nobody reads fails with ENXIO rather than
+    /// waiting for a reader. EINTR retried.
     static func create(_ path: String, replacing: Bool) throws(Errno) -> Int32 {
-        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NONBLOCK | (replacing ? O_TRUNC : O_EXCL)
+        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NONBLOCK | (replacing ? 0 : O_EXCL)
         return try valueOrErrno { path.withRawCString { Glibc.open($0, flags, mode_t(0o644)) } }
     }
+
+    /// Empties the file open on `fd`. The corresponding C function is
+    /// `ftruncate`; EINTR retried.
+    static func truncate(_ fd: Int32) throws(Errno) {
+        _ = try valueOrErrno { ftruncate(fd, 0) }
+    }
+
+    /// The name of the file system `fd` is on when its files are the
+    /// kernel's interfaces rather than data (proc, sysfs, …): a write to
+    /// one changes the system (a process's name, a device's setting). Nil
+    /// for any other, and when fstatfs fails. The corresponding C function
+    /// is `fstatfs`.
+    static func kernelFileSystem(_ fd: Int32) -> String? {
+        kernelFileSystems[UInt32(truncatingIfNeeded: fl_file_system_magic(fd))]
+    }
+
+    /// Their magic numbers (linux/magic.h).
+    private static let kernelFileSystems: [UInt32: String] = [
+        0x9fa0: "proc", 0x6265_6572: "sysfs", 0x6462_6720: "debugfs", 0x7472_6163: "tracefs",
+        0x7363_6673: "securityfs", 0x0027_e0eb: "cgroup", 0x6367_7270: "cgroup2", 0xcafe_4a11: "bpf",
+        0x6265_6570: "configfs", 0x6165_676c: "pstore", 0xde5e_81e4: "efivarfs", 0xf97c_ff8c: "selinuxfs",
+        0x4341_5d53: "smackfs", 0x6573_5543: "fusectl", 0x4249_4e4d: "binfmt_misc", 0x1980_0202: "mqueue",
+        0x6e66_7364: "nfsd",
+    ]
 
     /// Whether `fd` is open on a regular file (not a FIFO, a device, a socket).
     static func isRegularFile(_ fd: Int32) -> Bool {
@@ -187,5 +212,20 @@ extension System {
     /// The corresponding C function is `unlink`; failure is ignored.
     static func remove(_ path: String) {
         _ = path.withRawCString { Glibc.unlink($0) }
+    }
+}
+
+extension System {
+    /// Whether `bytes` more of address space can be had now: the
+    /// corresponding C function is `mmap` (private, anonymous, readable and
+    /// writable, as malloc's own), unmapped again at once. It touches no
+    /// page, so it costs no memory; it fails as malloc would under
+    /// RLIMIT_AS, or when the kernel would not commit that much.
+    static func canMap(_ bytes: Int) -> Bool {
+        guard let memory = mmap(nil, max(bytes, 1), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              memory != MAP_FAILED
+        else { return false }
+        _ = munmap(memory, max(bytes, 1))
+        return true
     }
 }

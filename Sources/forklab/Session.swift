@@ -160,15 +160,31 @@ final class Session {
             }
             return .succeeded
         case let .timeline(width, charset):
-            guard let record = lab.lastRecord() else { return failed(Self.nothingYet("timeline")) }
-            let picture = Timeline(
-                record: record, width: width ?? terminalWidth() ?? 80,
-                unicode: charset.map { $0 == .unicode } ?? unicode())
-            return write(picture.render())
-        case let .save(path, force):
-            guard let record = lab.lastRecord() else { return failed(Self.nothingYet("save")) }
+            let picture: String
             do {
-                try TraceFile.write(ChromeTrace.json(for: record), to: path, force: force)
+                guard let record = try lab.lastRecord() else { return failed(Self.nothingYet("timeline")) }
+                let timeline = Timeline(
+                    record: record, width: width ?? terminalWidth() ?? 80,
+                    unicode: charset.map { $0 == .unicode } ?? unicode())
+                try timeline.requireMemory()
+                picture = timeline.render()
+            } catch {
+                return failed("timeline: \(error)")
+            }
+            return write(picture)
+        case let .save(path, force):
+            let record: ExperimentRecord
+            do {
+                guard let last = try lab.lastRecord() else { return failed(Self.nothingYet("save")) }
+                try ChromeTrace.requireMemory(for: last)
+                record = last
+            } catch {
+                return failed("save: \(error)")
+            }
+            do {
+                try TraceFile.write(to: path, force: force) { (output) throws(Errno) in
+                    try ChromeTrace.write(record, to: output)
+                }
             } catch {
                 return failed("save: \(error)")
             }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -72,4 +73,11 @@ long ts_find(const void *haystack, size_t haystack_length, const void *needle, s
 int ts_queued_bytes(int fd) {
     int queued = 0;
     return ioctl(fd, FIONREAD, &queued) == 0 ? queued : -1;
+}
+
+int ts_limit_address_space(pid_t pid, unsigned long long bytes) {
+    struct rlimit limit;
+    if (prlimit(pid, RLIMIT_AS, NULL, &limit) != 0) return -1;
+    limit.rlim_cur = (rlim_t)bytes;
+    return prlimit(pid, RLIMIT_AS, &limit, NULL);
 }

@@ -289,6 +289,39 @@ extension EndToEnd {
             let pids = Set((trace["traceEvents"] as! [[String: Any]]).map { $0["pid"] as! Int })
             #expect(pids == children.union([Int(result.pid)]))
         }
+
+        @Test("save refuses a file of /proc with force, before it writes or truncates a byte: forklab's name stays")
+        func saveRefusesProc() throws {
+            let live = LiveForklab(pipes: [])
+            live.send("fork 1\n")
+            live.expect("# fork: 1 child forked")
+            let comm = "/proc/\(live.pid)/comm"
+            live.send("save /proc/self/comm force\nsave \(comm) force\nforkexit 1\n")
+            live.expect("# forkexit: 1 child reaped, it exited 1")
+            #expect(try String(contentsOfFile: comm, encoding: .utf8) == "forklab\n")
+            live.send("q\n")
+            #expect(live.waitForExit() == Ending(exitCode: 1))
+            #expect(live.stderrText == """
+                forklab: line 2: save: '/proc/self/comm' is a kernel interface (proc), not a regular file; a trace is saved to a file only
+                forklab: line 3: save: '\(comm)' is a kernel interface (proc), not a regular file; a trace is saved to a file only
+
+                """)
+        }
+
+        @Test("save refuses a writable file of /sys with force, and leaves it as it was",
+              .enabled(if: access("/sys/kernel/rcu_expedited", W_OK) == 0, "needs root and a writable /sys"))
+        func saveRefusesSys() throws {
+            // Writing anything but a number here fails with EINVAL: even a
+            // save that was not refused could not change it.
+            let path = "/sys/kernel/rcu_expedited"
+            let before = try String(contentsOfFile: path, encoding: .utf8)
+            let result = forklab("fork 1; save \(path) force")
+            #expect(result.status == 1)
+            #expect(result.stderrLines == [
+                "forklab: line 1: save: '\(path)' is a kernel interface (sysfs), not a regular file; a trace is saved to a file only",
+            ])
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == before)
+        }
     }
 
     @Suite struct Colour {

@@ -109,3 +109,66 @@ private func record(_ experiment: Experiment, duration: UInt64, _ events: [Occur
         #expect(lives[1].kind == .thread(nil) && lives[1].end == 120)
     }
 }
+
+/// SplitMix64: the same numbers on every run.
+private struct Seeded: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+}
+
+@Suite struct LifeCount {
+    /// Events of every kind, from a few pids and tids, in time order: forks
+    /// after a child's own line, reaps without forks, tids started twice,
+    /// threads known only by their lines.
+    private func jumble(_ generator: inout Seeded, events: Int, ids: ClosedRange<Int32>) -> ExperimentRecord {
+        var occurrences: [Occurrence] = []
+        for _ in 0..<events {
+            let id = Int32.random(in: ids, using: &generator)
+            let time = UInt64.random(in: 0...1000, using: &generator)
+            let what: Happening
+            let (pid, tid): (Int32, Int32)
+            switch Int.random(in: 0...9, using: &generator) {
+            case 0: (pid, tid, what) = (parent, parent, .trace(.forked(parent: parent, child: id)))
+            case 1: (pid, tid, what) = (parent, parent, .unprinted(.forked(parent: parent, child: id)))
+            case 2: (pid, tid, what) = (parent, parent, .trace(.spawned(child: id)))
+            case 3: (pid, tid, what) = (parent, parent, .unprinted(.reaped(child: id, status: .exited(0))))
+            case 4: (pid, tid, what) = (id, id, .childPrinted(exitStat: nil))
+            case 5: (pid, tid, what) = (id, id, .exit(code: 1))
+            case 6: (pid, tid, what) = (parent, id, .threadStarted(.racer, number: 0))
+            case 7: (pid, tid, what) = (parent, id, .threadEnded(.racer, number: 0))
+            case 8: (pid, tid, what) = (parent, id, .threadPrinted(thread: 0, index: 0))
+            default: (pid, tid, what) = (parent, parent, .mainPrinted)
+            }
+            occurrences.append(Occurrence(time: time, pid: pid, tid: tid, what: what))
+        }
+        occurrences.sort { $0.time < $1.time }
+        return ExperimentRecord(experiment: .race(threads: 2, count: 1), parent: parent, duration: 1000,
+                                events: occurrences, keptMarks: 0, droppedMarks: 0)
+    }
+
+    @Test("the lives counted without building them are as many as the lives built, whatever the order of events")
+    func countingMatchesBuilding() {
+        var generator = Seeded(state: 7)
+        for round in 0..<300 {
+            let record = jumble(&generator, events: round % 50 * 4, ids: 1001...1000 + Int32(1 + round % 12))
+            #expect(record.lifeCountBound == record.lives.count, "round \(round)")
+        }
+    }
+
+    @Test("an id the bit sets cannot hold counts as a life of its own event, never fewer than are built")
+    func idsOutOfRangeAreCountedHigh() {
+        var generator = Seeded(state: 11)
+        for round in 0..<100 {
+            let low = jumble(&generator, events: 60, ids: -3...2)
+            let high = jumble(&generator, events: 60, ids: (1 << 22) - 2...(1 << 22) + 2)
+            #expect(low.lifeCountBound >= low.lives.count, "round \(round)")
+            #expect(high.lifeCountBound >= high.lives.count, "round \(round)")
+        }
+    }
+}

@@ -24,7 +24,7 @@ private func lab(_ experiments: [Experiment]) -> Lab {
 @Suite(.serialized) struct ExperimentRecords {
     @Test("each forked child records its own line and exit, with its own pid; the parent its fork and quiet reap")
     func childrenRecordThemselves() throws {
-        let record = try #require(lab([.fork(count: 3)]).lastRecord())
+        let record = try #require(try lab([.fork(count: 3)]).lastRecord())
         #expect(record.parent == getpid())
         let children = Set(record.events.compactMap { if case let .trace(.forked(_, child)) = $0.what { child } else { nil } })
         #expect(children.count == 3)
@@ -40,7 +40,7 @@ private func lab(_ experiments: [Experiment]) -> Lab {
 
     @Test("the record holds the last experiment only: a spawn's children are gone after a threads run")
     func emptiedForEachExperiment() throws {
-        let record = try #require(lab([
+        let record = try #require(try lab([
             .spawn(SpawnPlan(program: "true", count: 2, numbered: false, arguments: [])),
             .threads(ThreadsPlan(threads: 2, count: 3, locked: true, joined: true)),
         ]).lastRecord())
@@ -53,7 +53,7 @@ private func lab(_ experiments: [Experiment]) -> Lab {
 
     @Test("a child whose exec fails records the exec and its exit 127")
     func failedExecRecordsExit() throws {
-        let record = try #require(lab([
+        let record = try #require(try lab([
             .spawn(SpawnPlan(program: "forklab-no-such-program", count: 1, numbered: false, arguments: [])),
         ]).lastRecord())
         let child = try #require(record.events.first { $0.pid != getpid() }?.pid)
@@ -62,7 +62,7 @@ private func lab(_ experiments: [Experiment]) -> Lab {
 
     @Test("no consumer's get is recorded before the put of the same message")
     func getsFollowPuts() throws {
-        let record = try #require(lab([.produce(ProducePlan(producers: 4, consumers: 4, messages: 500, capacity: nil))]).lastRecord())
+        let record = try #require(try lab([.produce(ProducePlan(producers: 4, consumers: 4, messages: 500, capacity: nil))]).lastRecord())
         var puts: [Int32: UInt64] = [:]
         var gets: [(key: Int32, time: UInt64)] = []
         for event in record.events {
@@ -78,7 +78,7 @@ private func lab(_ experiments: [Experiment]) -> Lab {
 
     @Test("every line of a run that fills the console's buffer many times is recorded once, each thread's in its order")
     func everyGatheredLineRecordedOnce() throws {
-        let record = try #require(lab([.threads(ThreadsPlan(threads: 4, count: 20_000, locked: true, joined: true))]).lastRecord())
+        let record = try #require(try lab([.threads(ThreadsPlan(threads: 4, count: 20_000, locked: true, joined: true))]).lastRecord())
         var next = [Int32](repeating: 0, count: 4)
         var last = [UInt64](repeating: 0, count: 4)
         for event in record.events {
@@ -100,7 +100,7 @@ private func lab(_ experiments: [Experiment]) -> Lab {
         #expect(throws: LabError.output(.closed)) {
             try lab.run(.threads(ThreadsPlan(threads: 4, count: 1000, locked: true, joined: true)))
         }
-        let record = try #require(lab.lastRecord())
+        let record = try #require(try lab.lastRecord())
         let started = record.events.filter { if case .threadStarted = $0.what { true } else { false } }
         let ended = record.events.filter { if case .threadEnded = $0.what { true } else { false } }
         // The first failed write stops the rest from starting; every thread that
@@ -128,7 +128,7 @@ private func lab(_ experiments: [Experiment]) -> Lab {
     }
 
     @Test("before any experiment there is no record")
-    func nothingBeforeTheFirst() {
-        #expect(lab([]).lastRecord() == nil)
+    func nothingBeforeTheFirst() throws {
+        #expect(try lab([]).lastRecord() == nil)
     }
 }

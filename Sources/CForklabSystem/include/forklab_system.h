@@ -278,6 +278,9 @@ int fl_pipe_cloexec(int *read_end, int *write_end);
 /// Whether `fd` is open on a file of a FUSE file system (whose poll(2)
 /// answers are the file system's own); 0 when fstatfs fails.
 int fl_on_fuse(int fd);
+/// The magic number of the file system `fd` is on (statfs's f_type); 0
+/// when fstatfs fails.
+uint64_t fl_file_system_magic(int fd);
 
 uint64_t fl_monotonic_ns(void);
 

@@ -42,26 +42,33 @@ final class EventLog: @unchecked Sendable {
     @inline(__always)
     func claim(_ count: UInt64) -> UInt64 { fl_log_claim(raw, count) }
 
+    /// How many slots each region holds, and how many marks were dropped.
+    var counts: (lives: Int, marks: Int, droppedMarks: Int) {
+        var lives: UInt64 = 0, marks: UInt64 = 0, claimed: UInt64 = 0
+        fl_log_counts(raw, 0, &lives, &claimed)
+        fl_log_counts(raw, 1, &marks, &claimed)
+        return (Int(lives), Int(marks), Int(claimed - marks))
+    }
+
     /// What was recorded, lives then marks, unsorted; and how many marks were dropped.
     func read() -> (events: [Occurrence], keptMarks: Int, droppedMarks: Int) {
+        let counts = counts
         var events: [Occurrence] = []
-        var keptMarks = 0
-        var dropped = 0
-        for region in [Int32(0), 1] {
-            var count: UInt64 = 0
-            var claimed: UInt64 = 0
-            fl_log_counts(raw, region, &count, &claimed)
-            events.reserveCapacity(events.count + Int(count))
-            var slot = fl_event()
-            for index in 0..<count where fl_log_event(raw, region, index, &slot) != 0 {
+        events.reserveCapacity(counts.lives + counts.marks)
+        read(into: &events, lives: counts.lives, marks: counts.marks)
+        return (events, counts.marks, counts.droppedMarks)
+    }
+
+    /// Appends what was recorded to `events`, unsorted: the first `lives`
+    /// slots of the lives region, then the first `marks` of the marks region
+    /// (`counts`), leaving out slots never filled in.
+    func read(into events: inout [Occurrence], lives: Int, marks: Int) {
+        var slot = fl_event()
+        for (region, count) in [(Int32(0), lives), (1, marks)] {
+            for index in 0..<UInt64(count) where fl_log_event(raw, region, index, &slot) != 0 {
                 if let occurrence = Occurrence(slot) { events.append(occurrence) }
             }
-            if region == 1 {
-                keptMarks = Int(count)
-                dropped = Int(claimed - count)
-            }
         }
-        return (events, keptMarks, dropped)
     }
 }
 

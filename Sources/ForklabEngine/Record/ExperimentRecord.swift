@@ -97,3 +97,30 @@ public enum ThreadRole: UInt16, Hashable, Sendable {
         }
     }
 }
+
+extension Array {
+    /// Rearranges the elements in place so that place i holds the element
+    /// that was at `order[i]`, one cycle of the permutation at a time: no
+    /// second array. `order`, a permutation of the indices (each below
+    /// 2³¹), is used up.
+    mutating func permute(by order: inout [UInt32]) {
+        precondition(order.count == count && count <= 1 << 31, "not a permutation of the indices")
+        let visited: UInt32 = 1 << 31
+        withUnsafeMutableBufferPointer { elements in
+            for start in elements.indices where order[start] & visited == 0 {
+                let first = elements[start]
+                var place = start
+                while true {
+                    let from = Int(order[place])
+                    order[place] |= visited
+                    if from == start {
+                        elements[place] = first
+                        break
+                    }
+                    elements[place] = elements[from]
+                    place = from
+                }
+            }
+        }
+    }
+}

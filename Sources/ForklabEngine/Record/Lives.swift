@@ -31,7 +31,9 @@ struct Life: Hashable, Sendable {
     var status: WaitStatus?
     /// Indices into the record's events of those this life recorded itself,
     /// in time order (a child's fork and reap are its parent's events).
-    var events: [Int] = []
+    /// Int32, not Int: together they name every event of the record, and
+    /// half the bytes is what a view of 131072 lines spares (see ViewMemory).
+    var events: [Int32] = []
 }
 
 extension ExperimentRecord {
@@ -73,9 +75,9 @@ private struct LivesBuilder {
     mutating func add(_ index: Int) {
         let occurrence = record.events[index]
         if occurrence.pid != record.parent {
-            others[openChild(occurrence.pid, at: occurrence.time)].events.append(index)
+            others[openChild(occurrence.pid, at: occurrence.time)].events.append(Int32(index))
         } else if occurrence.tid == record.parent {
-            main.events.append(index)
+            main.events.append(Int32(index))
             addParent(occurrence)
         } else {
             addThread(occurrence, index)
@@ -136,7 +138,7 @@ private struct LivesBuilder {
             others.append(Life(kind: .thread(nil), pid: record.parent, tid: tid, name: name, start: time))
             openThreads[tid] = index
         }
-        others[index].events.append(event)
+        others[index].events.append(Int32(event))
         if case .threadEnded = occurrence.what {
             others[index].end = time
             openThreads[tid] = nil
@@ -156,4 +158,83 @@ private struct LivesBuilder {
         let inOrder = others.indices.sorted { (others[$0].start, $0) < (others[$1].start, $1) }
         return [main] + inOrder.map { others[$0] }
     }
+}
+
+extension ExperimentRecord {
+    /// How many lives `lives` gives, at most, counted without building
+    /// them: the same pass in time order, keeping only which child pids
+    /// and thread tids have a life open (and whether an open child's fork
+    /// was seen), one bit each. Exact for ids below 2²² (Linux's largest
+    /// pid_max); an event with any other id counts as a life of its own.
+    /// A view checks that it has the memory for this many lives before it
+    /// builds them (see `ViewMemory`); the bit sets take 1.5 MiB.
+    var lifeCountBound: Int {
+        var openChildren = IDSet(), forkSeen = IDSet(), openThreads = IDSet()
+        var count = 1  // the main thread's
+        for occurrence in events {
+            if occurrence.pid != parent {
+                // A child's own event opens a life unless one is open.
+                guard openChildren.holds(occurrence.pid) else {
+                    count += 1
+                    continue
+                }
+                if !openChildren.contains(occurrence.pid) {
+                    count += 1
+                    openChildren.insert(occurrence.pid)
+                    forkSeen.remove(occurrence.pid)
+                }
+            } else if occurrence.tid == parent {
+                switch occurrence.what {
+                case let .trace(.forked(_, child)), let .trace(.spawned(child)), let .unprinted(.forked(_, child)):
+                    guard openChildren.holds(child) else {
+                        count += 1
+                        continue
+                    }
+                    if openChildren.contains(child) && !forkSeen.contains(child) {
+                        forkSeen.insert(child)  // joins the life the child's own event opened
+                    } else {
+                        count += 1
+                        openChildren.insert(child)
+                        forkSeen.insert(child)
+                    }
+                case let .trace(.reaped(child, _)), let .unprinted(.reaped(child, _)):
+                    guard openChildren.holds(child), openChildren.contains(child) else {
+                        count += 1  // a reap without a fork is a life of an instant
+                        continue
+                    }
+                    openChildren.remove(child)
+                    forkSeen.remove(child)
+                default:
+                    break
+                }
+            } else {
+                let tid = occurrence.tid
+                guard openThreads.holds(tid) else {
+                    count += 1
+                    continue
+                }
+                if case .threadStarted = occurrence.what {
+                    count += 1
+                    openThreads.insert(tid)
+                } else if !openThreads.contains(tid) {
+                    count += 1
+                    openThreads.insert(tid)
+                }
+                if case .threadEnded = occurrence.what { openThreads.remove(tid) }
+            }
+        }
+        return count
+    }
+}
+
+/// A set of pids or tids below 2²², one bit each (512 KiB).
+private struct IDSet {
+    static let limit: Int32 = 1 << 22
+    private var words = [UInt64](repeating: 0, count: Int(limit) / 64)
+
+    /// Whether `id` can be kept here.
+    func holds(_ id: Int32) -> Bool { id >= 0 && id < Self.limit }
+    func contains(_ id: Int32) -> Bool { words[Int(id) >> 6] & (1 << UInt64(id & 63)) != 0 }
+    mutating func insert(_ id: Int32) { words[Int(id) >> 6] |= 1 << UInt64(id & 63) }
+    mutating func remove(_ id: Int32) { words[Int(id) >> 6] &= ~(1 << UInt64(id & 63)) }
 }

@@ -15,8 +15,35 @@
 /// show nanoseconds. Field order is chosen for streaming readers: `ph` and
 /// `ts` come before any string an event carries, and no event holds an array.
 public enum ChromeTrace {
+    /// The whole trace as one string.
     public static func json(for record: ExperimentRecord) -> String {
-        Builder(record: record).render()
+        var bytes: [UInt8] = []
+        write(record) { (piece: UnsafeRawBufferPointer) throws(Never) in bytes.append(contentsOf: piece) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The trace, handed to `output` in pieces of about `pieceBytes`, in
+    /// order: the same bytes as `json(for:)`, without ever holding them all.
+    /// Stops at the first error `output` throws.
+    public static func write<Failure: Error>(
+        _ record: ExperimentRecord, pieceBytes: Int = 1 << 16,
+        to output: (UnsafeRawBufferPointer) throws(Failure) -> Void
+    ) throws(Failure) {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(pieceBytes + 4096)
+        func flush() throws(Failure) {
+            var failure: Failure?
+            buffer.withUnsafeBytes { bytes in
+                do throws(Failure) { try output(bytes) } catch { failure = error }
+            }
+            buffer.removeAll(keepingCapacity: true)
+            if let failure { throw failure }
+        }
+        try Builder(record: record).render { (text) throws(Failure) in
+            buffer.append(contentsOf: text.utf8)
+            if buffer.count >= pieceBytes { try flush() }
+        }
+        if !buffer.isEmpty { try flush() }
     }
 
     /// `ns` as microseconds, a plain JSON number: `1234.567`, `12`, `0.5`.
@@ -40,17 +67,13 @@ private struct Track: Hashable {
     var tid: Int32
 }
 
-private enum Phase: Int {
-    case metadata = 0, complete = 1, instant = 2
-}
-
-private struct Entry {
+/// A complete event (a slice): the command's, or a life's.
+private struct Slice {
     var lane: Track
-    var phase: Phase
-    var time: UInt64
+    var start: UInt64
     var duration: UInt64
-    /// The event's JSON object.
-    var json: String
+    /// Index into the lives; nil for the command's slice.
+    var life: Int?
 }
 
 private struct Builder {
@@ -68,20 +91,27 @@ private struct Builder {
         return life.name
     }
 
-    func render() -> String {
+    /// The metadata, then the slices and instants in the order a streaming
+    /// reader wants them: per lane, time never goes back. By time; at one
+    /// time a slice before the instants at its start, and an enclosing
+    /// slice before those it encloses; otherwise in the order they were made
+    /// (the command's slice, the lives', then the record's events).
+    func render<Failure: Error>(_ out: (String) throws(Failure) -> Void) throws(Failure) {
         let parent = record.parent
         // Nothing ends after the last thing recorded, nor before the command's end.
         let last = record.events.last?.time ?? 0
         let end = max(record.duration, last)
-        var entries: [Entry] = []
-        var metadata: [String] = []
 
-        // Children and threads, in the order they started; each child's
-        // place among the children, by the events it recorded.
-        let lives = record.lives.filter { $0.kind != .main }
-        var child = [Int?](repeating: nil, count: record.events.count)
-        for life in lives where life.kind == .child {
-            for index in life.events { child[index] = life.child }
+        // Children and threads, in the order they started.
+        var lives = record.lives
+        lives.removeFirst()  // the main thread's, drawn as the command's slice
+        // Each exec's child: its place among the children, for its argv.
+        var execChild: [Int: Int] = [:]
+        if case .spawn = record.experiment {
+            for life in lives where life.kind == .child {
+                guard let child = life.child else { continue }
+                for index in life.events where record.events[Int(index)].what == .exec { execChild[Int(index)] = child }
+            }
         }
 
         // Lanes in the order their first life started.
@@ -95,56 +125,74 @@ private struct Builder {
             }
             if !(names[lane]?.contains(name) ?? false) { names[lane, default: []].append(name) }
         }
-        metadata.append(Self.meta("process_name", main, name: "forklab"))
-        metadata.append(Self.meta("process_sort_index", main, sortIndex: 0))
-        metadata.append(Self.meta("thread_name", main, name: "main thread"))
-        metadata.append(Self.meta("thread_sort_index", main, sortIndex: 0))
+        try out("{\"traceEvents\":[\n")
+        try out(Self.meta("process_name", main, name: "forklab"))
+        for line in [Self.meta("process_sort_index", main, sortIndex: 0), Self.meta("thread_name", main, name: "main thread"),
+                     Self.meta("thread_sort_index", main, sortIndex: 0)] {
+            try out(",\n" + line)
+        }
         for (index, tid) in threadOrder.enumerated() where tid != parent {
             let lane = Track(pid: parent, tid: tid)
             // A tid the kernel gave again (race runs twice): every name it had.
-            metadata.append(Self.meta("thread_name", lane, name: names[lane]!.joined(separator: " / ")))
-            metadata.append(Self.meta("thread_sort_index", lane, sortIndex: index + 1))
+            try out(",\n" + Self.meta("thread_name", lane, name: names[lane]!.joined(separator: " / ")))
+            try out(",\n" + Self.meta("thread_sort_index", lane, sortIndex: index + 1))
         }
         for (index, pid) in processOrder.enumerated() {
             let lane = Track(pid: pid, tid: pid)
             let name = names[lane]!.joined(separator: " / ")
-            metadata.append(Self.meta("process_name", lane, name: name))
-            metadata.append(Self.meta("process_sort_index", lane, sortIndex: index + 1))
-            metadata.append(Self.meta("thread_name", lane, name: name))
+            try out(",\n" + Self.meta("process_name", lane, name: name))
+            try out(",\n" + Self.meta("process_sort_index", lane, sortIndex: index + 1))
+            try out(",\n" + Self.meta("thread_name", lane, name: name))
         }
+        names = [:]
 
+        // The slices, few (one a life), sorted; the instants, one an event,
+        // come in the record's time order and are merged in as they come.
+        var slices = [Slice(lane: main, start: 0, duration: end, life: nil)]
+        slices.reserveCapacity(lives.count + 1)
+        for (index, life) in lives.enumerated() {
+            let stop = life.end ?? end
+            slices.append(Slice(lane: Track(pid: life.pid, tid: life.tid), start: life.start,
+                                duration: stop >= life.start ? stop - life.start : 0, life: index))
+        }
+        let sortedSlices = slices.indices.sorted { a, b in
+            let x = slices[a], y = slices[b]
+            if x.start != y.start { return x.start < y.start }
+            if x.duration != y.duration { return x.duration > y.duration }
+            return a < b
+        }
         let command = record.experiment.command
-        entries.append(Self.complete(main, name: command, start: 0, end: end,
-                                     args: "{\"command\":\(command.jsonQuoted)}"))
-
-        for life in lives {
-            var args = ""
-            if life.pid != parent {
-                args = "{\"pid\":\(life.pid)" + (life.end == nil ? ",\"reaped\":false" : "") + "}"
+        func sliceJSON(_ slice: Slice) -> String {
+            var args: String
+            var name = command
+            if let index = slice.life {
+                let life = lives[index]
+                name = self.name(of: life)
+                if life.pid != parent {
+                    args = "{\"pid\":\(life.pid)" + (life.end == nil ? ",\"reaped\":false" : "") + "}"
+                } else {
+                    args = "{\"tid\":\(life.tid)" + (life.end == nil ? ",\"ended\":false" : "") + "}"
+                }
             } else {
-                args = "{\"tid\":\(life.tid)" + (life.end == nil ? ",\"ended\":false" : "") + "}"
+                args = "{\"command\":\(command.jsonQuoted)}"
             }
-            entries.append(Self.complete(Track(pid: life.pid, tid: life.tid), name: name(of: life), start: life.start,
-                                         end: life.end ?? end, args: args))
+            return Self.complete(slice.lane, name: name, start: slice.start, duration: slice.duration, args: args)
         }
-
-        for (position, occurrence) in record.events.enumerated() {
-            let lane = Track(pid: occurrence.pid, tid: occurrence.tid)
-            guard let (name, args) = instant(occurrence, child: child[position]) else { continue }
-            entries.append(Entry(lane: lane, phase: .instant, time: occurrence.time, duration: 0,
-                                 json: "{\"ph\":\"i\",\"ts\":\(ChromeTrace.microseconds(occurrence.time)),"
-                                     + "\"pid\":\(lane.pid),\"tid\":\(lane.tid),\"name\":\(name.jsonQuoted),"
-                                     + "\"s\":\"t\",\"args\":\(args)}"))
+        var nextSlice = 0
+        let order = instantOrder()
+        for step in record.events.indices {
+            let position = order?[step] ?? step
+            let occurrence = record.events[position]
+            guard let (name, args) = instant(occurrence, child: execChild[position]) else { continue }
+            while nextSlice < sortedSlices.count && slices[sortedSlices[nextSlice]].start <= occurrence.time {
+                try out(",\n" + sliceJSON(slices[sortedSlices[nextSlice]]))
+                nextSlice += 1
+            }
+            try out(",\n{\"ph\":\"i\",\"ts\":\(ChromeTrace.microseconds(occurrence.time)),"
+                           + "\"pid\":\(occurrence.pid),\"tid\":\(occurrence.tid),\"name\":\(name.jsonQuoted),"
+                           + "\"s\":\"t\",\"args\":\(args)}")
         }
-
-        // Per lane, time never goes back: by time, a slice before the instants
-        // at its start, and an enclosing slice before those it encloses.
-        let sorted = entries.enumerated().sorted { a, b in
-            if a.element.time != b.element.time { return a.element.time < b.element.time }
-            if a.element.phase != b.element.phase { return a.element.phase.rawValue < b.element.phase.rawValue }
-            if a.element.duration != b.element.duration { return a.element.duration > b.element.duration }
-            return a.offset < b.offset
-        }.map(\.element.json)
+        for index in sortedSlices[nextSlice...] { try out(",\n" + sliceJSON(slices[index])) }
 
         var other = "{\"command\":\(command.jsonQuoted),\"parent\":\(parent),\"duration_ns\":\(record.duration),"
             + "\"keptMarks\":\(record.keptMarks)"
@@ -153,9 +201,17 @@ private struct Builder {
                 + "\("\(record.droppedMarks) lines, puts and gets past the record's capacity were dropped".jsonQuoted)"
         }
         other += "}"
+        try out("\n],\n\"displayTimeUnit\":\"ns\",\n\"otherData\":\(other)}\n")
+    }
 
-        return "{\"traceEvents\":[\n" + (metadata + sorted).joined(separator: ",\n") + "\n],\n"
-            + "\"displayTimeUnit\":\"ns\",\n\"otherData\":\(other)}\n"
+    /// The record's events by time, ties in the record's order; nil when
+    /// that is the record's own order, as it is for every record a Lab
+    /// makes (`ExperimentRecord.events`), and only a record built by hand
+    /// may differ.
+    func instantOrder() -> [Int]? {
+        let events = record.events
+        if zip(events, events.dropFirst()).allSatisfy({ $0.time <= $1.time }) { return nil }
+        return events.indices.sorted { (events[$0].time, $0) < (events[$1].time, $1) }
     }
 
     /// An instant event's name and args, or nil for an event drawn as a life.
@@ -216,11 +272,8 @@ private struct Builder {
         "{\"ph\":\"M\",\"pid\":\(lane.pid),\"tid\":\(lane.tid),\"name\":\"\(kind)\",\"args\":{\"sort_index\":\(sortIndex)}}"
     }
 
-    static func complete(_ lane: Track, name: String, start: UInt64, end: UInt64, args: String) -> Entry {
-        let duration = end >= start ? end - start : 0
-        return Entry(lane: lane, phase: .complete, time: start, duration: duration,
-                     json: "{\"ph\":\"X\",\"ts\":\(ChromeTrace.microseconds(start)),"
-                         + "\"dur\":\(ChromeTrace.microseconds(duration)),"
-                         + "\"pid\":\(lane.pid),\"tid\":\(lane.tid),\"name\":\(name.jsonQuoted),\"args\":\(args)}")
+    static func complete(_ lane: Track, name: String, start: UInt64, duration: UInt64, args: String) -> String {
+        "{\"ph\":\"X\",\"ts\":\(ChromeTrace.microseconds(start)),\"dur\":\(ChromeTrace.microseconds(duration)),"
+            + "\"pid\":\(lane.pid),\"tid\":\(lane.tid),\"name\":\(name.jsonQuoted),\"args\":\(args)}"
     }
 }

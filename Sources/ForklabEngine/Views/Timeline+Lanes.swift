@@ -35,13 +35,7 @@ struct Lane {
     var stretches: [(time: UInt64, stretch: Stretch)] = []
 
     /// Where the drawn life ends: its recorded end, else its last mark.
-    var last: UInt64 { end ?? max(start, marks.map(\.time).max() ?? start) }
-
-    /// The lanes of a record: the parent's (or main thread's) first, then
-    /// children and threads in the order they started.
-    static func lanes(of record: ExperimentRecord) -> [Lane] {
-        record.lives.map { Lane($0, of: record) }
-    }
+    var last: UInt64 { end ?? max(start, marks.lazy.map(\.time).max() ?? start) }
 
     /// A life's lane: its marks, what it runs from each time on, and the
     /// note at its right.
@@ -54,8 +48,9 @@ struct Lane {
         // is drawn where its life starts.
         if case .child = life.kind, life.child != nil { marks.append((start, .fork)) }
         var exitCode: Int32?
+        marks.reserveCapacity(life.events.count + 2)
         for index in life.events {
-            let occurrence = record.events[index], time = occurrence.time
+            let occurrence = record.events[Int(index)], time = occurrence.time
             switch (life.kind, occurrence.what) {
             case (.main, .trace(.forked)), (.main, .trace(.spawned)), (.main, .unprinted(.forked)):
                 marks.append((time, .fork))
@@ -71,7 +66,7 @@ struct Lane {
                 marks.append((time, .exec))
                 // An exec'd program records nothing more; a child that does
                 // record its exit after the exec is one whose exec failed.
-                let failed = life.events.contains { if case .exit = record.events[$0].what { true } else { false } }
+                let failed = life.events.contains { if case .exit = record.events[Int($0)].what { true } else { false } }
                 if !failed { stretches.append((time, .program)) }
             case let (.child, .exit(code)):
                 exitCode = code
@@ -93,7 +88,7 @@ struct Lane {
         }
         switch life.kind {
         case .main:
-            if end == nil { end = max(record.duration, record.events.map(\.time).max() ?? 0) }
+            if end == nil { end = max(record.duration, record.events.lazy.map(\.time).max() ?? 0) }
         case .child:
             if let status = life.status, let end {
                 marks.append((end, .reaped))

@@ -42,9 +42,10 @@ public struct Timeline {
     /// columns (every character used is one column wide).
     public func render() -> String {
         let glyphs = unicode ? Glyphs.unicode : Glyphs.ascii
-        let lanes = Lane.lanes(of: record)
-        let shown = Array(lanes.prefix(Self.maximumLanes))
-        let end = max(record.duration, record.events.map(\.time).max() ?? 0)
+        // Lanes only for the lives drawn: a record may hold 20000 lives.
+        let lives = record.lives
+        let shown = lives.prefix(Self.maximumLanes).map { Lane($0, of: record) }
+        let end = max(record.duration, record.events.lazy.map(\.time).max() ?? 0)
 
         let title = printable(record.experiment.command, unicode: unicode).split(separator: " ").map(String.init)
         var lines = wrap(items: ["timeline", "of"] + title + ["(\(formatDuration(end, micro: glyphs.micro)))"],
@@ -72,8 +73,8 @@ public struct Timeline {
             lines.append(line)
         }
         lines += axis(on: grid, indent: labelWidth + 1, glyphs: glyphs)
-        if lanes.count > shown.count {
-            lines += wrap("\(glyphs.ellipsis) and \(lanes.count - shown.count) more lanes not shown", width: width)
+        if lives.count > shown.count {
+            lines += wrap("\(glyphs.ellipsis) and \(lives.count - shown.count) more lanes not shown", width: width)
         }
         lines.append("")
         lines += legend(used, glyphs: glyphs)

@@ -72,4 +72,9 @@ long ts_find(const void *haystack, size_t haystack_length, const void *needle, s
 /// wrapper because ioctl is variadic.
 int ts_queued_bytes(int fd);
 
+/// Sets the soft RLIMIT_AS of process `pid` to `bytes`, the hard limit left
+/// as it is. The corresponding C function is `prlimit`, which Swift's Glibc
+/// does not show. Returns 0, or -1 with errno.
+int ts_limit_address_space(pid_t pid, unsigned long long bytes);
+
 #endif
