@@ -18,17 +18,8 @@ extension EndToEnd {
 
         @Test("--help and --version into a full disk exit 1 with an error line", arguments: ["--help", "-h", "--version", "-V"])
         func helpAndVersionToAFullDisk(option: String) throws {
-            let full = open("/dev/full", O_WRONLY | O_CLOEXEC)
-            try #require(full >= 0)
-            defer { close(full) }
-            let errors = makePipe()
-            let home = temporaryFolder()
-            defer { try? FileManager.default.removeItem(at: home) }
-            let pid = spawnProcess(forklabPath, [option], environment: testEnvironment(home: home),
-                                   stdin: -1, stdout: full, stderr: errors.write)
-            close(errors.write)
-            let stderr = readToEnd(errors.read)
-            #expect(reap(pid, within: 30) == Ending(exitCode: 1))
+            let (ending, stderr) = try runToFullDisk([option])
+            #expect(ending == Ending(exitCode: 1))
             #expect(stderr == "forklab: cannot write to stdout: No space left on device\n")
         }
 

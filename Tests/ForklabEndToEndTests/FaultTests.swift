@@ -81,32 +81,20 @@ extension EndToEnd {
             #expect(!exists(sleeper))
         }
 
-        @Test("SIGTERM to forklab during spawn reaches the program's own child too; nothing outlives forklab")
-        func terminationReachesGrandchildren() throws {
+        @Test("SIGTERM or SIGINT to forklab alone during spawn reaches the program's own child too; nothing outlives forklab",
+              arguments: [(SIGTERM, Ending(exitCode: nil, signal: SIGTERM)), (SIGINT, Ending(exitCode: 130))])
+        func stopReachesGrandchildren(signal: Int32, ending: Ending) throws {
             #expect(subreaper)
             let live = LiveForklab(pipes: [])
-            live.send("spawn sh -- -c 'sleep 32; true'\n")
+            live.send("spawn sh -- -c 'sleep 32; true'\nfork 1\n")
             guard live.expect("Child is ") != nil else { return }
             let shell = try #require(childrenNamed("sh", of: live.pid).first)
             let sleeper = try #require(grandchildren(named: "sleep", of: shell.pid).first)
             defer { cleanUp([sleeper]) }
-            kill(live.pid, SIGTERM)
-            #expect(live.waitForExit() == Ending(exitCode: nil, signal: SIGTERM))
-            #expect(!exists(sleeper), "sleep \(sleeper) outlived forklab")
-        }
-
-        @Test("SIGINT to forklab alone during spawn reaches the program's own child too, and the script stops with 130")
-        func interruptReachesGrandchildren() throws {
-            #expect(subreaper)
-            let live = LiveForklab(pipes: [])
-            live.send("spawn sh -- -c 'sleep 33; true'\n")
-            guard live.expect("Child is ") != nil else { return }
-            let shell = try #require(childrenNamed("sh", of: live.pid).first)
-            let sleeper = try #require(grandchildren(named: "sleep", of: shell.pid).first)
-            defer { cleanUp([sleeper]) }
-            kill(live.pid, SIGINT)
-            #expect(live.waitForExit() == Ending(exitCode: 130))
-            #expect(live.unconsumed.contains("(killed by SIGINT)"))
+            kill(live.pid, signal)
+            #expect(live.waitForExit() == ending)
+            #expect(live.unconsumed.contains("(killed by \(signal == SIGINT ? "SIGINT" : "SIGTERM"))"))
+            #expect(!live.unconsumed.contains("Hello from parent"), "the script stops there")
             #expect(!exists(sleeper), "sleep \(sleeper) outlived forklab")
         }
 

@@ -111,20 +111,11 @@ extension EndToEnd {
 
         @Test("a write error other than a closed pipe is an error line and status 1")
         func fullDisk() throws {
-            let full = open("/dev/full", O_WRONLY | O_CLOEXEC)
-            try #require(full >= 0)
-            defer { close(full) }
-            let errors = makePipe()
-            let home = temporaryFolder()
-            defer { try? FileManager.default.removeItem(at: home) }
             for commands in ["fork 3", "help"] {
-                let pid = spawnProcess(forklabPath, ["-c", commands + "; fork 1"], environment: testEnvironment(home: home),
-                                       stdin: -1, stdout: full, stderr: errors.write)
-                #expect(reap(pid, within: 30) == Ending(exitCode: 1), "\(commands)")
+                let (ending, stderr) = try runToFullDisk(["-c", commands + "; fork 1"])
+                #expect(ending == Ending(exitCode: 1), "\(commands)")
+                #expect(stderr == "forklab: line 1: cannot write to stdout: No space left on device\n", "\(commands)")
             }
-            close(errors.write)
-            let stderr = readToEnd(errors.read)
-            #expect(stderr == String(repeating: "forklab: line 1: cannot write to stdout: No space left on device\n", count: 2))
         }
 
         @Test("a closed stdout ends forklab quietly, with its children reaped")
@@ -181,6 +172,22 @@ extension EndToEnd {
             #expect(result.stdoutLines.contains { $0.hasPrefix("# forkexit: 1 child reaped") })
         }
     }
+}
+
+/// Runs forklab with `arguments` and /dev/full as its stdout: how it ended,
+/// and what it wrote on stderr.
+func runToFullDisk(_ arguments: [String]) throws -> (Ending, String) {
+    let full = open("/dev/full", O_WRONLY | O_CLOEXEC)
+    try #require(full >= 0)
+    defer { close(full) }
+    let errors = makePipe()
+    let home = temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: home) }
+    let pid = spawnProcess(forklabPath, arguments, environment: testEnvironment(home: home),
+                           stdin: -1, stdout: full, stderr: errors.write)
+    close(errors.write)
+    let stderr = readToEnd(errors.read)
+    return (reap(pid, within: 30), stderr)
 }
 
 /// forklab started with `arguments`, its stdout a pipe nobody reads, once
