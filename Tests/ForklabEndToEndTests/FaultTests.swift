@@ -234,6 +234,26 @@ extension EndToEnd {
             #expect(lastLine.isEmpty, "\(command): the output ends with a whole line")
         }
 
+        @Test("a program that leaves the terminal non-blocking: at the next prompt it is blocking again, as forklab found it")
+        func terminalBlockingAgain() throws {
+            let live = LiveForklab(terminal: [])
+            live.expect("forklab> ")
+            /// O_NONBLOCK (04000) in the flags of forklab's stdin, from /proc.
+            func nonBlocking() throws -> Bool {
+                let info = try String(contentsOfFile: "/proc/\(live.pid)/fdinfo/0", encoding: .utf8)
+                let flags = try #require(info.split(separator: "\n").first { $0.hasPrefix("flags:") })
+                let octal = try #require(Int(flags.dropFirst("flags:".count).trimmingCharacters(in: .whitespaces), radix: 8))
+                return octal & 0o4000 != 0
+            }
+            #expect(try !nonBlocking())
+            live.send("spawn python3 -- -c 'import fcntl; fcntl.fcntl(0, fcntl.F_SETFL, fcntl.fcntl(0, fcntl.F_GETFL) | 0o4000)'\r")
+            live.expect("# spawn: 1 child started, 1 reaped, 0 left (1 exited 0)")
+            live.expect("forklab> ")
+            #expect(try !nonBlocking())
+            live.send("q\r")
+            #expect(live.waitForExit() == Ending(exitCode: 0))
+        }
+
         // MARK: - A hang-up
 
         @Test("a hang-up during spawn, fork or threads ends forklab by SIGHUP, its children reaped", arguments: [
