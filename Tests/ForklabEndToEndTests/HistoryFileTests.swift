@@ -54,14 +54,8 @@ extension EndToEnd {
                 if slave >= 0 { close(slave) }
             }
             let before = try #require(mode(path))
-            let live = LiveForklab(terminal: [], environment: testEnvironment(home: folder, extra: ["FORKLAB_HISTORY": path]))
-            guard let start = live.expect("forklab> ") else { return }
-            #expect(start.hasPrefix("forklab: history file '\(display(path))' is a character device, not a regular file; history is off for this session\r\n"))
-            live.send("forkexit 1\r")
-            live.expect("# forkexit: 1 child reaped")
-            live.expect("forklab> ")
-            live.send("q\r")
-            #expect(live.waitForExit() == Ending(exitCode: 0))
+            runWarnedSession(history: path, home: folder,
+                             warning: "is a character device, not a regular file; history is off for this session")
             #expect(mode(path) == before)
         }
 
@@ -151,14 +145,8 @@ extension EndToEnd {
             let path = folder.appendingPathComponent("notes.txt").path
             try "precious\n".write(toFile: path, atomically: false, encoding: .utf8)
             #expect(chmod(path, 0o644) == 0)
-            let live = LiveForklab(terminal: [], environment: testEnvironment(home: folder, extra: ["FORKLAB_HISTORY": path]))
-            guard let start = live.expect("forklab> ") else { return }
-            #expect(start.hasPrefix("forklab: history file '\(display(path))' is not a history file (its first line is not _HiStOrY_V2_), so it is left alone; history is off for this session\r\n"))
-            live.send("forkexit 1\r")
-            live.expect("# forkexit: 1 child reaped")
-            live.expect("forklab> ")
-            live.send("q\r")
-            #expect(live.waitForExit() == Ending(exitCode: 0))
+            runWarnedSession(history: path, home: folder, warning:
+                "is not a history file (its first line is not _HiStOrY_V2_), so it is left alone; history is off for this session")
             #expect(try String(contentsOfFile: path, encoding: .utf8) == "precious\n")
             #expect(mode(path) == S_IFREG | 0o644)
         }
@@ -181,4 +169,19 @@ private func fileType(_ path: String, following: Bool = true) -> mode_t? {
 private func historyLines(_ path: String) throws -> [String] {
     try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
         .dropLast().map(String.init)
+}
+
+/// A session at a terminal with `path` as its history file: the banner is
+/// preceded by `forklab: history file 'PATH' WARNING`, a command runs, and
+/// `q` quits with status 0.
+private func runWarnedSession(history path: String, home: URL, warning: String,
+                              sourceLocation: SourceLocation = #_sourceLocation) {
+    let live = LiveForklab(terminal: [], environment: testEnvironment(home: home, extra: ["FORKLAB_HISTORY": path]))
+    guard let start = live.expect("forklab> ", sourceLocation: sourceLocation) else { return }
+    #expect(start.hasPrefix("forklab: history file '\(display(path))' \(warning)\r\n"), sourceLocation: sourceLocation)
+    live.send("forkexit 1\r")
+    live.expect("# forkexit: 1 child reaped", sourceLocation: sourceLocation)
+    live.expect("forklab> ", sourceLocation: sourceLocation)
+    live.send("q\r")
+    #expect(live.waitForExit() == Ending(exitCode: 0), sourceLocation: sourceLocation)
 }
