@@ -95,22 +95,13 @@ extension ParentOnlyBuffer where Element == UInt8 {
     }
 
     /// The decimal digits of `value`, with a minus sign when negative, as
-    /// Swift's `"\(value)"` writes them.
+    /// Swift's `"\(value)"` writes them (see `DecimalWriter`).
     func append(decimal value: Int64) {
-        if value < 0 { append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 20 digits, on the stack
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { raw in
-            repeat {
-                raw[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                count += 1
-            } while magnitude != 0
-            while count > 0 {
-                count -= 1
-                append(raw[count])
-            }
+        // Room for the longest number, on the stack.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: DecimalWriter.maximumLength) { digits in
+            let start = digits.baseAddress!
+            let end = DecimalWriter.write(value, at: start)
+            for byte in UnsafeBufferPointer(start: start, count: end - start) { append(byte) }
         }
     }
 }

@@ -105,9 +105,10 @@ final class LineRenderer {
         if start < line.bytes.count { cut.append(Piece(start: start, count: line.bytes.count - start, slot: .none)) }
         pieces = .allocate(capacity: cut.count)
         _ = pieces.initialize(from: cut)
-        // Each placeholder becomes at most 20 digits and a sign, or a colour.
+        // Each placeholder becomes at most a number or a colour.
         // Written at every line: on cache lines of its own, as `state` is.
-        let bytes = (line.bytes.count * 21 + Self.slack + 63) / 64 * 64
+        let longest = max(DecimalWriter.maximumLength, Self.colorLength)
+        let bytes = (line.bytes.count * longest + Self.slack + 63) / 64 * 64
         buffer = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
             .bindMemory(to: UInt8.self, capacity: bytes)
         state = allocateOnOwnCacheLines(State.self)
@@ -240,14 +241,14 @@ final class LineRenderer {
             }
             switch piece.slot {
             case .none: break
-            case .thread: out = Self.put(thread, at: out)
-            case .index: out = Self.put(index, at: out)
-            case .producer: out = Self.put(producer, at: out)
-            case .pid: out = Self.put(Int(recording.pid), at: out)
-            case .elapsed: out = Self.put(Int(truncatingIfNeeded: now), at: out)
+            case .thread: out = DecimalWriter.write(Int64(thread), at: out)
+            case .index: out = DecimalWriter.write(Int64(index), at: out)
+            case .producer: out = DecimalWriter.write(Int64(producer), at: out)
+            case .pid: out = DecimalWriter.write(Int64(recording.pid), at: out)
+            case .elapsed: out = DecimalWriter.write(Int64(truncatingIfNeeded: now), at: out)
             case .tid:
                 if state.pointee.tid == 0 { state.pointee.tid = fl_thread_id() }
-                out = Self.put(Int(state.pointee.tid), at: out)
+                out = DecimalWriter.write(Int64(state.pointee.tid), at: out)
             case .color: out = Self.putColor(for: thread, at: out)
             }
         }
@@ -263,8 +264,10 @@ final class LineRenderer {
         out[2] = tens
         out[3] = units
         out[4] = 0x6d
-        return out + 5
+        return out + colorLength
     }
+
+    private static let colorLength = 5
 
     /// Green, yellow, blue, magenta, cyan, bright blue: not red, which is for errors.
     private static let palette: [(UInt8, UInt8)] = [(0x33, 0x32), (0x33, 0x33), (0x33, 0x34), (0x33, 0x35), (0x33, 0x36), (0x39, 0x34)]
@@ -286,60 +289,4 @@ final class LineRenderer {
             offset &+= 16
         } while offset < count
     }
-
-    /// Writes `value` in decimal at `out`; returns the place after it.
-    /// Two digits at a time, from a table: each division is a multiply
-    /// whose result the next one waits for.
-    @inline(__always)
-    private static func put(_ value: Int, at out: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
-        // Thread, consumer and producer numbers are mostly one digit.
-        if UInt(bitPattern: value) < 10 {
-            out.pointee = 0x30 &+ UInt8(truncatingIfNeeded: value)
-            return out + 1
-        }
-        var out = out
-        if value < 0 {
-            out.pointee = 0x2d
-            out += 1
-        }
-        var magnitude = UInt64(value.magnitude)
-        let digits = decimalDigits(magnitude)
-        let digitPairs = digitPairs.utf8Start
-        var at = out + digits
-        while magnitude >= 100 {
-            let pair = Int(truncatingIfNeeded: magnitude % 100) &* 2
-            magnitude /= 100
-            at -= 2
-            at[0] = digitPairs[pair]
-            at[1] = digitPairs[pair &+ 1]
-        }
-        if magnitude >= 10 {
-            let pair = Int(truncatingIfNeeded: magnitude) &* 2
-            at[-2] = digitPairs[pair]
-            at[-1] = digitPairs[pair &+ 1]
-        } else {
-            at[-1] = 0x30 &+ UInt8(truncatingIfNeeded: magnitude)
-        }
-        return out + digits
-    }
-
-    /// How many decimal digits `value` has.
-    @inline(__always)
-    private static func decimalDigits(_ value: UInt64) -> Int {
-        var digits = 1
-        var rest = value
-        while rest >= 10_000 {
-            rest /= 10_000
-            digits &+= 4
-        }
-        if rest >= 1000 { return digits &+ 3 }
-        if rest >= 100 { return digits &+ 2 }
-        if rest >= 10 { return digits &+ 1 }
-        return digits
-    }
 }
-
-/// "00", "01", … "99": the two digits of each number below 100, in the
-/// binary's constant data (no initialisation, nothing shared to guard).
-private let digitPairs: StaticString =
-    "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
