@@ -74,7 +74,7 @@ final class LineRenderer {
 
     @inline(__always)
     private func render(_ now: UInt64, thread: Int, index: Int, producer: Int) -> UnsafeRawBufferPointer {
-        text.render(now, thread: thread, index: index, producer: producer, pid: recording.pid,
-                    tid: text.showsThreadID ? recorder.threadID() : 0)
+        text.render(now, thread: thread, index: index, producer: producer, recording: recording,
+                    threadID: { recorder.threadID() })
     }
 }

@@ -11,8 +11,6 @@ struct LineText {
     private let buffer: UnsafeMutablePointer<UInt8>
     /// Whether the line shows the time, which must then be read for it.
     let showsTime: Bool
-    /// Whether the line shows the writing thread's id.
-    let showsThreadID: Bool
 
     /// `count` bytes of the template from `start`, then the placeholder
     /// `slot`.
@@ -64,7 +62,6 @@ struct LineText {
         buffer = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
             .bindMemory(to: UInt8.self, capacity: bytes)
         showsTime = cut.contains { $0.slot == .elapsed }
-        showsThreadID = cut.contains { $0.slot == .tid }
     }
 
     func free() {
@@ -76,11 +73,16 @@ struct LineText {
     /// Whether nothing is written for the event.
     var isEmpty: Bool { pieces.isEmpty }
 
-    /// The line with `thread`, `index`, `producer`, `pid`, the elapsed
-    /// nanoseconds `now` and the thread's id `tid` in their places; valid
+    /// The line with `thread`, `index`, `producer`, the process id, the
+    /// elapsed nanoseconds `now` and the thread's id in their places; valid
     /// until the next call.
+    /// - Parameters:
+    ///   - recording: the experiment's, whose process id the line may show.
+    ///   - threadID: the calling thread's id, asked for only when the line
+    ///     shows it.
     @inline(__always)
-    func render(_ now: UInt64, thread: Int, index: Int, producer: Int, pid: Int32, tid: Int32) -> UnsafeRawBufferPointer {
+    func render(_ now: UInt64, thread: Int, index: Int, producer: Int, recording: ThreadRecording,
+                threadID: () -> Int32) -> UnsafeRawBufferPointer {
         let start = buffer
         var out = start
         for piece in pieces {
@@ -93,9 +95,9 @@ struct LineText {
             case .thread: out = DecimalWriter.write(Int64(thread), at: out)
             case .index: out = DecimalWriter.write(Int64(index), at: out)
             case .producer: out = DecimalWriter.write(Int64(producer), at: out)
-            case .pid: out = DecimalWriter.write(Int64(pid), at: out)
+            case .pid: out = DecimalWriter.write(Int64(recording.pid), at: out)
             case .elapsed: out = DecimalWriter.write(Int64(truncatingIfNeeded: now), at: out)
-            case .tid: out = DecimalWriter.write(Int64(tid), at: out)
+            case .tid: out = DecimalWriter.write(Int64(threadID()), at: out)
             case .color: out = Self.putColor(for: thread, at: out)
             }
         }
