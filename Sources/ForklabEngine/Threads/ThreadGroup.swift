@@ -8,6 +8,11 @@ struct ThreadGroup {
     private(set) var threads: [pthread_t] = []
     /// Each thread's stack, unmapped once it is joined.
     private var stacks: [UnsafeMutableRawPointer] = []
+    /// Each thread's worker, as the thread reads it: freed by the main
+    /// thread once the thread is joined, so that a worker thread neither
+    /// allocates nor frees (its first would give it a malloc cache of its
+    /// own to set up, and to empty when it ends).
+    private var workers: [UnsafeMutablePointer<any ThreadWorker>] = []
     let crew: Crew
 
     /// 1 MiB, of which a thread touches a few pages; the lowest page is a
@@ -47,28 +52,35 @@ struct ThreadGroup {
             throw Errno(rawValue: result)
         }
         crew.starting()
-        let context = Unmanaged.passRetained(worker).toOpaque()
+        // The worker as an existential already: a cast to one in the thread
+        // would look up the conformance there, in every thread.
+        let slot = UnsafeMutablePointer<any ThreadWorker>.allocate(capacity: 1)
+        slot.initialize(to: worker)
         var thread = pthread_t()
         result = pthread_create(&thread, &attributes, { raw in
             // Non-capturing, so nothing is inferred @MainActor or sent.
-            let worker = Unmanaged<AnyObject>.fromOpaque(raw!).takeRetainedValue() as! any ThreadWorker
-            worker.life?.report(FL_EVENT_THREAD_START)
+            let worker = raw!.assumingMemoryBound(to: (any ThreadWorker).self).pointee
+            let life = worker.life
+            var tid: Int32 = 0
+            life?.report(FL_EVENT_THREAD_START, tid: &tid)
             worker.run()
             // The end is when the work ended: reporting it is not part of it.
             let ended = fl_monotonic_ns()
-            worker.life?.report(FL_EVENT_THREAD_END, at: ended)
+            life?.report(FL_EVENT_THREAD_END, at: ended, tid: &tid)
             worker.crew.finished(at: ended)
             return nil
-        }, context)
+        }, slot)
         _ = fl_restore_mask(&saved)
         guard result == 0 else {
-            Unmanaged<Worker>.fromOpaque(context).release()
+            slot.deinitialize(count: 1)
+            slot.deallocate()
             crew.finished()
             munmap(stack, Self.stackSize)
             throw Errno(rawValue: result)
         }
         threads.append(thread)
         stacks.append(stack)
+        workers.append(slot)
     }
 
     /// Sends SIGURG to every thread, so that a write(2) blocked on a pipe
@@ -79,13 +91,17 @@ struct ThreadGroup {
 
     /// Joins every thread. Call once `crew.runningCount` is 0.
     mutating func joinAll() {
-        for (thread, stack) in zip(threads, stacks) {
+        for ((thread, stack), worker) in zip(zip(threads, stacks), workers) {
             // A stack is unmapped only under a thread known to be gone;
             // a join that failed (it cannot, for threads of ours) leaks it.
-            if pthread_join(thread, nil) == 0 { munmap(stack, Self.stackSize) }
+            guard pthread_join(thread, nil) == 0 else { continue }
+            munmap(stack, Self.stackSize)
+            worker.deinitialize(count: 1)
+            worker.deallocate()
         }
         threads.removeAll()
         stacks.removeAll()
+        workers.removeAll()
         // Memory the threads freed goes back to the kernel now, not at
         // some later malloc: a smaller process forks faster.
         fl_release_free_memory()
@@ -115,10 +131,24 @@ struct ThreadLife: Sendable {
     let recording: ThreadRecording
     let console: ThreadConsole
 
-    /// Records the thread's start or end, from the thread, and writes its line.
-    func report(_ kind: fl_event_kind, at time: UInt64? = nil) {
+    /// Records the thread's start or end, from the thread, and writes its
+    /// line.
+    /// - Parameter tid: the thread's id once read (0 before), kept for the
+    ///   thread's next report.
+    func report(_ kind: fl_event_kind, at time: UInt64? = nil, tid: inout Int32) {
         let line = kind == FL_EVENT_THREAD_START ? startLine : endLine
-        _ = LineRenderer(line, recording: recording, kind: kind, role: role)
-            .write(to: console, thread: number, at: time)
+        guard line.isEmpty else {
+            _ = LineRenderer(line, recording: recording, kind: kind, role: role)
+                .write(to: console, thread: number, at: time)
+            return
+        }
+        // No line (the book's text): only the event, with nothing to
+        // allocate for it.
+        guard let log = recording.log else { return }
+        if tid == 0 { tid = fl_thread_id() }
+        let now = (time ?? fl_monotonic_ns()) &- recording.started
+        var event = fl_event(time: now, pid: recording.pid, tid: tid, kind: UInt16(kind.rawValue), role: role.rawValue,
+                             a: Int32(truncatingIfNeeded: number), b: 0, c: 0)
+        fl_log_add(log.raw, &event)
     }
 }
