@@ -41,33 +41,49 @@ struct LineText {
     }
 
     init(_ line: LineTemplate) {
-        // Both buffers have `slack` bytes more than they need: see `copy`.
-        template = .allocate(capacity: line.bytes.count + Self.slack)
-        template.initialize(repeating: 0)
-        _ = template.update(fromContentsOf: line.bytes)
-        var cut: [Piece] = []
+        let bytes = line.bytes
+        // Cut in two passes, counting first: the buffer, the template and
+        // the pieces then take one allocation, and no array is built.
+        var count = 0
         var start = 0
-        for (offset, byte) in line.bytes.enumerated() {
+        var showsTime = false
+        for (offset, byte) in bytes.enumerated() {
             guard let slot = Slot(byte) else { continue }
-            cut.append(Piece(start: start, count: offset - start, slot: slot))
+            count += 1
+            start = offset + 1
+            if slot == .elapsed { showsTime = true }
+        }
+        if start < bytes.count { count += 1 }
+        self.showsTime = showsTime
+        // Each placeholder becomes at most a number or a colour. The buffer
+        // is written at every line: on cache lines of its own, first in the
+        // block. It and the template have `slack` bytes more: see `copy`.
+        let longest = max(DecimalWriter.maximumLength, Self.colorLength)
+        let bufferBytes = (bytes.count * longest + Self.slack + 63) / 64 * 64
+        let templateBytes = (bytes.count + Self.slack + 7) / 8 * 8
+        let memory = UnsafeMutableRawPointer.allocate(
+            byteCount: bufferBytes + templateBytes + count * MemoryLayout<Piece>.stride, alignment: 64)
+        buffer = memory.bindMemory(to: UInt8.self, capacity: bufferBytes)
+        template = UnsafeMutableBufferPointer(
+            start: (memory + bufferBytes).bindMemory(to: UInt8.self, capacity: templateBytes), count: templateBytes)
+        template.initialize(repeating: 0)
+        _ = template.update(fromContentsOf: bytes)
+        let cut = (memory + bufferBytes + templateBytes).bindMemory(to: Piece.self, capacity: count)
+        var piece = cut
+        start = 0
+        for (offset, byte) in bytes.enumerated() {
+            guard let slot = Slot(byte) else { continue }
+            piece.initialize(to: Piece(start: start, count: offset - start, slot: slot))
+            piece += 1
             start = offset + 1
         }
-        if start < line.bytes.count { cut.append(Piece(start: start, count: line.bytes.count - start, slot: .none)) }
-        pieces = .allocate(capacity: cut.count)
-        _ = pieces.initialize(from: cut)
-        // Each placeholder becomes at most a number or a colour.
-        // Written at every line: on cache lines of its own.
-        let longest = max(DecimalWriter.maximumLength, Self.colorLength)
-        let bytes = (line.bytes.count * longest + Self.slack + 63) / 64 * 64
-        buffer = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
-            .bindMemory(to: UInt8.self, capacity: bytes)
-        showsTime = cut.contains { $0.slot == .elapsed }
+        if start < bytes.count { piece.initialize(to: Piece(start: start, count: bytes.count - start, slot: .none)) }
+        pieces = UnsafeMutableBufferPointer(start: cut, count: count)
     }
 
+    /// Gives the memory back (one block, which `buffer` starts).
     func free() {
-        template.deallocate()
-        pieces.deallocate()
-        buffer.deallocate()
+        UnsafeMutableRawPointer(buffer).deallocate()
     }
 
     /// Whether nothing is written for the event.
