@@ -6,20 +6,15 @@ import CForklabSystem
 /// pthread_join, which no signal interrupts: so a Ctrl-C is seen at once.
 struct ThreadGroup {
     private(set) var threads: [pthread_t] = []
-    /// Each thread's stack, unmapped once it is joined.
-    private var stacks: [UnsafeMutableRawPointer] = []
+    /// Each thread's stack, given back once it is joined.
+    private var stacks: [ThreadStacks.Stack] = []
+    private var stackSpace = ThreadStacks()
     /// Each thread's worker, as the thread reads it: freed by the main
     /// thread once the thread is joined, so that a worker thread neither
     /// allocates nor frees (its first would give it a malloc cache of its
     /// own to set up, and to empty when it ends).
     private var workers: [UnsafeMutablePointer<any ThreadWorker>] = []
     let crew: Crew
-
-    /// 1 MiB, of which a thread touches a few pages; the lowest page is a
-    /// guard. Our own stacks rather than glibc's: glibc keeps up to 40 MiB
-    /// of old stacks mapped for reuse, and every mapping left behind makes
-    /// each later fork dearer (see docs/design.md).
-    static let stackSize = 1 << 20
 
     init(crew: Crew) { self.crew = crew }
 
@@ -35,19 +30,19 @@ struct ThreadGroup {
         var saved = sigset_t()
         var result = fl_block_for_workers(&saved)
         guard result == 0 else { throw Errno(rawValue: result) }
-        let stack = mmap(nil, Self.stackSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0)
-        guard let stack, stack != MAP_FAILED else {
-            let error = Errno.current
+        let stack: ThreadStacks.Stack
+        do {
+            stack = try stackSpace.take()
+        } catch {
             _ = fl_restore_mask(&saved)
             throw error
         }
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
         defer { pthread_attr_destroy(&attributes) }
-        result = pthread_attr_setstack(&attributes, stack, Self.stackSize)
-        if result == 0 && mprotect(stack, Int(getpagesize()), PROT_NONE) != 0 { result = errno }
+        result = pthread_attr_setstack(&attributes, stack.base, ThreadStacks.size)
         guard result == 0 else {
-            munmap(stack, Self.stackSize)
+            stackSpace.giveBack(stack)
             _ = fl_restore_mask(&saved)
             throw Errno(rawValue: result)
         }
@@ -75,7 +70,7 @@ struct ThreadGroup {
             slot.deinitialize(count: 1)
             slot.deallocate()
             crew.finished()
-            munmap(stack, Self.stackSize)
+            stackSpace.giveBack(stack)
             throw Errno(rawValue: result)
         }
         threads.append(thread)
@@ -92,13 +87,14 @@ struct ThreadGroup {
     /// Joins every thread. Call once `crew.runningCount` is 0.
     mutating func joinAll() {
         for ((thread, stack), worker) in zip(zip(threads, stacks), workers) {
-            // A stack is unmapped only under a thread known to be gone;
-            // a join that failed (it cannot, for threads of ours) leaks it.
+            // A stack is given back only by a thread known to be gone; a
+            // join that failed (it cannot, for threads of ours) leaks it.
             guard pthread_join(thread, nil) == 0 else { continue }
-            munmap(stack, Self.stackSize)
+            stackSpace.giveBack(stack)
             worker.deinitialize(count: 1)
             worker.deallocate()
         }
+        stackSpace.release()
         threads.removeAll()
         stacks.removeAll()
         workers.removeAll()
