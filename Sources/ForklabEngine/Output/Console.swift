@@ -97,11 +97,13 @@ extension ParentOnlyBuffer where Element == UInt8 {
     /// The decimal digits of `value`, with a minus sign when negative, as
     /// Swift's `"\(value)"` writes them (see `DecimalWriter`).
     func append(decimal value: Int64) {
-        // Room for the longest number, on the stack.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: DecimalWriter.maximumLength) { digits in
-            let start = digits.baseAddress!
-            let end = DecimalWriter.write(value, at: start)
-            for byte in UnsafeBufferPointer(start: start, count: end - start) { append(byte) }
+        // Room for the longest number (`DecimalWriter.maximumLength`), on the stack.
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutablePointer(to: &digits) { room in
+            room.withMemoryRebound(to: UInt8.self, capacity: 3 * MemoryLayout<UInt64>.size) { start in
+                let end = DecimalWriter.write(value, at: start)
+                for byte in UnsafeBufferPointer(start: start, count: end - start) { append(byte) }
+            }
         }
     }
 }
