@@ -19,14 +19,18 @@ import argparse, os, platform, shutil, signal, statistics, sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 PYTHON_DIR = os.path.join(HERE, 'python')
 
-# key, forklab's command, a tiny one for the warm-up. The C twin and the
-# Python program take the command's words after its name.
+# key, forklab's command, a tiny one for the warm-up, and the C program when
+# it is not the twin of the command's name. The C program and the Python
+# program take the command's words after its name.
 EXPERIMENTS = [
     ('fork', 'fork 2000', 'fork 2'),
     ('forkexit', 'forkexit 1000', 'forkexit 2'),
     ('spawn', 'spawn /bin/true 500', 'spawn /bin/true 2'),
     ('threads-1000', 'threads 1000 count 1', 'threads 2 count 1'),
     ('threads-10', 'threads 10 count 10000', 'threads 2 count 1'),
+    # Not a twin: the plain C program issue 12 measured forklab against
+    # (default pthread attributes, printf under a mutex, no start gate).
+    ('threads-plain', 'threads 1000 count 1', 'threads 2 count 1', 'threads_plain'),
     # Python's is the slowest run of the table: about 4-5 s here (4 µs a
     # message through queue.Queue and print; 30 s on a slower machine).
     # --python-rounds lowers its share of the run, if that is too long.
@@ -92,11 +96,11 @@ class Program:
         return max(s.rss_kib for s in self.samples) / 1024 if self.samples else None
 
 
-def contenders(command, forklab, twins, python, python_rounds, rounds):
+def contenders(command, forklab, twins, python, python_rounds, rounds, c_program=None):
     words = command.split()
     name, args = words[0], words[1:]
     return [Program('forklab', [forklab, '-c', command], rounds),
-            Program('C', [os.path.join(twins, name)] + args, rounds),
+            Program('C', [os.path.join(twins, c_program or name)] + args, rounds),
             Program('Python', [python, os.path.join(PYTHON_DIR, name + '.py')] + args, python_rounds)]
 
 
@@ -158,9 +162,9 @@ def main():
                              'its produce alone takes about 5 s a run here')
     parser.add_argument('--startup-runs', type=int, default=30, help='runs of each program for startup (default 30)')
     parser.add_argument('--samples', action='store_true', help='also print every run, in ms')
-    keys = [key for key, _, _ in EXPERIMENTS] + [STARTUP]
+    keys = [key for key, *_ in EXPERIMENTS] + [STARTUP]
     parser.add_argument('experiments', nargs='*', metavar='EXPERIMENT',
-                        help='some of: {} (threads: both threads rows); default all'.format(', '.join(keys)))
+                        help='some of: {} (threads: every threads row); default all'.format(', '.join(keys)))
     options = parser.parse_args()
     if options.python_rounds is None:
         options.python_rounds = options.rounds
@@ -187,14 +191,15 @@ def main():
     sys.stdout.flush()
 
     rows = []
-    for key, command, tiny in EXPERIMENTS:
+    for key, command, tiny, *c_program in EXPERIMENTS:
         if key not in chosen:
             continue
-        for program in contenders(tiny, forklab, options.twins, python, 1, 1):
+        c_program = c_program[0] if c_program else None
+        for program in contenders(tiny, forklab, options.twins, python, 1, 1, c_program):
             program.run()  # warm-up: binaries and libraries into the page cache
-        programs = contenders(command, forklab, options.twins, python, python_rounds, options.rounds)
+        programs = contenders(command, forklab, options.twins, python, python_rounds, options.rounds, c_program)
         alternate(programs)
-        rows.append((command, programs))
+        rows.append((command + (', C: ' + c_program if c_program else ''), programs))
 
     if STARTUP in chosen:
         hello_c = os.path.join(options.twins, 'hello')
