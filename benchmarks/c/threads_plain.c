@@ -6,7 +6,10 @@
 // least a C programmer would write. The twin (threads.c) does what forklab
 // does instead: a gate that holds every thread until all exist, 1 MiB
 // stacks, lines gathered in a 64 KiB buffer, a summary.
-//   threads_plain N [count C]
+//   threads_plain N [count C] [gate]
+// `gate` adds the twin's start gate and nothing else (a mutex and a
+// condition variable every thread waits on until all exist), to measure
+// what holding the threads costs (docs/performance.md).
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
@@ -16,9 +19,18 @@
 
 static pthread_mutex_t printing = PTHREAD_MUTEX_INITIALIZER;
 static long count = 5;
+static int gated = 0;
+static pthread_mutex_t gate = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t opened = PTHREAD_COND_INITIALIZER;
+static int open_ = 0;
 
 static void *count_lines(void *context) {
     long id = (long)context;
+    if (gated) {
+        pthread_mutex_lock(&gate);
+        while (!open_) pthread_cond_wait(&opened, &gate);
+        pthread_mutex_unlock(&gate);
+    }
     for (long i = 0; i < count; i++) {
         pthread_mutex_lock(&printing);
         printf("[%ld] => %ld\n", id, i);
@@ -39,8 +51,12 @@ static long number(const char *what, const char *word) {
 }
 
 int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[argc - 1], "gate") == 0) {
+        gated = 1;
+        argc--;
+    }
     if (argc != 2 && !(argc == 4 && strcmp(argv[2], "count") == 0)) {
-        fprintf(stderr, "usage: threads_plain N [count C]\n");
+        fprintf(stderr, "usage: threads_plain N [count C] [gate]\n");
         return 2;
     }
     long wanted = number("N", argv[1]);
@@ -55,6 +71,12 @@ int main(int argc, char **argv) {
                     strerror(error));
             break;
         }
+    }
+    if (gated) {
+        pthread_mutex_lock(&gate);
+        open_ = 1;
+        pthread_mutex_unlock(&gate);
+        pthread_cond_broadcast(&opened);
     }
     for (long t = 0; t < made; t++) pthread_join(threads[t], NULL);
     printf("Main thread exiting...\n");
