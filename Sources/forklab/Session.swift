@@ -215,7 +215,7 @@ final class Session {
     /// How a command the engine could not complete went.
     private func stopped(by error: LabError) -> Outcome {
         switch error {
-        case .interrupted, .output(.interrupted):
+        case .interrupted:
             if let signal = Interruption.termination { return .terminated(signal) }
             report("interrupted")
             return .interrupted

@@ -17,7 +17,7 @@ extension Lab {
         var failure: LabError?
         var failedPID: pid_t = -1
 
-        while launched < plan.count && !shouldStop {
+        while launched < plan.count && !checkStop() {
             let pipe: (read: Int32, write: Int32)
             do {
                 pipe = try System.closeOnExecPipe()
