@@ -32,8 +32,7 @@ public final class BookText: TraceSink {
         case .forked, .spawned, .reaped:
             try console.writeLine { line in
                 startPaint(line)
-                var line = line
-                Self.parentLine(event, into: &line)
+                Self.parentLine(event, into: line)
                 endPaint(line)
             }
             return true
@@ -109,8 +108,8 @@ public final class BookText: TraceSink {
     public static func line(for event: TraceEvent) -> String {
         switch event {
         case .forked, .spawned, .reaped:
-            var line = TextLine()
-            parentLine(event, into: &line)
+            let line = TextLine()
+            parentLine(event, into: line)
             return line.text
         case let .raced(locked, expected, got):
             return "race \(locked ? "lock" : "nolock"): expected \(expected) got \(got) lost \(expected - got)"
@@ -133,7 +132,7 @@ extension BookText {
     /// newline: `Hello from parent PARENT CHILD`, `Child is CHILD`,
     /// `Parent got CHILD STATUS CODE` (with the signal's note when one
     /// killed it). Nothing for any other event.
-    static func parentLine<Line: LineBuilder>(_ event: TraceEvent, into line: inout Line) {
+    static func parentLine(_ event: TraceEvent, into line: some LineBuilder) {
         switch event {
         case let .forked(parent, child):
             line.append("Hello from parent ")
@@ -158,20 +157,22 @@ extension BookText {
 }
 
 /// What a line is rendered into: a String (`TextLine`), or the console's
-/// parent-only buffer, which the lines written after every fork use.
-protocol LineBuilder {
-    mutating func append(_ text: StaticString)
-    mutating func append(utf8 text: String)
-    mutating func append(decimal value: Int64)
+/// parent-only buffer, which the lines written after every fork use. A
+/// class, so that rendering takes no copy of the buffer's reference: a
+/// retain would write its object's page, which a fork has just shared.
+protocol LineBuilder: AnyObject {
+    func append(_ text: StaticString)
+    func append(utf8 text: String)
+    func append(decimal value: Int64)
 }
 
 extension ParentOnlyBuffer: LineBuilder where Element == UInt8 {}
 
 /// A line rendered into a String.
-struct TextLine: LineBuilder {
-    var text = ""
+final class TextLine: LineBuilder {
+    private(set) var text = ""
 
-    mutating func append(_ text: StaticString) { self.text += text.description }
-    mutating func append(utf8 text: String) { self.text += text }
-    mutating func append(decimal value: Int64) { text += String(value) }
+    func append(_ text: StaticString) { self.text += text.description }
+    func append(utf8 text: String) { self.text += text }
+    func append(decimal value: Int64) { text += String(value) }
 }
