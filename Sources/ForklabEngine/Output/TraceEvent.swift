@@ -12,7 +12,7 @@ public enum TraceEvent: Hashable, Sendable {
     /// Book-style line: `race nolock: expected X got Y lost Z`.
     /// Indirect, as `summary`: they come once or twice a command, and
     /// stored inline they would make every event of a record 136 bytes
-    /// instead of 32 (see "The event record and its views" in design.md).
+    /// instead of 32 (see "The event record and its views" in docs/internals.md).
     indirect case raced(locked: Bool, expected: Int, got: Int)
     /// What the experiment did and what it cost; the book has no such line.
     indirect case summary(Summary)
