@@ -8,6 +8,8 @@ import PackageDescription
 
 // Every Swift target, tests included: a file sees the members (extensions)
 // of only the modules it imports itself, not those its imports bring along.
+// scripts/check-imports holds each target's imports to the dependencies
+// declared here.
 let swiftSettings: [SwiftSetting] = [.enableUpcomingFeature("MemberImportVisibility")]
 
 let package = Package(
