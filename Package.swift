@@ -33,8 +33,14 @@ let package = Package(
         // and the history file, encoded with libbsd's strvis/strunvis as
         // libedit encodes it (libedit-dev depends on libbsd-dev).
         .target(name: "CLineEditor", dependencies: ["CLibEdit"], linkerSettings: [.linkedLibrary("bsd")]),
-        // fork/exec child code, signal handlers, wait-status helpers: the
-        // async-signal-safe part of the engine, kept in C and small.
+        // The engine's C, kept small: what a forked child runs before exec
+        // or _exit (fork.c: async-signal-safe calls only), the signal
+        // handlers and their self-pipe (signals.c), the event log shared
+        // with children (log.c), /proc scanning and the subreaper
+        // (processes.c), bench's timed loops (bench.c), and small system-call
+        // helpers (util.c: pipe2, gettid, close_range, clock_gettime,
+        // fstatfs, mallopt). Wait statuses are decoded in Swift
+        // (ForklabEngine/Processes/WaitStatus.swift).
         .target(name: "CForklabSystem"),
         // A word's bytes in a String, without loss, and how a message shows
         // a word. Pure Swift; used by the language, the engine and main.

@@ -2,10 +2,23 @@ import Glibc
 import CForklabSystem
 import ForklabWords
 
-// The one place where the engine calls libc: -1/errno becomes a thrown Errno,
-// and EINTR is retried unless the caller wants to see it (as a wait that a
-// Ctrl-C must be able to end does). A path reaches the kernel as the bytes
-// the user typed (`withRawCString`), not as its String's UTF-8.
+// The engine's thin layer over the system calls whose failure forklab
+// reports or acts on: -1/errno becomes a thrown Errno, and EINTR is retried
+// unless the caller wants to see it (as a wait that a Ctrl-C must be able
+// to end does). A path reaches the kernel as the bytes the user typed
+// (`withRawCString`), not as its String's UTF-8. The few calls the
+// executable makes at start-up are here too, public, so that it reaches the
+// C shim only through the engine.
+//
+// It is not the only place the engine calls libc, and need not be. Other
+// files import Glibc for its constants (signal numbers, mmap flags) and call
+// it directly where this layer would add nothing: the pthread primitives,
+// which return an error number rather than -1 and errno (`PthreadMutex`,
+// `ThreadGroup`); memory mapped for a purpose (`ParentOnlyBuffer`, thread
+// stacks, `WorkQueue`); and the output paths that handle short writes,
+// EAGAIN and EPIPE themselves, line by line (`Console`, `ThreadConsole`).
+// Signals and the self-pipe are `Interruption`'s; what runs in a forked
+// child is C (CForklabSystem).
 
 @inline(__always)
 func valueOrErrno<T: FixedWidthInteger>(
