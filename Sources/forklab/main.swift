@@ -1,5 +1,4 @@
 import Glibc
-import CForklabSystem
 import ForklabCommands
 import ForklabEngine
 import ForklabWords
@@ -63,10 +62,10 @@ case .run:
 }
 
 // Nothing forklab inherited may leak into the programs it spawns.
-_ = fl_cloexec_from(3)
+try? System.closeOnExec(from: 3)
 // Worker threads barely allocate; one malloc arena keeps them from leaving
 // arenas of their own mapped, which would make every later fork dearer.
-fl_single_malloc_arena()
+System.useOneMallocArena()
 do {
     try Interruption.install()
 } catch {
