@@ -89,7 +89,7 @@ if let commands = options.commands {
     var info = stat()
     let known = fstat(fd, &info) == 0
     if known && (info.st_mode & S_IFMT) == S_IFDIR {
-        fail("cannot open '\(display(file))': \(Errno(rawValue: EISDIR))", status: 2)
+        fail("cannot open '\(display(file))': \(Errno.isDirectory)", status: 2)
     }
     // The script is forklab's own stdin however it is named (-, /dev/stdin,
     // /proc/self/fd/0): a child reading stdin would eat the rest of it.

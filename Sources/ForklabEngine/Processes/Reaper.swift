@@ -56,7 +56,7 @@ struct Reaper {
                 onReap(pid, status)
                 return true
             } catch {
-                return error.rawValue == ECHILD  // not ours after all: nothing to wait for
+                return error == .noChild  // not ours after all: nothing to wait for
             }
         }
     }

@@ -41,7 +41,7 @@ public enum Interruption {
         // A terminal that hung up answers every request with EIO; one that
         // merely refused a background write still answers tcgetattr.
         var modes = termios()
-        guard tcgetattr(fd, &modes) != 0 && errno == EIO else { return false }
+        guard tcgetattr(fd, &modes) != 0 && Errno.current == .ioError else { return false }
         return fl_note_hangup() != 0
     }
 

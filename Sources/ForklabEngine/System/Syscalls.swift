@@ -131,7 +131,7 @@ public enum System {
         let result = withUnsafeMutableBytes(of: &entries) { raw in
             poll(raw.baseAddress!.assumingMemoryBound(to: pollfd.self), 2, timeout)
         }
-        if result < 0 { return errno == EINTR ? .interrupted : .room }
+        if result < 0 { return Errno.current == .interrupted ? .interrupted : .room }
         if entries.0.revents != 0 { return .room }
         return result == 0 ? .timedOut : .wokenUp
     }
