@@ -22,16 +22,8 @@
 // reach a new stack page: a forked child pays a page fault for every page it
 // writes and for every text page it runs, so it touches as few as it can.
 
-/// The kernel's struct sigaction, as in signals.c.
-struct child_sigaction {
-    void (*handler)(int);
-    unsigned long flags;
-    void (*restorer)(void);
-    uint64_t mask;
-};
-
 void fl_child_reset_signals(void) {
-    struct child_sigaction action = {SIG_DFL, 0, NULL, 0};
+    struct fl_kernel_sigaction action = {SIG_DFL, 0, NULL, 0};
     for (int signo = 1; signo <= 64; signo++) {
         if (fl_reset_mask & ((uint64_t)1 << (signo - 1))) {
             (void)fl_inline_syscall(SYS_rt_sigaction, signo, (long)&action, 0, sizeof action.mask);

@@ -78,6 +78,14 @@ struct fl_event {
 /// The shared record of an experiment's events; see log.c.
 struct fl_log;
 
+/// The two regions of an fl_log (see fl_event_kind).
+enum fl_log_region {
+    /// Process and thread lives: always kept.
+    FL_LOG_LIVES = 0,
+    /// Marks (lines, puts, gets): past the region's capacity only counted.
+    FL_LOG_MARKS = 1,
+};
+
 /// Maps a record for up to `lives` process and thread events and `marks`
 /// marks, shared with children forked later. NULL when mmap fails.
 struct fl_log *fl_log_create(uint32_t lives, uint32_t marks);
@@ -101,16 +109,16 @@ void fl_log_put(struct fl_log *log, uint64_t index, const struct fl_event *event
 void fl_log_add_many(struct fl_log *log, const struct fl_event *events, size_t count);
 /// Counts `count` events of a region that has no room left, as if added:
 /// they are dropped, and the count says how many were.
-void fl_log_count_dropped(struct fl_log *log, int marks_region, uint64_t count);
-/// Whether a region (marks when marks_region is non-zero) still has room:
-/// past it, events are only counted, so their details need not be made.
-int fl_log_has_room(const struct fl_log *log, int marks_region);
-/// The events of one region (marks when marks_region is non-zero): *count
-/// kept, *claimed tried (more than *count when some were dropped).
-void fl_log_counts(const struct fl_log *log, int marks_region, uint64_t *count, uint64_t *claimed);
+void fl_log_count_dropped(struct fl_log *log, enum fl_log_region region, uint64_t count);
+/// Whether a region still has room: past it, events are only counted, so
+/// their details need not be made.
+int fl_log_has_room(const struct fl_log *log, enum fl_log_region region);
+/// The events of one region: *count kept, *claimed tried (more than *count
+/// when some were dropped).
+void fl_log_counts(const struct fl_log *log, enum fl_log_region region, uint64_t *count, uint64_t *claimed);
 /// Copies slot `index` of a region into *out. Returns 0 for a slot claimed
 /// but never filled in (a child killed between the two), else 1.
-int fl_log_event(const struct fl_log *log, int marks_region, uint64_t index, struct fl_event *out);
+int fl_log_event(const struct fl_log *log, enum fl_log_region region, uint64_t index, struct fl_event *out);
 
 /// Installs forklab's signal handling: SIGINT counted and not restarted (so
 /// a blocking call returns EINTR); SIGTERM and SIGHUP (unless ignored)
@@ -274,7 +282,6 @@ int fl_cloexec_from(int lowest);
 /// function is `pipe2` with O_CLOEXEC (which Swift's Glibc does not show).
 int fl_pipe_cloexec(int *read_end, int *write_end);
 
-/// CLOCK_MONOTONIC in nanoseconds.
 /// Whether `fd` is open on a file of a FUSE file system (whose poll(2)
 /// answers are the file system's own); 0 when fstatfs fails.
 int fl_on_fuse(int fd);
@@ -282,6 +289,7 @@ int fl_on_fuse(int fd);
 /// when fstatfs fails.
 uint64_t fl_file_system_magic(int fd);
 
+/// CLOCK_MONOTONIC in nanoseconds.
 uint64_t fl_monotonic_ns(void);
 
 /// The kernel's id of the calling thread. The corresponding C function is
