@@ -128,6 +128,20 @@ extension EndToEnd {
             #expect(programLines(result) == ["prog|1|"])
         }
 
+        @Test("a PATH entry of PATH_MAX bytes or more is passed over, the working directory tried in its place unless it is last")
+        func overlongPathEntry() {
+            let tree = Tree()
+            tree.script("work", "prog", "#!/bin/sh\necho ran from work\n")
+            tree.script("first", "prog", "#!/bin/sh\necho ran from first\n")
+            let long = "/" + String(repeating: "d", count: 5000)
+            let middle = tree.forklab("spawn prog", path: "\(long):" + tree.path("first"), in: "work")
+            #expect(middle.status == 0)
+            #expect(programLines(middle) == ["ran from work"])
+            let last = tree.forklab("spawn prog", path: tree.path("first") + ":\(long)", in: "work")
+            #expect(last.status == 0)
+            #expect(programLines(last) == ["ran from first"])
+        }
+
         @Test("PATH unset: /bin and /usr/bin are searched, the working directory is not")
         func pathUnset() {
             let tree = Tree()

@@ -40,7 +40,7 @@ enum fl_event_kind {
     FL_EVENT_NONE = 0,
     /// A forked child wrote its line: a = its copy of the counter, b = 1 when it has one.
     FL_EVENT_CHILD_PRINTED = 1,
-    /// A forked child is about to call execvp.
+    /// A forked child is about to exec its program.
     FL_EVENT_EXEC = 2,
     /// A forked child is about to call _exit: a = the code.
     FL_EVENT_EXIT = 3,
@@ -214,22 +214,34 @@ pid_t fl_fork_child(const struct fl_child_plan *plan);
 
 /// What a forked child runs.
 struct fl_exec_plan {
-    /// Looked up in PATH by execvp.
-    const char *file;
+    /// The paths the child tries with execve, in order, as execvp(3) would,
+    /// resolved by the parent before the fork (ProgramSearch in the engine):
+    /// a program with '/' alone; else each PATH entry + "/" + the program.
+    /// ENOENT, ENOTDIR, ESTALE, ENODEV and ETIMEDOUT pass to the next one,
+    /// and so does EACCES, which is reported when nothing later runs; any
+    /// other error ends the search. A file that is not an executable format
+    /// (ENOEXEC: a script without `#!`) is run by /bin/sh instead.
+    const char *const *candidates;
+    size_t candidate_count;
+    /// Tried with execve when the candidates left ENOENT or EACCES (no
+    /// /bin/sh for a file without `#!`); NULL for none.
+    const char *fallback_path;
     /// NULL-terminated; argv[0] is the program as typed.
     char *const *argv;
-    /// Tried with execv when `file` was not found in PATH; NULL for none.
-    const char *fallback_path;
+    /// The argument vector of /bin/sh for a file without `#!`: two slots
+    /// the child fills in (/bin/sh and the candidate), then argv[1], …, NULL.
+    char **script_argv;
     /// Made the child's stdin before exec, or -1 to keep forklab's.
     int stdin_fd;
     /// Made the child's stdout before exec (after its exec line is out),
     /// or -1 to keep forklab's.
     int stdout_fd;
     /// Write end of a close-on-exec pipe: when exec fails the child writes
-    /// its errno there (sizeof(int) bytes) and exits 127 (not found) or 126;
-    /// when exec succeeds the pipe closes with nothing written.
+    /// its errno there (sizeof(int) bytes) and exits 127 (ENOENT, ENOTDIR)
+    /// or 126; when exec succeeds the pipe closes with nothing written.
     int status_fd;
-    /// Written (slots filled in) to out_fd just before execvp; may be empty.
+    /// Written (slots filled in) to out_fd just before the first execve;
+    /// may be empty.
     const char *exec_line;
     size_t exec_line_length;
     /// Written to out_fd when exec failed, just before _exit(127 or 126),
@@ -238,15 +250,16 @@ struct fl_exec_plan {
     size_t exit_line_length;
     int out_fd;
     uint64_t start_ns;
-    /// Where the child records that it calls execvp (and, when that fails,
-    /// its exit), or NULL.
+    /// Where the child records that it execs (and, when that fails, its
+    /// exit), or NULL.
     struct fl_log *log;
     /// The first of two lives slots the parent claimed in `log` for this
     /// child (fl_log_claim): its exec, then its exit when exec fails.
     uint64_t log_index;
 };
 
-/// Forks; the child resets its signals and mask and execs the plan.
+/// Forks; the child resets its signals and mask and execs the plan with
+/// the parent's environment (environ, read before the fork).
 /// In the parent: the child's pid, or -1 with errno set.
 pid_t fl_fork_exec(const struct fl_exec_plan *plan);
 
