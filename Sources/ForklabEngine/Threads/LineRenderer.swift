@@ -140,7 +140,7 @@ final class LineRenderer {
             state.pointee.untilLook &-= 1
             if state.pointee.untilLook <= 0 {
                 state.pointee.untilLook = 64
-                if fl_log_has_room(log, 1) == 0 {
+                if fl_log_has_room(log, FL_LOG_MARKS) == 0 {
                     state.pointee.marksFull = true
                     return 0
                 }
@@ -157,7 +157,7 @@ final class LineRenderer {
             fl_log_add_many(log, batch, state.pointee.batched)
             state.pointee.batched = 0
         }
-        fl_log_count_dropped(log, 1, state.pointee.dropped)
+        fl_log_count_dropped(log, FL_LOG_MARKS, state.pointee.dropped)
         state.pointee.dropped = 0
     }
 
