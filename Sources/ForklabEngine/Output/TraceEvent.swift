@@ -29,7 +29,7 @@ public enum ChildEvent: Hashable, Sendable {
     case exitStat
     /// Any forked child, just before `_exit`. No book line.
     case exit
-    /// `spawn`'s child, just before execvp. No book line.
+    /// `spawn`'s child, just before it execs its program. No book line.
     case exec(program: String)
 }
 
