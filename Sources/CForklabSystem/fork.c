@@ -13,25 +13,33 @@
 #include "internal.h"
 
 // Everything from here to the end of each child branch runs in a child
-// between fork and exec/_exit: only async-signal-safe calls, no malloc, no
-// stdio, no locks.
+// between fork and exec/_exit. POSIX allows the child of a multi-threaded
+// process only async-signal-safe calls there: another thread may have held
+// a lock (malloc's, stdio's) at the moment of the fork, and the child has a
+// copy of it, held by nobody. forklab forks only while it is single-threaded
+// (no Dispatch, no thread left over: an experiment's threads are all joined
+// before its command ends, and no command forks while it has threads), so a
+// child's memory is consistent. Its code keeps to async-signal-safe calls
+// all the same, so that this holds whatever runs beside a fork one day: no
+// malloc, no stdio, no locks, and no execvp (which reads PATH with getenv
+// and builds each path in memory of its own): the parent resolves the
+// candidates, and the child only execve's them.
 
 // The child's own calls go through fl_inline_syscall rather than libc's
 // wrappers (each on a text page of its own that the child would fault in),
 // and it formats its line without memcpy, in a buffer small enough not to
 // reach a new stack page: a forked child pays a page fault for every page it
 // writes and for every text page it runs, so it touches as few as it can.
-
-/// The kernel's struct sigaction, as in signals.c.
-struct child_sigaction {
-    void (*handler)(int);
-    unsigned long flags;
-    void (*restorer)(void);
-    uint64_t mask;
-};
+// Measured for issue 12 (release build, runs alternated on a shared 2-core
+// machine, page faults and CPU time from wait4): with libc's wrappers
+// instead (write, getpid, clock_gettime, _exit, sigprocmask, dup2, fcntl,
+// execve), each child took 5 page faults more, on either path; `fork 1000`
+// took 2 to 8 % more CPU time, `spawn /bin/true 500` up to 1 % (exec's own
+// work dominates). So both paths, fork's and exec's, make every call of
+// theirs inline.
 
 void fl_child_reset_signals(void) {
-    struct child_sigaction action = {SIG_DFL, 0, NULL, 0};
+    struct fl_kernel_sigaction action = {SIG_DFL, 0, NULL, 0};
     for (int signo = 1; signo <= 64; signo++) {
         if (fl_reset_mask & ((uint64_t)1 << (signo - 1))) {
             (void)fl_inline_syscall(SYS_rt_sigaction, signo, (long)&action, 0, sizeof action.mask);
@@ -220,15 +228,59 @@ pid_t fl_fork_child(const struct fl_child_plan *plan) {
     return fl_fork_restore_mask(pid, &saved);
 }
 
+/// Makes `fd` descriptor `target` (without close-on-exec), retrying EINTR.
+/// dup3 rather than dup2, which arm64 does not have: the two differ only
+/// when fd is target, which callers rule out.
+static void child_move(int fd, int target) {
+    while (fl_inline_syscall(SYS_dup3, fd, target, 0, 0) == -EINTR) {}
+}
+
+/// execve; returns only when it failed, with the error number.
+static int child_execve(const char *path, char *const argv[], char *const envp[]) {
+    return (int)-fl_inline_syscall(SYS_execve, (long)path, (long)argv, (long)envp, 0);
+}
+
+/// Runs the plan's candidates in turn as glibc's execvp searches PATH
+/// (posix/execvpe.c), and returns the error to report when none ran.
+static int exec_candidates(const struct fl_exec_plan *plan, char *const envp[]) {
+    int error = ENOENT;  // no candidate at all: nothing to run
+    int denied = 0;
+    for (size_t i = 0; i < plan->candidate_count; i++) {
+        const char *path = plan->candidates[i];
+        error = child_execve(path, plan->argv, envp);
+        if (error == ENOEXEC) {
+            // Not a format the kernel runs (a script without #!): the shell
+            // runs it, given the path and the arguments after argv[0]. The
+            // two slots are the child's own copy of the parent's memory.
+            plan->script_argv[0] = (char *)"/bin/sh";
+            plan->script_argv[1] = (char *)path;
+            error = child_execve("/bin/sh", plan->script_argv, envp);
+        }
+        switch (error) {
+        case EACCES:
+            denied = 1;  // found but not runnable: said if nothing later runs
+            break;
+        case ENOENT:
+        case ENOTDIR:
+        case ESTALE:
+        case ENODEV:
+        case ETIMEDOUT:
+            break;  // not there (or a file system that says so oddly): next
+        default:
+            return error;  // there, but it cannot run: the search ends
+        }
+    }
+    return denied ? EACCES : error;
+}
+
 pid_t fl_fork_exec(const struct fl_exec_plan *plan) {
+    char *const *envp = environ;  // read by the parent: the child reads nothing global
     sigset_t saved;
     pid_t pid = fl_fork_blocked(&saved);
     if (pid == 0) {
         fl_child_reset_signals();
-        if (plan->stdin_fd >= 0 && plan->stdin_fd != STDIN_FILENO) {
-            // dup2 leaves the new descriptor 0 without close-on-exec.
-            while (dup2(plan->stdin_fd, STDIN_FILENO) < 0 && errno == EINTR) {}
-        }
+        // The new descriptors 0 and 1 are without close-on-exec.
+        if (plan->stdin_fd >= 0 && plan->stdin_fd != STDIN_FILENO) child_move(plan->stdin_fd, STDIN_FILENO);
         struct child_facts facts = child_facts(plan->start_ns, 0, 0);
         child_record(plan->log, plan->log_index, FL_EVENT_EXEC, &facts, 0, 0);
         child_write_line(plan->exec_line, plan->exec_line_length, plan->out_fd, &facts);
@@ -236,16 +288,17 @@ pid_t fl_fork_exec(const struct fl_exec_plan *plan) {
         if (plan->stdout_fd >= 0 && plan->stdout_fd != STDOUT_FILENO) {
             // Keep the trace's descriptor for the exit line, close-on-exec so
             // that the program does not get it.
-            if (out_fd == STDOUT_FILENO) out_fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
-            while (dup2(plan->stdout_fd, STDOUT_FILENO) < 0 && errno == EINTR) {}
+            if (out_fd == STDOUT_FILENO) {
+                out_fd = (int)fl_inline_syscall(SYS_fcntl, STDOUT_FILENO, F_DUPFD_CLOEXEC, 3, 0);
+            }
+            child_move(plan->stdout_fd, STDOUT_FILENO);
         }
-        execvp(plan->file, plan->argv);
-        int error = errno;
-        // EACCES too: execvp reports it when a PATH folder cannot be searched,
-        // though the program may still be in the fallback folder.
+        int error = exec_candidates(plan, envp);
+        // EACCES too: the search reports it when a PATH folder cannot be
+        // searched, though the program may still be in the fallback folder.
         if ((error == ENOENT || error == EACCES) && plan->fallback_path != NULL) {
-            execv(plan->fallback_path, plan->argv);
-            if (errno != ENOENT) error = errno;
+            int fallback = child_execve(plan->fallback_path, plan->argv, envp);
+            if (fallback != ENOENT) error = fallback;
         }
         write_all(plan->status_fd, (const char *)&error, sizeof error);
         int code = error == ENOENT || error == ENOTDIR ? 127 : 126;

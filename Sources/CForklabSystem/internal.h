@@ -12,6 +12,16 @@
 /// refuse signals 32 and 33, which a parent may still have left ignored.
 extern uint64_t fl_reset_mask;
 
+/// The kernel's struct sigaction, which the raw rt_sigaction system call
+/// takes (the same layout on x86-64 and arm64): unlike glibc's, it reaches
+/// signals 32 and 33, and its mask is the 64-bit one fl_reset_mask mirrors.
+struct fl_kernel_sigaction {
+    void (*handler)(int);
+    unsigned long flags;
+    void (*restorer)(void);
+    uint64_t mask;
+};
+
 /// A system call made inline, without calling into libc: a forked child runs
 /// only code on pages it has touched or that sit next to its own, since each
 /// new text page costs it a page fault (fork does not copy the page tables
@@ -40,11 +50,6 @@ __attribute__((always_inline)) static inline long fl_inline_syscall(long number,
     return result == -1 ? -errno : result;
 #endif
 }
-
-/// Sets `signo` to SIG_DFL, or reads whether it is at SIG_DFL, through the
-/// raw rt_sigaction system call (async-signal-safe).
-int fl_raw_set_default(int signo);
-int fl_raw_is_default(int signo);
 
 /// In a child: puts every signal forklab changed back to SIG_DFL and
 /// empties the mask (async-signal-safe).

@@ -52,6 +52,16 @@ void fl_log_destroy(struct fl_log *log) {
     if (log != NULL) munmap(log, log->mapped);
 }
 
+/// A region's counter of claimed slots.
+static const _Atomic uint64_t *claimed_in(const struct fl_log *log, enum fl_log_region region) {
+    return region == FL_LOG_MARKS ? &log->marks_claimed : &log->lives_claimed;
+}
+
+/// How many events a region holds.
+static uint32_t capacity_of(const struct fl_log *log, enum fl_log_region region) {
+    return region == FL_LOG_MARKS ? log->marks_capacity : log->lives_capacity;
+}
+
 static uint64_t kept(uint64_t claimed, uint32_t capacity) {
     return claimed < capacity ? claimed : capacity;
 }
@@ -127,25 +137,26 @@ void fl_log_add_many(struct fl_log *log, const struct fl_event *events, size_t c
     }
 }
 
-void fl_log_count_dropped(struct fl_log *log, int marks_region, uint64_t count) {
+void fl_log_count_dropped(struct fl_log *log, enum fl_log_region region, uint64_t count) {
     if (log == NULL || count == 0) return;
-    atomic_fetch_add_explicit(marks_region ? &log->marks_claimed : &log->lives_claimed, count, memory_order_relaxed);
+    _Atomic uint64_t *claimed = region == FL_LOG_MARKS ? &log->marks_claimed : &log->lives_claimed;
+    atomic_fetch_add_explicit(claimed, count, memory_order_relaxed);
 }
 
-int fl_log_has_room(const struct fl_log *log, int marks_region) {
+int fl_log_has_room(const struct fl_log *log, enum fl_log_region region) {
     if (log == NULL) return 0;
-    uint64_t claimed = atomic_load_explicit(marks_region ? &log->marks_claimed : &log->lives_claimed, memory_order_relaxed);
-    return claimed < (marks_region ? log->marks_capacity : log->lives_capacity);
+    uint64_t claimed = atomic_load_explicit(claimed_in(log, region), memory_order_relaxed);
+    return claimed < capacity_of(log, region);
 }
 
-void fl_log_counts(const struct fl_log *log, int marks_region, uint64_t *count, uint64_t *claimed) {
-    uint64_t total = atomic_load(marks_region ? &log->marks_claimed : &log->lives_claimed);
+void fl_log_counts(const struct fl_log *log, enum fl_log_region region, uint64_t *count, uint64_t *claimed) {
+    uint64_t total = atomic_load(claimed_in(log, region));
     *claimed = total;
-    *count = kept(total, marks_region ? log->marks_capacity : log->lives_capacity);
+    *count = kept(total, capacity_of(log, region));
 }
 
-int fl_log_event(const struct fl_log *log, int marks_region, uint64_t index, struct fl_event *out) {
-    const struct fl_event *slot = (marks_region ? marks(log) : lives(log)) + index;
+int fl_log_event(const struct fl_log *log, enum fl_log_region region, uint64_t index, struct fl_event *out) {
+    const struct fl_event *slot = (region == FL_LOG_MARKS ? marks(log) : lives(log)) + index;
     // Pairs with the release store in fl_log_add: a kind seen means the
     // fields before it are seen too.
     uint16_t kind = __atomic_load_n(&slot->kind, __ATOMIC_ACQUIRE);

@@ -26,23 +26,10 @@ static int wake_pipe[2] = {-1, -1};
 
 uint64_t fl_reset_mask;
 
-/// The kernel's struct sigaction (the same layout on x86-64 and arm64).
-struct kernel_sigaction {
-    void (*handler)(int);
-    unsigned long flags;
-    void (*restorer)(void);
-    uint64_t mask;
-};
-
-int fl_raw_set_default(int signo) {
-    struct kernel_sigaction action;
-    memset(&action, 0, sizeof action);
-    action.handler = SIG_DFL;
-    return (int)syscall(SYS_rt_sigaction, signo, &action, NULL, sizeof action.mask);
-}
-
-int fl_raw_is_default(int signo) {
-    struct kernel_sigaction current;
+/// Whether `signo` is at SIG_DFL, read through the raw rt_sigaction system
+/// call, which glibc's sigaction would refuse for 32 and 33.
+static int is_default(int signo) {
+    struct fl_kernel_sigaction current;
     memset(&current, 0, sizeof current);
     if (syscall(SYS_rt_sigaction, signo, NULL, &current, sizeof current.mask) != 0) return 1;
     return current.handler == SIG_DFL;
@@ -160,7 +147,7 @@ int fl_signals_install(void) {
     uint64_t mask = 0;
     for (int signo = 1; signo <= 64; signo++) {
         if (signo == SIGKILL || signo == SIGSTOP) continue;
-        if (!fl_raw_is_default(signo)) mask |= (uint64_t)1 << (signo - 1);
+        if (!is_default(signo)) mask |= (uint64_t)1 << (signo - 1);
     }
     fl_reset_mask = mask;
     return 0;

@@ -45,7 +45,7 @@ public enum Setting: Hashable, Sendable {
 public enum TraceFormat: String, Hashable, Sendable, CaseIterable {
     /// The lines the book's programs print.
     case book
-    /// One JSON object a line (SPEC §4).
+    /// One JSON object a line (docs/json.md).
     case json
 }
 

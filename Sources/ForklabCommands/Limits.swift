@@ -1,4 +1,4 @@
-/// Ceilings that protect the machine (SPEC §2, Limits).
+/// Ceilings that protect the machine (docs/commands.md, *Limits and refusals*).
 public enum Limits {
     /// `N` of fork, forkexit, spawn, threads and race.
     public static let processes: ClosedRange<Int> = 1...10_000

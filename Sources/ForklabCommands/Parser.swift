@@ -1,7 +1,7 @@
 /// One command of a line as the parser read it: the command, or why it is
 /// not one. Not `Result<Command, ParseError>`: the run-time metadata of an
 /// array of that generic type, checked against `Error`, cost every start of
-/// forklab about 65000 instructions (docs/design.md).
+/// forklab about 65000 instructions (docs/performance.md, *Startup*).
 public enum ParsedCommand: Hashable, Sendable {
     case success(Command)
     case failure(ParseError)

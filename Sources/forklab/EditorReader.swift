@@ -1,5 +1,4 @@
 import Glibc
-import CForklabSystem
 import CLineEditor
 import ForklabCommands
 import ForklabEngine
@@ -31,7 +30,7 @@ final class EditorReader: LineReader {
         let context = Unmanaged.passUnretained(self).toOpaque()
         editor = fl_editor_open(
             "forklab", "forklab> ", outputToStderr ? 1 : 0, completeCallback, context,
-            fl_wake_fd(), fl_stop_requests)
+            Interruption.wakeDescriptor, stopRequestsCallback)
         if editor == nil { return nil }
         if let historyPath {
             var type: UInt32 = 0
@@ -122,6 +121,10 @@ private let completeCallback: fl_complete_fn = { context, editor, text, length i
     let reader = Unmanaged<EditorReader>.fromOpaque(context).takeUnretainedValue()
     reader.complete(editor, String(decoding: UnsafeRawBufferPointer(start: text, count: length), as: UTF8.self))
 }
+
+/// libedit asks this before every wait for a key: a Ctrl-C or a request to
+/// end that is pending ends the read (see `fl_editor_open`).
+private let stopRequestsCallback: fl_interrupted_fn = { Interruption.stopRequests }
 
 /// Candidates laid out in columns, as a shell lists them, within `width`.
 func columns(_ items: [String], width: Int) -> String {

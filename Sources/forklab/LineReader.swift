@@ -1,5 +1,4 @@
 import Glibc
-import CForklabSystem
 import ForklabEngine
 import ForklabWords
 
@@ -122,11 +121,11 @@ final class ScriptReader: LineReader {
             // before the read is not left waiting for more input.
             if Interruption.stopRequested { return .interrupted }
             var waits = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
-                         pollfd(fd: fl_wake_fd(), events: Int16(POLLIN), revents: 0)]
+                         pollfd(fd: Interruption.wakeDescriptor, events: Int16(POLLIN), revents: 0)]
             if poll(&waits, 2, -1) < 0 {
                 if errno == EINTR { continue }
             } else if waits[0].revents == 0 {
-                fl_wake_drain()
+                Interruption.drainWakeUps()
                 continue
             }
             let old = buffer.count

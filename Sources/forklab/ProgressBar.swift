@@ -1,4 +1,3 @@
-import CForklabSystem
 import ForklabEngine
 
 /// `bench`'s progress on a terminal, drawn over one line and wiped before
@@ -21,7 +20,7 @@ final class ProgressBar: BenchProgress {
     }
 
     func update(_ name: String, done: Int, of total: Int) {
-        let now = fl_monotonic_ns()
+        let now = System.now()
         if name != self.name {
             self.name = name
             started = now

@@ -5,7 +5,7 @@ import ForklabEngine
 /// The read-parse-run loop, the same for a person at the prompt and for a
 /// script; the reader says which.
 final class Session {
-    /// Exit statuses (SPEC §1).
+    /// Exit statuses (docs/commands.md, *Exit status*).
     enum Status {
         static let success: Int32 = 0
         static let failure: Int32 = 1
@@ -215,7 +215,7 @@ final class Session {
     /// How a command the engine could not complete went.
     private func stopped(by error: LabError) -> Outcome {
         switch error {
-        case .interrupted, .output(.interrupted):
+        case .interrupted:
             if let signal = Interruption.termination { return .terminated(signal) }
             report("interrupted")
             return .interrupted

@@ -1,5 +1,4 @@
 import Glibc
-import CForklabSystem
 import ForklabCommands
 import ForklabEngine
 import ForklabWords
@@ -63,10 +62,10 @@ case .run:
 }
 
 // Nothing forklab inherited may leak into the programs it spawns.
-_ = fl_cloexec_from(3)
+try? System.closeOnExec(from: 3)
 // Worker threads barely allocate; one malloc arena keeps them from leaving
 // arenas of their own mapped, which would make every later fork dearer.
-fl_single_malloc_arena()
+System.useOneMallocArena()
 do {
     try Interruption.install()
 } catch {
@@ -90,7 +89,7 @@ if let commands = options.commands {
     var info = stat()
     let known = fstat(fd, &info) == 0
     if known && (info.st_mode & S_IFMT) == S_IFDIR {
-        fail("cannot open '\(display(file))': \(Errno(rawValue: EISDIR))", status: 2)
+        fail("cannot open '\(display(file))': \(Errno.isDirectory)", status: 2)
     }
     // The script is forklab's own stdin however it is named (-, /dev/stdin,
     // /proc/self/fd/0): a child reading stdin would eat the rest of it.

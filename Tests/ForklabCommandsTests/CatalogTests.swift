@@ -3,8 +3,8 @@ import Testing
 
 @Suite("Catalog and help texts")
 struct CatalogTests {
-    // These tests name the commands that exist today and allow more (SPEC §5
-    // adds bench).
+    // These tests name the commands that exist today and allow more (bench,
+    // docs/commands.md's *Measuring a primitive*, came later).
     static let known = ["fork", "forkexit", "spawn", "threads", "produce", "race", "timeline", "save", "help", "set", "q"]
 
     @Test func theCommandsAreListedInHelpOrder() {

@@ -1,8 +1,8 @@
 import Testing
 @testable import ForklabCommands
 
-/// Random lines from a seeded generator: SPEC §3, "bad input never crashes it:
-/// any line, any bytes, any length gives an error line or a result".
+/// Random lines from a seeded generator: docs/commands.md, *What always holds*,
+/// "any line, any bytes, any length gives an error line or a result".
 private struct LineGenerator {
     var rng: Xorshift
 

@@ -34,6 +34,23 @@ import ForklabWords
             == "Parent got 4242 134 0 (killed by SIGABRT, core dumped)")
     }
 
+    static let parentEvents: [TraceEvent] = [
+        .forked(parent: 4241, child: 4242), .spawned(child: 2_147_483_647),
+        .reaped(child: 7, status: .exited(0)), .reaped(child: 7, status: WaitStatus(rawValue: 32512)),
+        .reaped(child: 4242, status: .killed(SIGKILL)), .reaped(child: 4242, status: WaitStatus(rawValue: 134)),
+    ]
+
+    @Test("The console writes each parent line as line(for:) words it, with and without colour",
+          arguments: parentEvents, [false, true])
+    func consoleWritesTheLineAsWorded(event: TraceEvent, colors: Bool) throws {
+        let pipe = TestPipe()
+        let book = BookText(console: Console(fd: pipe.writeFD), colors: colors)
+        try book.emit(TraceRecord(time: 0, pid: 1, event: event, printed: true))
+        let line = BookText.line(for: event)
+        let expected = colors ? "\u{1b}[33m" + line + "\u{1b}[0m\n" : line + "\n"
+        #expect(String(decoding: pipe.drain(), as: UTF8.self) == expected)
+    }
+
     @Test func summaryLineStartsWithHash() {
         let summary = Summary.fork(children: 1, reaped: 1, elapsed: 312_000)
         #expect(BookText.line(for: .summary(summary)) == "# " + summary.text)

@@ -1,5 +1,5 @@
 // WaitStatus decoding, signal names and the "(killed by …)" note: pure.
-// The comparison with statuses of real processes is in ProcessTests.swift.
+// The comparison with statuses of real processes is in KernelWaitStatusTests.swift.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

@@ -25,7 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/// forklab's limits (SPEC §2, Limits).
+/// forklab's limits (docs/commands.md, *Limits and refusals*).
 #define TWIN_MAX_PROCESSES 10000
 #define TWIN_MAX_COUNT 1000000
 #define TWIN_MAX_PEERS 1000

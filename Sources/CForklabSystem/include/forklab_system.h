@@ -40,7 +40,7 @@ enum fl_event_kind {
     FL_EVENT_NONE = 0,
     /// A forked child wrote its line: a = its copy of the counter, b = 1 when it has one.
     FL_EVENT_CHILD_PRINTED = 1,
-    /// A forked child is about to call execvp.
+    /// A forked child is about to exec its program.
     FL_EVENT_EXEC = 2,
     /// A forked child is about to call _exit: a = the code.
     FL_EVENT_EXIT = 3,
@@ -78,6 +78,14 @@ struct fl_event {
 /// The shared record of an experiment's events; see log.c.
 struct fl_log;
 
+/// The two regions of an fl_log (see fl_event_kind).
+enum fl_log_region {
+    /// Process and thread lives: always kept.
+    FL_LOG_LIVES = 0,
+    /// Marks (lines, puts, gets): past the region's capacity only counted.
+    FL_LOG_MARKS = 1,
+};
+
 /// Maps a record for up to `lives` process and thread events and `marks`
 /// marks, shared with children forked later. NULL when mmap fails.
 struct fl_log *fl_log_create(uint32_t lives, uint32_t marks);
@@ -101,16 +109,16 @@ void fl_log_put(struct fl_log *log, uint64_t index, const struct fl_event *event
 void fl_log_add_many(struct fl_log *log, const struct fl_event *events, size_t count);
 /// Counts `count` events of a region that has no room left, as if added:
 /// they are dropped, and the count says how many were.
-void fl_log_count_dropped(struct fl_log *log, int marks_region, uint64_t count);
-/// Whether a region (marks when marks_region is non-zero) still has room:
-/// past it, events are only counted, so their details need not be made.
-int fl_log_has_room(const struct fl_log *log, int marks_region);
-/// The events of one region (marks when marks_region is non-zero): *count
-/// kept, *claimed tried (more than *count when some were dropped).
-void fl_log_counts(const struct fl_log *log, int marks_region, uint64_t *count, uint64_t *claimed);
+void fl_log_count_dropped(struct fl_log *log, enum fl_log_region region, uint64_t count);
+/// Whether a region still has room: past it, events are only counted, so
+/// their details need not be made.
+int fl_log_has_room(const struct fl_log *log, enum fl_log_region region);
+/// The events of one region: *count kept, *claimed tried (more than *count
+/// when some were dropped).
+void fl_log_counts(const struct fl_log *log, enum fl_log_region region, uint64_t *count, uint64_t *claimed);
 /// Copies slot `index` of a region into *out. Returns 0 for a slot claimed
 /// but never filled in (a child killed between the two), else 1.
-int fl_log_event(const struct fl_log *log, int marks_region, uint64_t index, struct fl_event *out);
+int fl_log_event(const struct fl_log *log, enum fl_log_region region, uint64_t index, struct fl_event *out);
 
 /// Installs forklab's signal handling: SIGINT counted and not restarted (so
 /// a blocking call returns EINTR); SIGTERM and SIGHUP (unless ignored)
@@ -206,22 +214,34 @@ pid_t fl_fork_child(const struct fl_child_plan *plan);
 
 /// What a forked child runs.
 struct fl_exec_plan {
-    /// Looked up in PATH by execvp.
-    const char *file;
+    /// The paths the child tries with execve, in order, as execvp(3) would,
+    /// resolved by the parent before the fork (ProgramSearch in the engine):
+    /// a program with '/' alone; else each PATH entry + "/" + the program.
+    /// ENOENT, ENOTDIR, ESTALE, ENODEV and ETIMEDOUT pass to the next one,
+    /// and so does EACCES, which is reported when nothing later runs; any
+    /// other error ends the search. A file that is not an executable format
+    /// (ENOEXEC: a script without `#!`) is run by /bin/sh instead.
+    const char *const *candidates;
+    size_t candidate_count;
+    /// Tried with execve when the candidates left ENOENT or EACCES (no
+    /// /bin/sh for a file without `#!`); NULL for none.
+    const char *fallback_path;
     /// NULL-terminated; argv[0] is the program as typed.
     char *const *argv;
-    /// Tried with execv when `file` was not found in PATH; NULL for none.
-    const char *fallback_path;
+    /// The argument vector of /bin/sh for a file without `#!`: two slots
+    /// the child fills in (/bin/sh and the candidate), then argv[1], …, NULL.
+    char **script_argv;
     /// Made the child's stdin before exec, or -1 to keep forklab's.
     int stdin_fd;
     /// Made the child's stdout before exec (after its exec line is out),
     /// or -1 to keep forklab's.
     int stdout_fd;
     /// Write end of a close-on-exec pipe: when exec fails the child writes
-    /// its errno there (sizeof(int) bytes) and exits 127 (not found) or 126;
-    /// when exec succeeds the pipe closes with nothing written.
+    /// its errno there (sizeof(int) bytes) and exits 127 (ENOENT, ENOTDIR)
+    /// or 126; when exec succeeds the pipe closes with nothing written.
     int status_fd;
-    /// Written (slots filled in) to out_fd just before execvp; may be empty.
+    /// Written (slots filled in) to out_fd just before the first execve;
+    /// may be empty.
     const char *exec_line;
     size_t exec_line_length;
     /// Written to out_fd when exec failed, just before _exit(127 or 126),
@@ -230,15 +250,16 @@ struct fl_exec_plan {
     size_t exit_line_length;
     int out_fd;
     uint64_t start_ns;
-    /// Where the child records that it calls execvp (and, when that fails,
-    /// its exit), or NULL.
+    /// Where the child records that it execs (and, when that fails, its
+    /// exit), or NULL.
     struct fl_log *log;
     /// The first of two lives slots the parent claimed in `log` for this
     /// child (fl_log_claim): its exec, then its exit when exec fails.
     uint64_t log_index;
 };
 
-/// Forks; the child resets its signals and mask and execs the plan.
+/// Forks; the child resets its signals and mask and execs the plan with
+/// the parent's environment (environ, read before the fork).
 /// In the parent: the child's pid, or -1 with errno set.
 pid_t fl_fork_exec(const struct fl_exec_plan *plan);
 
@@ -274,7 +295,6 @@ int fl_cloexec_from(int lowest);
 /// function is `pipe2` with O_CLOEXEC (which Swift's Glibc does not show).
 int fl_pipe_cloexec(int *read_end, int *write_end);
 
-/// CLOCK_MONOTONIC in nanoseconds.
 /// Whether `fd` is open on a file of a FUSE file system (whose poll(2)
 /// answers are the file system's own); 0 when fstatfs fails.
 int fl_on_fuse(int fd);
@@ -282,6 +302,7 @@ int fl_on_fuse(int fd);
 /// when fstatfs fails.
 uint64_t fl_file_system_magic(int fd);
 
+/// CLOCK_MONOTONIC in nanoseconds.
 uint64_t fl_monotonic_ns(void);
 
 /// The kernel's id of the calling thread. The corresponding C function is

@@ -23,7 +23,7 @@ extension Lab {
             do {
                 try sink.emit(bench: result, time: System.now() &- started, pid: pid)
             } catch {
-                throw .output(error)
+                throw LabError(error)
             }
         }
     }
@@ -80,7 +80,7 @@ extension Lab {
 
     /// Throws the stop a Ctrl-C or SIGTERM asked for.
     private func stopIfAsked() throws(LabError) {
-        if shouldStop, let stop { throw stop }
+        if checkStop(), let stop { throw stop }
     }
 
     private func forkOnce() throws(LabError) -> UInt64 {
@@ -113,8 +113,8 @@ extension Lab {
             throw .system(call: "bench mutex: pthread_create", error)
         }
         var measurement = Measurement(name, runs: runs / 2, progress: progress)
-        contest.startTogether(unless: { shouldStop })
-        while measurement.done < measurement.total && !shouldStop {
+        contest.startTogether(unless: { checkStop() })
+        while measurement.done < measurement.total && !checkStop() {
             measurement.recordBatch { count in fl_bench_mutex(contest.mutex.raw, contest.shared, Int32(count)) }
         }
         awaitThreads(&group) {}
@@ -136,7 +136,7 @@ extension Lab {
             throw .system(call: "bench queue: pthread_create", error)
         }
         var ended = false
-        while measurement.done < measurement.total && !ended && !shouldStop {
+        while measurement.done < measurement.total && !ended && !checkStop() {
             measurement.recordBatch { count in
                 let start = System.now()
                 for _ in 0..<count where producer.queue.take() == nil {
@@ -163,11 +163,11 @@ extension Lab {
         }
         var failure: LabError?
         var measurement = Measurement(name, runs: runs, progress: progress)
-        while measurement.done < measurement.total && !shouldStop {
+        while measurement.done < measurement.total && !checkStop() {
             let took = fl_bench_pipe_round_trip(&partner)
             guard took >= 0 else {
                 // A partner gone at a Ctrl-C is the stop, not a failure.
-                if !shouldStop { failure = .system(call: "bench pipe: read or write", Errno(rawValue: Int32(-took))) }
+                if !checkStop() { failure = .system(call: "bench pipe: read or write", Errno(rawValue: Int32(-took))) }
                 break
             }
             measurement.record(UInt64(took))

@@ -8,26 +8,14 @@ extension Lab {
     /// every child.
     func runFork(count: Int) throws(LabError) {
         var reaper = Reaper(grace: killGrace, pids: reaperPIDs, family: family)
-        var forked = 0
         var reaped = 0
-        var failure: LabError?
-        let parent = getpid()
-        withChildPlan(for: .hello, counter: nil) { plan in
-            while forked < count && !shouldStop {
-                plan.log_index = log?.claim(2) ?? 0
-                let pid = fl_fork_child(&plan)
-                if pid < 0 {
-                    failure = .forkFailed(experiment: "fork", made: forked, wanted: count, .current)
-                    break
-                }
-                forked += 1
-                reaper.add(pid)
-                emit(.forked(parent: parent, child: pid))
-                // Keeps zombies from piling up under a process limit.
-                reaper.reapOldestEnded { pid, status in
-                    reaped += 1
-                    emit(.reaped(child: pid, status: status), printed: false)
-                }
+        let (forked, failure) = forkChildren(count, experiment: "fork", writing: .hello, counter: nil) { pid in
+            reaper.add(pid)
+            emit(.forked(parent: self.pid, child: pid))
+            // Keeps zombies from piling up under a process limit.
+            reaper.reapOldestEnded { pid, status in
+                reaped += 1
+                emit(.reaped(child: pid, status: status), printed: false)
             }
         }
         reaper.reapAll { pid, status in
@@ -46,34 +34,48 @@ extension Lab {
         let exitstat = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
         defer { exitstat.deallocate() }
         exitstat.initialize(to: 0)
-        var forked = 0
         var reaped = 0
         var codes: [Int32: Int] = [:]
-        var failure: LabError?
         // One for the whole loop: a Reaper per child would allocate per child.
         var reaper = Reaper(grace: killGrace, pids: reaperPIDs, family: family)
-        withChildPlan(for: .exitStat, counter: exitstat) { plan in
-            while forked < count && !shouldStop {
-                plan.log_index = log?.claim(2) ?? 0
-                let pid = fl_fork_child(&plan)
-                if pid < 0 {
-                    failure = .forkFailed(experiment: "forkexit", made: forked, wanted: count, .current)
-                    break
-                }
-                forked += 1
-                emit(.forked(parent: self.pid, child: pid), printed: false)
-                reaper.add(pid)
-                reaper.reapAll { pid, status in
-                    reaped += 1
-                    if let code = status.exitCode { codes[code, default: 0] += 1 }
-                    emit(.reaped(child: pid, status: status))
-                }
+        let (forked, failure) = forkChildren(count, experiment: "forkexit", writing: .exitStat, counter: exitstat) { pid in
+            emit(.forked(parent: self.pid, child: pid), printed: false)
+            reaper.add(pid)
+            reaper.reapAll { pid, status in
+                reaped += 1
+                if let code = status.exitCode { codes[code, default: 0] += 1 }
+                emit(.reaped(child: pid, status: status))
             }
         }
         emit(.summary(.forkExit(
             children: forked, reaped: reaped, exitCodes: codes, parentExitStat: exitstat.pointee,
             elapsed: System.now() &- started)))
         try finish(failure)
+    }
+
+    /// Forks up to `count` children that write the sink's line for `event`
+    /// and exit (see `fl_fork_child`), calling `forkedOne` with each pid as
+    /// soon as it is forked; stops early at a stop request or a failed
+    /// fork. Returns how many it forked, and the failure.
+    private func forkChildren(
+        _ count: Int, experiment: String, writing event: ChildEvent, counter: UnsafeMutablePointer<Int32>?,
+        _ forkedOne: (pid_t) -> Void
+    ) -> (forked: Int, failure: LabError?) {
+        var forked = 0
+        var failure: LabError?
+        withChildPlan(for: event, counter: counter) { plan in
+            while forked < count && !checkStop() {
+                plan.log_index = log?.claim(2) ?? 0
+                let pid = fl_fork_child(&plan)
+                if pid < 0 {
+                    failure = .forkFailed(experiment: experiment, made: forked, wanted: count, .current)
+                    break
+                }
+                forked += 1
+                forkedOne(pid)
+            }
+        }
+        return (forked, failure)
     }
 
     /// Calls `body` with a plan for children that write the sink's line for

@@ -29,7 +29,7 @@ extension Lab {
             queue.cancel()
         }
         // Consumers first, as the book starts them: they wait on the empty queue.
-        for id in 0..<plan.consumers where failure == nil && !shouldStop {
+        for id in 0..<plan.consumers where failure == nil && !checkStop() {
             let consumer = ConsumerThread(crew: crew, console: console, queue: queue, line: line, id: id,
                                           life: threadLife(.consumer, id, recording, console))
             do throws(Errno) {
@@ -39,7 +39,7 @@ extension Lab {
                 refused(error)
             }
         }
-        for id in 0..<plan.producers where failure == nil && !shouldStop {
+        for id in 0..<plan.producers where failure == nil && !checkStop() {
             let producer = ProducerThread(crew: crew, producing: producing, gate: gate, console: console, line: putLine, id: id,
                                           messages: plan.messages, life: threadLife(.producer, id, recording, console))
             producing.starting()
@@ -55,7 +55,7 @@ extension Lab {
         let opened = System.now()
         gate.open()
         awaitThreads(&group) { queue.cancel() }
-        if !crew.stopRequested && !shouldStop {
+        if !crew.stopRequested && !checkStop() {
             _ = LineRenderer(sink.threadLine(for: .mainExit), recording: recording, kind: FL_EVENT_MAIN_PRINTED)
                 .writeFromMainThread(to: console)
         }

@@ -12,7 +12,7 @@ extension Lab {
                 runs.append(run)
                 emit(.raced(locked: locked, expected: run.expected, got: run.got))
             }
-            if failure != nil || shouldStop {
+            if failure != nil || checkStop() {
                 emit(.summary(.race(threads: threads, count: count, runs: runs)))
                 try finish(failure)
                 return
@@ -32,7 +32,7 @@ extension Lab {
         var group = ThreadGroup(crew: crew)
         var workers: [RaceThread] = []
         var failure: LabError?
-        for _ in 0..<threads where !shouldStop {
+        for _ in 0..<threads where !checkStop() {
             let worker = RaceThread(crew: crew, shared: shared, count: count, locked: locked,
                                     life: threadLife(locked ? .lockedRacer : .racer, workers.count, recording, console))
             do throws(Errno) {

@@ -9,7 +9,8 @@ extension Lab {
     /// reaps them in the order they end.
     func runSpawn(_ plan: SpawnPlan) throws(LabError) {
         let stdinFD = try childStdin(for: "spawn")
-        let fallback = plan.program.contains("/") ? nil : programDirectory.map { $0 + "/" + plan.program }
+        // Once for every child: PATH does not change during a command.
+        let search = ProgramSearch(program: plan.program.rawBytes, programDirectory: programDirectory?.rawBytes)
         var reaper = Reaper(grace: killGrace, pids: reaperPIDs, family: family)
         var launched = 0
         var reaped = 0
@@ -17,7 +18,7 @@ extension Lab {
         var failure: LabError?
         var failedPID: pid_t = -1
 
-        while launched < plan.count && !shouldStop {
+        while launched < plan.count && !checkStop() {
             let pipe: (read: Int32, write: Int32)
             do {
                 pipe = try System.closeOnExecPipe()
@@ -26,7 +27,7 @@ extension Lab {
                 break
             }
             var forkErrno = Errno(rawValue: 0)
-            let pid = withExecPlan(plan, child: launched + 1, fallback: fallback, stdin: stdinFD, status: pipe.write) {
+            let pid = withExecPlan(plan, child: launched + 1, search: search, stdin: stdinFD, status: pipe.write) {
                 let pid = fl_fork_exec($0)
                 forkErrno = .current  // before the plan's strings are freed
                 return pid
@@ -86,34 +87,34 @@ extension Lab {
 
     /// Calls `body` with an exec plan whose C strings live for the call.
     private func withExecPlan(
-        _ plan: SpawnPlan, child: Int, fallback: String?, stdin: Int32, status: Int32,
+        _ plan: SpawnPlan, child: Int, search: ProgramSearch, stdin: Int32, status: Int32,
         _ body: (UnsafePointer<fl_exec_plan>) -> pid_t
     ) -> pid_t {
         // The bytes the user typed, not their String's UTF-8: see ForklabWords.
         let argv = plan.argv(child: child).map { $0.withRawCString { strdup($0) } }
         defer { argv.forEach { free($0) } }
         let vector = argv + [nil]
+        // /bin/sh's vector for a file without #!: the child fills in the first two.
+        var script = [nil, nil] + argv.dropFirst() + [nil]
         let line = sink.childLine(for: .exec(program: plan.program))
         let exit = sink.childLine(for: .exit)
         return vector.withUnsafeBufferPointer { vector in
-            withOptionalCString(fallback) { fallback in
-                line.withCChars { chars in
-                    exit.withCChars { exitChars in
-                        var exec = fl_exec_plan(
-                            file: argv[0], argv: vector.baseAddress, fallback_path: fallback,
-                            stdin_fd: stdin, stdout_fd: sink.programOutput ?? -1, status_fd: status,
-                            exec_line: chars.baseAddress, exec_line_length: chars.count,
-                            exit_line: exitChars.baseAddress, exit_line_length: exitChars.count,
-                            out_fd: line.fd, start_ns: started, log: log?.raw, log_index: log?.claim(2) ?? 0)
-                        return body(&exec)
+            script.withUnsafeMutableBufferPointer { script in
+                search.withCStrings { candidates, fallback in
+                    line.withCChars { chars in
+                        exit.withCChars { exitChars in
+                            var exec = fl_exec_plan(
+                                candidates: candidates, candidate_count: search.candidates.count,
+                                fallback_path: fallback, argv: vector.baseAddress, script_argv: script.baseAddress,
+                                stdin_fd: stdin, stdout_fd: sink.programOutput ?? -1, status_fd: status,
+                                exec_line: chars.baseAddress, exec_line_length: chars.count,
+                                exit_line: exitChars.baseAddress, exit_line_length: exitChars.count,
+                                out_fd: line.fd, start_ns: started, log: log?.raw, log_index: log?.claim(2) ?? 0)
+                            return body(&exec)
+                        }
                     }
                 }
             }
         }
     }
-}
-
-private func withOptionalCString<R>(_ string: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
-    guard let string else { return body(nil) }
-    return string.withRawCString { body($0) }
 }

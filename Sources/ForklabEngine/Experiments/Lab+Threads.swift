@@ -18,7 +18,7 @@ extension Lab {
         var group = ThreadGroup(crew: crew)
         var workers: [CountingThread] = []
         var failure: LabError?
-        for thread in 0..<plan.threads where !shouldStop && !crew.stopRequested {
+        for thread in 0..<plan.threads where !checkStop() && !crew.stopRequested {
             let worker = CountingThread(
                 crew: crew, gate: gate, console: console, line: line, thread: thread, count: plan.count,
                 life: threadLife(.counting, thread, recording, console))
@@ -34,11 +34,11 @@ extension Lab {
         let main = LineRenderer(sink.threadLine(for: .mainExiting), recording: recording, kind: FL_EVENT_MAIN_PRINTED)
         // As in the book: its threads wait for the interpreter lock the main
         // thread holds, so its line comes first; ours wait at the gate.
-        if !plan.joined && !crew.stopRequested && !shouldStop { _ = main.writeFromMainThread(to: console) }
+        if !plan.joined && !crew.stopRequested && !checkStop() { _ = main.writeFromMainThread(to: console) }
         let opened = System.now()
         gate.open()
         awaitThreads(&group) { gate.open() }
-        if plan.joined && !crew.stopRequested && !shouldStop { _ = main.writeFromMainThread(to: console) }
+        if plan.joined && !crew.stopRequested && !checkStop() { _ = main.writeFromMainThread(to: console) }
         console.finish()
         adoptOutputFailure(of: console)
         emit(.summary(.threads(
@@ -56,7 +56,7 @@ extension Lab {
     func awaitThreads(_ group: inout ThreadGroup, wakeWaiters: () -> Void) {
         var stopping = false
         while group.crew.runningCount > 0 {
-            if !stopping && (group.crew.stopRequested || shouldStop) {
+            if !stopping && (group.crew.stopRequested || checkStop()) {
                 stopping = true
                 group.crew.requestStop()
                 wakeWaiters()
@@ -87,7 +87,7 @@ extension Lab {
     func adoptOutputFailure(of console: ThreadConsole) {
         guard let error = console.outputError else { return }
         outputStopped = true
-        if stop == nil { stop = .output(error) }
+        if stop == nil { stop = LabError(error) }
     }
 }
 

@@ -119,7 +119,7 @@ public enum LabError: Error, Hashable, Sendable, CustomStringConvertible {
     /// SIGTERM or SIGHUP stopped it; everything it started was reaped.
     case terminated(signal: Int32)
     /// stdout was closed or failed; everything it started was reaped.
-    case output(OutputError)
+    case output(OutputFailure)
     /// A system call the parent needed failed; `call` names the command
     /// too: `spawn: pipe2`.
     case system(call: String, Errno)
@@ -142,14 +142,24 @@ public enum LabError: Error, Hashable, Sendable, CustomStringConvertible {
             return "ended by \(signalName(signal))"
         case .output(.closed):
             return "stdout closed"
-        case .output(.interrupted):
-            return "interrupted"
         case let .output(.failed(errno)):
             return "cannot write to stdout: \(errno)"
         case let .system(call, errno):
             return "\(call) failed: \(errno)"
         case let .benchFailed(primitive, reason):
             return "bench \(primitive): \(reason)"
+        }
+    }
+}
+
+extension LabError {
+    /// What a write that ended with `error` means for the command: a
+    /// Ctrl-C that ended a blocked write is the command interrupted.
+    init(_ error: OutputError) {
+        switch error {
+        case .closed: self = .output(.closed)
+        case let .failed(errno): self = .output(.failed(errno))
+        case .interrupted: self = .interrupted
         }
     }
 }

@@ -114,9 +114,9 @@ public final class Lab {
         } catch {
             outputStopped = true
             if error != .interrupted {
-                stop = .output(error)
+                stop = LabError(error)
             } else if stop == nil {
-                _ = shouldStop
+                checkStop()
             }
         }
     }
@@ -149,8 +149,10 @@ public final class Lab {
     }
 
     /// Whether to stop starting new work: output failed, Ctrl-C came, or
-    /// forklab was asked to end.
-    var shouldStop: Bool {
+    /// forklab was asked to end. A pending Ctrl-C or termination request
+    /// becomes the command's `stop` here.
+    @discardableResult
+    func checkStop() -> Bool {
         if stop == nil || stop == .interrupted, let signal = Interruption.termination {
             stop = .terminated(signal: signal)
         } else if stop == nil && Interruption.requested {
@@ -162,7 +164,7 @@ public final class Lab {
     /// Ends an experiment: a Ctrl-C or an output failure at any point,
     /// even while reaping, wins over `failure`.
     func finish(_ failure: LabError?) throws(LabError) {
-        if shouldStop, let stop { throw stop }
+        if checkStop(), let stop { throw stop }
         if let failure { throw failure }
     }
 

@@ -1,5 +1,5 @@
 /// Renders events as JSON, one object a line and one write(2) an object
-/// (SPEC §4, schema in docs/json.md). Children and threads write their own
+/// (the schema is docs/json.md). Children and threads write their own
 /// objects from the templates below, so an object's `pid` and `tid` are
 /// those of the process and thread that wrote it.
 public final class JSONLines: TraceSink {

@@ -12,7 +12,7 @@ public enum TraceEvent: Hashable, Sendable {
     /// Book-style line: `race nolock: expected X got Y lost Z`.
     /// Indirect, as `summary`: they come once or twice a command, and
     /// stored inline they would make every event of a record 136 bytes
-    /// instead of 32 (see "The event record and its views" in design.md).
+    /// instead of 32 (see "The event record and its views" in docs/internals.md).
     indirect case raced(locked: Bool, expected: Int, got: Int)
     /// What the experiment did and what it cost; the book has no such line.
     indirect case summary(Summary)
@@ -29,7 +29,7 @@ public enum ChildEvent: Hashable, Sendable {
     case exitStat
     /// Any forked child, just before `_exit`. No book line.
     case exit
-    /// `spawn`'s child, just before execvp. No book line.
+    /// `spawn`'s child, just before it execs its program. No book line.
     case exec(program: String)
 }
 

@@ -106,3 +106,12 @@ public enum OutputError: Error, Hashable, Sendable {
     /// whose reader stopped reading, say.
     case interrupted
 }
+
+/// Why a command stopped writing for good: an `OutputError` less the
+/// Ctrl-C, which stops a command as `LabError.interrupted`.
+public enum OutputFailure: Hashable, Sendable {
+    /// The reader went away (EPIPE).
+    case closed
+    /// Any other write error (a full disk, EIO).
+    case failed(Errno)
+}

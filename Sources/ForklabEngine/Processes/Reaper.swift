@@ -1,5 +1,4 @@
 import Glibc
-import CForklabSystem
 
 /// The children an experiment started and has not reaped yet. Reaps only
 /// its own pids (never wait(-1), which would steal other children).
@@ -57,7 +56,7 @@ struct Reaper {
                 onReap(pid, status)
                 return true
             } catch {
-                return error.rawValue == ECHILD  // not ours after all: nothing to wait for
+                return error == .noChild  // not ours after all: nothing to wait for
             }
         }
     }
@@ -106,8 +105,8 @@ struct Reaper {
     /// second request comes. Returns how long to wait before looking again.
     private mutating func escalate() -> Int32 {
         let now = System.now()
-        let interrupts = fl_interrupts()
-        let fromUser = fl_interrupts_not_from_terminal()
+        let interrupts = Interruption.interrupts
+        let fromUser = Interruption.interruptsNotFromTerminal
         if interrupts > forwardedInterrupts {
             // kill(1) reached forklab alone: everyone gets it. A terminal's
             // Ctrl-C reached its foreground group: those outside it get it.
@@ -123,7 +122,7 @@ struct Reaper {
             signalEveryone(termination, outsideGroup: termination == SIGQUIT && Interruption.terminationFromTerminal)
             forwardedTermination = true
         }
-        if fl_stop_requests() > 1 {
+        if Interruption.stopRequests > 1 {
             killDeadline = now  // asked twice: no more grace
         } else if killDeadline == nil {
             killDeadline = now + grace

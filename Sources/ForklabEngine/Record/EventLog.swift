@@ -45,8 +45,8 @@ final class EventLog: @unchecked Sendable {
     /// How many slots each region holds, and how many marks were dropped.
     var counts: (lives: Int, marks: Int, droppedMarks: Int) {
         var lives: UInt64 = 0, marks: UInt64 = 0, claimed: UInt64 = 0
-        fl_log_counts(raw, 0, &lives, &claimed)
-        fl_log_counts(raw, 1, &marks, &claimed)
+        fl_log_counts(raw, FL_LOG_LIVES, &lives, &claimed)
+        fl_log_counts(raw, FL_LOG_MARKS, &marks, &claimed)
         return (Int(lives), Int(marks), Int(claimed - marks))
     }
 
@@ -64,7 +64,7 @@ final class EventLog: @unchecked Sendable {
     /// (`counts`), leaving out slots never filled in.
     func read(into events: inout [Occurrence], lives: Int, marks: Int) {
         var slot = fl_event()
-        for (region, count) in [(Int32(0), lives), (1, marks)] {
+        for (region, count) in [(FL_LOG_LIVES, lives), (FL_LOG_MARKS, marks)] {
             for index in 0..<UInt64(count) where fl_log_event(raw, region, index, &slot) != 0 {
                 if let occurrence = Occurrence(slot) { events.append(occurrence) }
             }

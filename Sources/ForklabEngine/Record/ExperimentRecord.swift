@@ -58,7 +58,7 @@ public enum Happening: Hashable, Sendable {
     case unprinted(TraceEvent)
     /// A forked child wrote its line; `exitStat` is forkexit's counter.
     case childPrinted(exitStat: Int32?)
-    /// A forked child is about to call execvp (`spawn`).
+    /// A forked child is about to exec its program (`spawn`).
     case exec
     /// A forked child is about to call _exit with `code`.
     case exit(code: Int32)

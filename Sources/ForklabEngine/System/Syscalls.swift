@@ -2,10 +2,23 @@ import Glibc
 import CForklabSystem
 import ForklabWords
 
-// The one place where the engine calls libc: -1/errno becomes a thrown Errno,
-// and EINTR is retried unless the caller wants to see it (as a wait that a
-// Ctrl-C must be able to end does). A path reaches the kernel as the bytes
-// the user typed (`withRawCString`), not as its String's UTF-8.
+// The engine's thin layer over the system calls whose failure forklab
+// reports or acts on: -1/errno becomes a thrown Errno, and EINTR is retried
+// unless the caller wants to see it (as a wait that a Ctrl-C must be able
+// to end does). A path reaches the kernel as the bytes the user typed
+// (`withRawCString`), not as its String's UTF-8. The few calls the
+// executable makes at start-up are here too, public, so that it reaches the
+// C shim only through the engine.
+//
+// It is not the only place the engine calls libc, and need not be. Other
+// files import Glibc for its constants (signal numbers, mmap flags) and call
+// it directly where this layer would add nothing: the pthread primitives,
+// which return an error number rather than -1 and errno (`PthreadMutex`,
+// `ThreadGroup`); memory mapped for a purpose (`ParentOnlyBuffer`, thread
+// stacks, `WorkQueue`); and the output paths that handle short writes,
+// EAGAIN and EPIPE themselves, line by line (`Console`, `ThreadConsole`).
+// Signals and the self-pipe are `Interruption`'s; what runs in a forked
+// child is C (CForklabSystem).
 
 @inline(__always)
 func valueOrErrno<T: FixedWidthInteger>(
@@ -20,7 +33,9 @@ func valueOrErrno<T: FixedWidthInteger>(
     }
 }
 
-enum System {
+/// The system calls the engine wraps. Internal but for the few the
+/// executable calls at start-up and `now()`.
+public enum System {
     /// The corresponding C function is `pipe2` with `O_CLOEXEC`.
     static func closeOnExecPipe() throws(Errno) -> (read: Int32, write: Int32) {
         var read: Int32 = -1
@@ -61,9 +76,9 @@ enum System {
     /// Waits until the self-pipe is readable (a SIGCHLD or SIGINT arrived) or
     /// `timeoutMilliseconds` passed (-1: no limit). EINTR counts as a wake-up.
     static func awaitWakeUp(timeoutMilliseconds: Int32) {
-        var entry = pollfd(fd: fl_wake_fd(), events: Int16(POLLIN), revents: 0)
+        var entry = pollfd(fd: Interruption.wakeDescriptor, events: Int16(POLLIN), revents: 0)
         _ = poll(&entry, 1, timeoutMilliseconds)
-        fl_wake_drain()
+        Interruption.drainWakeUps()
     }
 
     /// After a Ctrl-C or SIGTERM, how long a write waits for room before it
@@ -81,7 +96,7 @@ enum System {
     /// - Returns: false when a stop is pending and no room came.
     static func awaitWritable(_ fd: Int32, graceAfterStop: Int32 = stopGraceMilliseconds) -> Bool {
         while true {
-            let requests = fl_stop_requests()
+            let requests = Interruption.stopRequests
             switch pollForRoom(fd, timeout: requests > 1 ? 0 : requests == 1 ? graceAfterStop : -1) {
             case .room: return true
             case .interrupted: continue
@@ -89,7 +104,7 @@ enum System {
             case .wokenUp:
                 // A signal: a stop (the grace starts now), a second one, or
                 // SIGCHLD, which whoever waits for it checks before waiting.
-                fl_wake_drain()
+                Interruption.drainWakeUps()
             }
         }
     }
@@ -111,18 +126,37 @@ enum System {
         // A tuple, not an array: no allocation for every line written.
         var entries = (
             pollfd(fd: fd, events: Int16(POLLOUT), revents: 0),
-            pollfd(fd: fl_wake_fd(), events: Int16(POLLIN), revents: 0)
+            pollfd(fd: Interruption.wakeDescriptor, events: Int16(POLLIN), revents: 0)
         )
         let result = withUnsafeMutableBytes(of: &entries) { raw in
             poll(raw.baseAddress!.assumingMemoryBound(to: pollfd.self), 2, timeout)
         }
-        if result < 0 { return errno == EINTR ? .interrupted : .room }
+        if result < 0 { return Errno.current == .interrupted ? .interrupted : .room }
         if entries.0.revents != 0 { return .room }
         return result == 0 ? .timedOut : .wokenUp
     }
 
-    /// CLOCK_MONOTONIC in nanoseconds.
-    static func now() -> UInt64 { fl_monotonic_ns() }
+    /// CLOCK_MONOTONIC in nanoseconds. The corresponding C function is
+    /// `clock_gettime`.
+    @inlinable public static func now() -> UInt64 { fl_monotonic_ns() }
+}
+
+extension System {
+    /// Marks every descriptor from `lowest` up close-on-exec, so that nothing
+    /// forklab inherited leaks into the programs it spawns. The corresponding
+    /// C function is `close_range` with CLOSE_RANGE_CLOEXEC (before Linux
+    /// 5.11: `fcntl` on each descriptor in /proc/self/fd).
+    public static func closeOnExec(from lowest: Int32) throws(Errno) {
+        _ = try valueOrErrno { fl_cloexec_from(lowest) }
+    }
+
+    /// Makes every thread allocate from malloc's main arena, so that worker
+    /// threads leave no arenas of their own mapped, which would make every
+    /// later fork dearer. The corresponding C function is `mallopt` with
+    /// M_ARENA_MAX 1.
+    public static func useOneMallocArena() {
+        fl_single_malloc_arena()
+    }
 }
 
 extension System {

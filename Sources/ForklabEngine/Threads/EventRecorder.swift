@@ -88,7 +88,7 @@ struct EventRecorder {
             state.pointee.untilLook &-= 1
             if state.pointee.untilLook <= 0 {
                 state.pointee.untilLook = 64
-                if fl_log_has_room(log, 1) == 0 {
+                if fl_log_has_room(log, FL_LOG_MARKS) == 0 {
                     state.pointee.marksFull = true
                     return 0
                 }
@@ -133,7 +133,7 @@ struct EventRecorder {
             fl_log_add_many(log, batch, state.pointee.batched)
             state.pointee.batched = 0
         }
-        fl_log_count_dropped(log, 1, state.pointee.dropped)
+        fl_log_count_dropped(log, FL_LOG_MARKS, state.pointee.dropped)
         state.pointee.dropped = 0
     }
 }

@@ -1,4 +1,9 @@
 import Glibc
+// Glibc's headers are not modular and CForklabSystem's header includes
+// <pthread.h> too: a whole-module (release) build counts pthread_mutex_t's
+// zero initializer as the shim's, and MemberImportVisibility then wants the
+// shim imported here.
+import CForklabSystem
 
 // pthread mutexes and condition variables must not move once initialised,
 // so each lives in memory of its own that the owning object allocates; the

@@ -1,4 +1,5 @@
 import CForklabSystem
+import Synchronization
 
 // The gathering mode: whole lines gathered under the mutex, written 64 KiB
 // at a time (see `ThreadConsole.Mode.gathering`).

@@ -1,5 +1,6 @@
 import Glibc
 import CForklabSystem
+import Synchronization
 
 // The writes of a line as it comes (one at a time, with or without the
 // mutex; text then newline when unlocked lines tear), and the write(2)
@@ -84,9 +85,9 @@ extension ThreadConsole {
     private func writeOnce(_ start: UnsafeRawPointer, _ count: Int, mainThread: Bool) -> Int? {
         let written = Glibc.write(fd, start, count)
         if written >= 0 { return written }
-        let error = errno
-        if error == EINTR { return 0 }
-        if error == EAGAIN {
+        let error = Errno.current
+        if error == .interrupted { return 0 }
+        if error == .wouldBlock {
             // stdout made non-blocking by someone sharing it: a worker waits
             // for room in poll(2), which the main thread's SIGURG ends at a
             // stop; the main thread's callers wait in poll with the self-pipe.
@@ -96,7 +97,7 @@ extension ThreadConsole {
             }
             return 0
         }
-        if error == EIO && Interruption.noteHangUp(writing: fd) {
+        if error == .ioError && Interruption.noteHangUp(writing: fd) {
             // The terminal hung up: a stop, as SIGHUP's, not an output failure.
             crew.requestStop()
             return nil
@@ -105,8 +106,8 @@ extension ThreadConsole {
         return nil
     }
 
-    private func fail(_ error: Int32) {
-        failure.store(error == EPIPE ? -1 : error, ordering: .relaxed)
+    private func fail(_ error: Errno) {
+        failure.store(error == .brokenPipe ? -1 : error.rawValue, ordering: .relaxed)
         crew.requestStop()
     }
 }

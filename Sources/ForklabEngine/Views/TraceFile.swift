@@ -43,12 +43,12 @@ public enum TraceFile {
         do {
             fd = try System.create(path, replacing: force)
         } catch {
-            if error.rawValue == EEXIST {
+            if error == .exists {
                 // O_EXCL refuses a directory with EEXIST too; say what it is.
-                if System.isDirectory(path) { throw .cannotWrite(path: path, Errno(rawValue: EISDIR)) }
+                if System.isDirectory(path) { throw .cannotWrite(path: path, .isDirectory) }
                 throw .exists(path: path)
             }
-            if error.rawValue == ENXIO { throw .notAFile(path: path) }  // a FIFO nobody reads
+            if error == .noReader { throw .notAFile(path: path) }  // a FIFO nobody reads
             throw .cannotWrite(path: path, error)
         }
         guard System.isRegularFile(fd) else {
@@ -68,7 +68,7 @@ public enum TraceFile {
                 var done = 0
                 while done < buffer.count {
                     let written = try System.write(fd, buffer.baseAddress! + done, count: buffer.count - done)
-                    if written == 0 { throw Errno(rawValue: EIO) }
+                    if written == 0 { throw Errno.ioError }
                     done += written
                 }
             }

@@ -23,8 +23,8 @@ public enum ViewError: Error, Hashable, Sendable, CustomStringConvertible {
 /// once: nothing else runs in forklab meanwhile, so what was there a moment
 /// ago is there when the view allocates. The bounds are computed from the
 /// record's size, its events and its lives, a sum of what each allocates
-/// at its peak, growth of arrays included (see design.md, "The event
-/// record and its views", for the figures measured against them).
+/// at its peak, growth of arrays included (see docs/performance.md, "What a
+/// view costs in memory", for the figures measured against them).
 enum ViewMemory {
     /// Fails unless `bytes` more address space can be had now.
     static func require(_ bytes: Int, events: Int) throws(ViewError) {
