@@ -5,16 +5,21 @@ import CForklabSystem
 /// waits for them with poll(2) on the self-pipe rather than in
 /// pthread_join, which no signal interrupts: so a Ctrl-C is seen at once.
 struct ThreadGroup {
-    private(set) var threads: [pthread_t] = []
-    /// Each thread's stack, given back once it is joined.
-    private var stacks: [ThreadStacks.Stack] = []
+    private var started: [Started] = []
     private var stackSpace = ThreadStacks()
-    /// Each thread's worker, as the thread reads it: freed by the main
-    /// thread once the thread is joined, so that a worker thread neither
-    /// allocates nor frees (its first would give it a malloc cache of its
-    /// own to set up, and to empty when it ends).
-    private var workers: [UnsafeMutablePointer<any ThreadWorker>] = []
     let crew: Crew
+
+    /// A thread started and not yet joined.
+    private struct Started {
+        let thread: pthread_t
+        /// Given back once the thread is joined.
+        let stack: ThreadStacks.Stack
+        /// The worker, as the thread reads it: freed by the main thread
+        /// once the thread is joined, so that a worker thread neither
+        /// allocates nor frees (its first would give it a malloc cache of
+        /// its own to set up, and to empty when it ends).
+        let worker: UnsafeMutablePointer<any ThreadWorker>
+    }
 
     init(crew: Crew) { self.crew = crew }
 
@@ -73,31 +78,27 @@ struct ThreadGroup {
             stackSpace.giveBack(stack)
             throw Errno(rawValue: result)
         }
-        threads.append(thread)
-        stacks.append(stack)
-        workers.append(slot)
+        started.append(Started(thread: thread, stack: stack, worker: slot))
     }
 
     /// Sends SIGURG to every thread, so that a write(2) blocked on a pipe
     /// nobody reads returns EINTR and the thread sees the stop.
     func nudgeAll() {
-        for thread in threads { _ = fl_thread_nudge(thread) }
+        for one in started { _ = fl_thread_nudge(one.thread) }
     }
 
     /// Joins every thread. Call once `crew.runningCount` is 0.
     mutating func joinAll() {
-        for ((thread, stack), worker) in zip(zip(threads, stacks), workers) {
+        for one in started {
             // A stack is given back only by a thread known to be gone; a
             // join that failed (it cannot, for threads of ours) leaks it.
-            guard pthread_join(thread, nil) == 0 else { continue }
-            stackSpace.giveBack(stack)
-            worker.deinitialize(count: 1)
-            worker.deallocate()
+            guard pthread_join(one.thread, nil) == 0 else { continue }
+            stackSpace.giveBack(one.stack)
+            one.worker.deinitialize(count: 1)
+            one.worker.deallocate()
         }
         stackSpace.release()
-        threads.removeAll()
-        stacks.removeAll()
-        workers.removeAll()
+        started.removeAll()
         // Memory the threads freed goes back to the kernel now, not at
         // some later malloc: a smaller process forks faster.
         fl_release_free_memory()
