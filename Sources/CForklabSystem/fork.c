@@ -71,6 +71,10 @@ __attribute__((noreturn)) static void child_exit(int code) {
     for (;;) (void)fl_inline_syscall(SYS_exit_group, code, 0, 0, 0);
 }
 
+// The child's own decimal writer, not the engine's DecimalWriter
+// (Output/DecimalWriter.swift): between fork and _exit the child runs no
+// Swift, only this async-signal-safe C, on as few pages as it can.
+
 /// How many bytes the decimal form of `value` takes.
 static size_t decimal_length(int64_t value) {
     uint64_t magnitude = value < 0 ? 0 - (uint64_t)value : (uint64_t)value;
