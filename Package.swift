@@ -61,7 +61,8 @@ let package = Package(
             swiftSettings: swiftSettings,
             // The release build is one static executable: no shared library
             // to load at start-up, and 13 mappings instead of 65 for every
-            // fork to copy, which halves the cost of a fork (docs/design.md).
+            // fork to copy, which halves the cost of a fork (docs/performance.md,
+            // "One static executable").
             // libedit's own dependencies then have to be named.
             linkerSettings: [
                 .unsafeFlags(["-static-executable"], .when(configuration: .release)),

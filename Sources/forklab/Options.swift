@@ -1,7 +1,8 @@
 import ForklabWords
 
 /// forklab's command-line options, parsed by hand: there are six, and
-/// swift-argument-parser would make every fork dearer (docs/design.md).
+/// swift-argument-parser would make every fork dearer (docs/performance.md,
+/// "Options by hand, not swift-argument-parser").
 struct Options: Equatable {
     enum Action: Equatable { case run, help, version }
 

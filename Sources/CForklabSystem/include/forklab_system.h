@@ -3,7 +3,8 @@
 
 // The part of the engine that must be C: signal handlers and the code a child
 // runs between fork(2) and exec(2) or _exit(2), where only async-signal-safe
-// calls are allowed. Everything here is small on purpose; see docs/design.md.
+// calls are allowed. Everything here is small on purpose; see docs/internals.md,
+// "What a child does, and why it is in C".
 
 #include <stddef.h>
 #include <stdint.h>

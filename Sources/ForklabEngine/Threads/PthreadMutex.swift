@@ -8,7 +8,7 @@ import CForklabSystem
 // pthread mutexes and condition variables must not move once initialised,
 // so each lives in memory of its own that the owning object allocates; the
 // objects themselves hold only `let` pointers, which costs no exclusivity
-// check on the hot path (see docs/design.md).
+// check on the hot path (docs/internals.md, "Threads").
 
 /// A pthread mutex. The corresponding C type is `pthread_mutex_t`.
 final class PthreadMutex: @unchecked Sendable {

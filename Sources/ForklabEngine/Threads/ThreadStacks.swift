@@ -6,10 +6,12 @@ import Glibc
 ///
 /// Our own stacks rather than glibc's: glibc keeps up to 40 MiB of old
 /// stacks mapped for reuse, and every mapping left behind makes each later
-/// fork dearer (see docs/design.md). Several to a mapping rather than one:
-/// `threads 1000 count 1` spent a tenth of its time in a thousand mmap and
-/// munmap calls, each munmap taking the address space's lock against
-/// threads still faulting in their pages (docs/performance.md).
+/// fork dearer (docs/performance.md, "Threads leave nothing behind").
+/// Several to a mapping rather than one: `threads 1000 count 1` spent a
+/// tenth of its time in a thousand mmap and munmap calls, each munmap
+/// taking the address space's lock against threads still faulting in their
+/// pages (docs/performance.md, "`threads 1000 count 1` against a plain C
+/// program").
 struct ThreadStacks {
     /// 1 MiB, of which a thread touches a few pages.
     static let size = 1 << 20
