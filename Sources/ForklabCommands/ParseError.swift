@@ -19,6 +19,8 @@ public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
         case tooManyMessages(command: String, producers: Int, messages: Int, limit: Int)
         /// A word after spawn's PROGRAM that is neither N nor `--`.
         case spawnArgumentWithoutSeparator(program: String, word: String)
+        /// `{}`, the child's number, in spawn's PROGRAM's place: `spawn {} 3`.
+        case numberAsProgram
         case nulByte(command: String)
         /// A file name holding a NUL byte, which no path can carry.
         case nulByteInPath(command: String)
@@ -58,6 +60,8 @@ public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
         case let .spawnArgumentWithoutSeparator(program, word):
             let example = "spawn \(display(program)) -- \(display(word))"
             return "spawn: unexpected '\(display(word))' after the program; arguments go after '--': \(example)"
+        case .numberAsProgram:
+            return "spawn: '{}' cannot be PROGRAM; it stands for the child's number in an argument after '--': spawn python3 3 -- child.py {}"
         case let .nulByte(command):
             return "\(command): a word holds a NUL byte, which no program argument can carry"
         case let .nulByteInPath(command):

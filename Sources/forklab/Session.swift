@@ -35,6 +35,10 @@ final class Session {
     private var format: TraceFormat
     private var repeatOnEmptyLine = true
     private var lastExperiment: Command?
+    /// The number Enter's repeat of a `spawn` gives its first child: its
+    /// numbering goes on where the last run stopped, as the book's
+    /// `spawned_children` grows each time round its loop.
+    private var nextSpawnNumber = 1
     private var anyFailed = false
     private var anyOutputFailed = false
 
@@ -118,7 +122,7 @@ final class Session {
     private func runLine(_ line: String) -> Outcome {
         if reader.interactive && !line.contains(where: { !$0.isWhitespace }) {
             guard repeatOnEmptyLine, let lastExperiment else { return .succeeded }
-            return execute(lastExperiment)
+            return execute(lastExperiment, repeated: true)
         }
         let commands: [ParsedCommand]
         do {
@@ -143,7 +147,7 @@ final class Session {
         return outcome
     }
 
-    private func execute(_ command: Command) -> Outcome {
+    private func execute(_ command: Command, repeated: Bool = false) -> Outcome {
         switch command {
         case .quit:
             return .quit
@@ -193,8 +197,14 @@ final class Session {
             lastExperiment = command
             let ownedTerminal = terminal?.inForeground ?? false
             defer { if ownedTerminal { terminal?.restore() } }  // see TerminalModes.restore
+            var experiment = experiment(for: command)
+            if case var .spawn(plan) = experiment {
+                if repeated { plan.first = nextSpawnNumber }
+                experiment = .spawn(plan)
+            }
+            defer { if case let .spawn(plan) = experiment { nextSpawnNumber = plan.first &+ lab.childrenSpawned } }
             do {
-                try lab.run(experiment(for: command))
+                try lab.run(experiment)
                 return .succeeded
             } catch {
                 return stopped(by: error)

@@ -108,6 +108,29 @@ struct ParserSpawnTests {
             == .spawn(program: "sh", count: nil, arguments: ["-c", "echo $$; exit 3"]))
     }
 
+    @Test func theChildNumberPlaceholderIsKeptVerbatimForTheEngine() throws {
+        #expect(try command("spawn python3 3 -- child.py {}")
+            == .spawn(program: "python3", count: 3, arguments: ["child.py", "{}"]))
+    }
+
+    @Test func theChildNumberPlaceholderAsProgramIsRefusedWithWhereItGoes() {
+        let expected = "spawn: '{}' cannot be PROGRAM; it stands for the child's number in an argument after '--': "
+            + "spawn python3 3 -- child.py {}"
+        #expect(message("spawn {}") == expected)
+        #expect(message("spawn {} 3") == expected)
+        #expect(message("spawn '{}' 3 -- child.py {}") == expected)
+        #expect(errorKind("spawn {} ls") == .numberAsProgram)
+    }
+
+    @Test func bufferedAfterTheCountIsAnUnexpectedWordWithTheUsage() {
+        #expect(message("spawn child.sh 3 buffered") == "spawn: unexpected 'buffered' (usage: \(Self.usage))")
+    }
+
+    @Test func bufferedRightAfterTheProgramGetsTheDoubleDashHint() {
+        #expect(message("spawn child.sh buffered")
+            == "spawn: unexpected 'buffered' after the program; arguments go after '--': spawn child.sh -- buffered")
+    }
+
     @Test func spawnIsAnExperiment() throws {
         #expect(try command("spawn ls").isExperiment)
     }

@@ -83,6 +83,37 @@ extension EndToEnd {
             #expect(result.traceLines.filter { $0 == "two words x" }.count == 2)
         }
 
+        @Test("spawn -- ARG… puts each child's number in place of every argument that is exactly {}")
+        func spawnNumberPlaceholder() {
+            let result = forklab("spawn echo 3 -- child {} a{} {}")
+            #expect(result.status == 0)
+            #expect(result.stderr == "")
+            #expect(result.traceLines.filter { !$0.hasPrefix("Child is ") && !$0.hasPrefix("Parent got ") }.sorted()
+                == ["child 1 a{} 1", "child 2 a{} 2", "child 3 a{} 3"])
+        }
+
+        @Test("in a script an empty line repeats nothing, and each spawn numbers its children from 1")
+        func spawnInScriptStartsAtOne() {
+            let result = runForklab([], RunOptions(stdin: Array("spawn echo 2 -- n {}\n\nspawn echo 2 -- n {}\n".utf8)))
+            #expect(result.status == 0)
+            #expect(result.stderr == "")
+            #expect(result.traceLines.filter { $0.hasPrefix("n ") }.sorted() == ["n 1", "n 1", "n 2", "n 2"])
+        }
+
+        @Test("spawn child.py 3: the book's Python child is found in the programs folder and gets its number",
+              .enabled(if: pythonAvailable, "python3 is not on PATH: scripts/child.py cannot run here"))
+        func spawnBookPythonChild() {
+            let result = forklab("spawn child.py 3")
+            #expect(result.status == 0)
+            #expect(result.stderr == "")
+            let lines = result.traceLines.compactMap(TraceLine.init)
+            #expect(lines.count == 9)
+            let started = lines.filter { $0.kind == .childIs }.map { $0.numbers[0] }
+            let hellos = lines.filter { $0.kind == .childHello }
+            #expect(Set(hellos.map { $0.numbers }) == Set(started.enumerated().map { [$0.element, $0.offset + 1] }))
+            #expect(result.stdoutLines.last?.hasPrefix("# spawn: 3 children started, 3 reaped, 0 left (3 exited 0); ") == true)
+        }
+
         @Test("spawn of a missing program: reported by the parent, child status 127, command fails")
         func spawnMissing() {
             let result = forklab("spawn nosuch-program-forklab 3")
@@ -158,3 +189,8 @@ extension EndToEnd {
         }
     }
 }
+
+/// Whether python3 is on the PATH forklab gets in these tests
+/// (`testEnvironment`): scripts/child.py needs it; forklab itself does not.
+let pythonAvailable: Bool = (testEnvironment(home: URL(fileURLWithPath: "/"))["PATH"] ?? "")
+    .split(separator: ":").contains { access("\($0)/python3", X_OK) == 0 }

@@ -36,6 +36,38 @@ extension EndToEnd {
             #expect(live.waitForExit() == Ending(exitCode: 0))
         }
 
+        @Test("Enter after spawn PROGRAM N numbers the children on (1 2, 3 4, 5 6); typing the command again starts at 1")
+        func enterNumbersSpawnOn() {
+            let live = LiveForklab(terminal: [])
+            live.expect("forklab> ")
+            var numbers: [[String]] = []
+            for line in ["spawn child.sh 2\r", "\r", "\r", "spawn child.sh 2\r"] {
+                live.send(line)
+                guard let output = live.expect("# spawn: 2 children started") else { return }
+                numbers.append(childArguments(output))
+                live.expect("forklab> ")
+            }
+            #expect(numbers == [["1", "2"], ["3", "4"], ["5", "6"], ["1", "2"]])
+            live.send("q\r")
+            #expect(live.waitForExit() == Ending(exitCode: 0))
+        }
+
+        @Test("Enter numbers {} on the same way; a spawn without N or {} is repeated as it was")
+        func enterNumbersBracesOn() {
+            let live = LiveForklab(terminal: [])
+            live.expect("forklab> ")
+            var numbers: [[String]] = []
+            for line in ["spawn child.sh 2 -- n {}\r", "\r", "spawn child.sh -- n\r", "\r", "spawn child.sh\r", "\r"] {
+                live.send(line)
+                guard let output = live.expect("# spawn: ") else { return }
+                numbers.append(childArguments(output))
+                live.expect("forklab> ")
+            }
+            #expect(numbers == [["n 1", "n 2"], ["n 3", "n 4"], ["n"], ["n"], [""], [""]])
+            live.send("q\r")
+            #expect(live.waitForExit() == Ending(exitCode: 0))
+        }
+
         @Test("arrow-up recalls the history, which is saved 0600 and read by the next session")
         func history() throws {
             let live = LiveForklab(terminal: [])
@@ -161,3 +193,13 @@ extension EndToEnd {
 }
 
 private func next_home() -> URL { temporaryFolder() }
+
+/// What each `Hello from child PID …` line of `output` printed after the
+/// pid ("" for none), sorted: the children of one spawn end in any order.
+private func childArguments(_ output: String) -> [String] {
+    output.split(whereSeparator: \.isNewline).compactMap { line -> String? in
+        guard line.hasPrefix("Hello from child ") else { return nil }
+        let words = line.split(separator: " ", maxSplits: 4, omittingEmptySubsequences: false)
+        return words.count > 4 ? String(words[4]) : ""
+    }.sorted()
+}

@@ -276,4 +276,20 @@ import ForklabWords
         let plan = SpawnPlan(program: "ls", count: 1, numbered: false, arguments: [])
         #expect(plan.argv(child: 1) == ["ls"])
     }
+
+    @Test func eachArgumentThatIsExactlyBracesBecomesTheChildsNumber() {
+        let plan = SpawnPlan(program: "python3", count: 3, numbered: false, arguments: ["child.py", "{}", "a{}", "{}"])
+        #expect(plan.argv(child: 1) == ["python3", "child.py", "1", "a{}", "1"])
+        #expect(plan.argv(child: 3) == ["python3", "child.py", "3", "a{}", "3"])
+    }
+
+    @Test func numbersStartAtFirstWhenARepeatGoesOn() {
+        let numbered = SpawnPlan(program: "child.sh", count: 2, numbered: true, arguments: [], first: 3)
+        #expect(numbered.argv(child: 1) == ["child.sh", "3"])
+        #expect(numbered.argv(child: 2) == ["child.sh", "4"])
+        let braces = SpawnPlan(program: "python3", count: 2, numbered: false, arguments: ["child.py", "{}"], first: 5)
+        #expect(braces.argv(child: 2) == ["python3", "child.py", "6"])
+        let plain = SpawnPlan(program: "ls", count: 2, numbered: false, arguments: ["-l"], first: 7)
+        #expect(plain.argv(child: 2) == ["ls", "-l"])
+    }
 }

@@ -26,6 +26,21 @@ extension RealProcesses {
             expectNoneLeft(sink.allPIDs)
         }
 
+        @Test("each child execs with its number from first on in place of {}; the Lab counts the children it started")
+        func spawnNumbersFromFirst() throws {
+            prepareLab()
+            let sink = Recorder()
+            let lab = Lab(sink: sink, childInput: .null, programDirectory: nil)
+            // Each child exits with the number it was given.
+            let plan = SpawnPlan(program: "/bin/sh", count: 3, numbered: false,
+                                 arguments: ["-c", #"exit "$1""#, "sh", "{}"], first: 4)
+            try lab.run(.spawn(plan))
+            #expect(sink.reaped.map(\.child).sorted() == sink.spawned.sorted())
+            #expect(sink.reaped.compactMap(\.status.exitCode).sorted() == [4, 5, 6])
+            #expect(lab.childrenSpawned == 3)
+            expectNoneLeft(sink.allPIDs)
+        }
+
         @Test func spawnMissingProgram() throws {
             prepareLab()
             let sink = Recorder()

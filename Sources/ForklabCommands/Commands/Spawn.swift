@@ -13,8 +13,13 @@ extension CommandSpec {
               Parent got CHILDPID STATUS CODE
             with "(killed by SIGNAL)" for a child a signal ended. With N given, child i
             runs "PROGRAM i", as the book passes its counter; with "-- ARG…" every child
-            runs "PROGRAM ARG…". A PROGRAM without a / is looked up in PATH, then in
-            forklab's scripts/ folder: "spawn child.sh 3" runs the book's child.
+            runs "PROGRAM ARG…", with each argument that is exactly {} replaced by its
+            number: "spawn python3 3 -- child.py {}" is the book's "python child.py i".
+            Enter on an empty line repeats it with the numbers going on (1 2, then
+            3 4), as the book's counter grows; typing it again starts at 1.
+            A PROGRAM without a / is looked up in PATH, then in forklab's scripts/
+            folder: "spawn child.sh 3" runs the book's child, "spawn child.py 3" its
+            Python child.
 
             It shows that exec replaces the child's program but keeps its pid, and how a
             parent learns how a child ended. A program that cannot run is reported by
@@ -26,6 +31,7 @@ extension CommandSpec {
             guard let program = arguments.first else {
                 throw ParseError(.missingWord(command: "spawn", what: "PROGRAM", usage: spec.usage))
             }
+            if program.text == "{}" { throw ParseError(.numberAsProgram) }
             var rest = arguments.dropFirst()
             var count: Int?
             if let word = rest.first, word.text != "--" {

@@ -4,10 +4,12 @@ import ForklabWords
 
 extension Lab {
     /// `spawn PROGRAM [N]`: the book's launcher. Each child execs the
-    /// program; the parent prints `Child is PID`, learns through a
+    /// program (child i with its number, `plan.first` on, where the plan
+    /// asks); the parent prints `Child is PID`, learns through a
     /// close-on-exec pipe whether exec worked, and once all are started
     /// reaps them in the order they end.
     func runSpawn(_ plan: SpawnPlan) throws(LabError) {
+        childrenSpawned = 0
         let stdinFD = try childStdin(for: "spawn")
         // Once for every child: PATH does not change during a command.
         let search = ProgramSearch(program: plan.program.rawBytes, programDirectory: programDirectory?.rawBytes)
@@ -63,6 +65,7 @@ extension Lab {
             }
             emit(.reaped(child: pid, status: status))
         }
+        childrenSpawned = launched
         outcomes.leftRunning = family.endLeftovers()
         emit(.summary(.spawn(
             children: launched, reaped: reaped, outcomes: outcomes, elapsed: System.now() &- started)))

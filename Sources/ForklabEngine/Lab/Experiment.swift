@@ -84,23 +84,37 @@ public struct ProducePlan: Hashable, Sendable {
 
 /// What `spawn` runs.
 public struct SpawnPlan: Hashable, Sendable {
+    /// The word that stands for the child's number in `arguments`.
+    public static let numberPlaceholder = "{}"
+
     public var program: String
     public var count: Int
-    /// When true child i (1-based) gets `i` as its one argument, as the book
-    /// passes `spawned_children`; when false every child gets `arguments`.
+    /// When true child i gets its number as its one argument, as the book
+    /// passes `spawned_children`; when false every child gets `arguments`,
+    /// each `{}` in them replaced by its number.
     public var numbered: Bool
     public var arguments: [String]
+    /// The first child's number: 1, or where the last run stopped when
+    /// Enter repeats it, as the book's counter keeps growing.
+    public var first: Int
 
-    public init(program: String, count: Int, numbered: Bool, arguments: [String]) {
+    public init(program: String, count: Int, numbered: Bool, arguments: [String], first: Int = 1) {
         self.program = program
         self.count = count
         self.numbered = numbered
         self.arguments = arguments
+        self.first = first
     }
 
-    /// The argument vector of child `index` (1-based), argv[0] included.
+    /// The number of child `index` (1-based place in this run).
+    public func number(child index: Int) -> Int { first &+ (index &- 1) }
+
+    /// The argument vector of child `index` (1-based place in this run),
+    /// argv[0] included.
     public func argv(child index: Int) -> [String] {
-        [program] + (numbered ? [String(index)] : arguments)
+        let number = String(number(child: index))
+        if numbered { return [program, number] }
+        return [program] + arguments.map { $0 == Self.numberPlaceholder ? number : $0 }
     }
 }
 

@@ -45,6 +45,9 @@ public final class Lab {
     private(set) var pid: Int32 = 0
     /// The processes of the command under way (see `Family`).
     private(set) lazy var family = Family(root: getpid())
+    /// How many children the last `spawn` started: Enter's repeat numbers
+    /// its children on from there.
+    public internal(set) var childrenSpawned = 0
     /// The last experiment that ran, and when its summary came.
     private var lastExperiment: Experiment?
     private var lastDuration: UInt64 = 0
