@@ -8,7 +8,8 @@ public enum Experiment: Hashable, Sendable {
     /// The book's Fork() Exit Status loop, `count` times.
     case forkExit(count: Int)
     /// The book's launcher: `count` children exec `program`. Child i runs
-    /// `program i` when `numbered`, else `program arguments…`.
+    /// `program i` when `numbered`, else `program arguments…` with each
+    /// `{}` replaced by i (see `SpawnPlan`).
     case spawn(SpawnPlan)
     /// The book's thread programs: `threads` threads each print `count`
     /// lines (_thread Basic, _thread Mutex, Python Threading).
