@@ -5,10 +5,12 @@ public enum Command: Hashable, Sendable {
     /// `count` is nil when N was left out (one child, run with no argument);
     /// `arguments` is nil when no `--` was given.
     case spawn(program: String, count: Int?, arguments: [String]?)
-    /// `threads N [count C] [nolock] [nojoin]`.
-    case threads(count: Int, lines: Int, locked: Bool, joined: Bool)
-    /// `produce P consume C [messages M] [capacity K]`; capacity nil = unbounded.
-    case produce(producers: Int, consumers: Int, messages: Int, capacity: Int?)
+    /// `threads N [count C] [sleep S] [nolock] [nojoin]`; `sleep` in
+    /// nanoseconds, 0 when not given.
+    case threads(count: Int, lines: Int, locked: Bool, joined: Bool, sleep: Int = 0)
+    /// `produce P consume C [messages M] [capacity K] [sleep S]`; capacity
+    /// nil = unbounded; `sleep` in nanoseconds, 0 when not given.
+    case produce(producers: Int, consumers: Int, messages: Int, capacity: Int?, sleep: Int = 0)
     /// `race N [count C]`.
     case race(threads: Int, count: Int)
     /// `timeline [width W] [ascii|unicode]`: draw the last experiment.

@@ -78,10 +78,20 @@ struct NumberOption {
     let range: ClosedRange<Int>
 }
 
+/// A keyword and the seconds that follow it, such as threads' `sleep S`:
+/// a decimal number, 0 < S ≤ `Limits.sleepSeconds`.
+struct SecondsOption {
+    let keyword: String
+    /// What messages call the number: `S`.
+    let name: String
+}
+
 /// What `options` found among a command's words.
 struct Options {
     /// The number after each keyword that was given, by keyword.
     var numbers: [String: Int] = [:]
+    /// The seconds after each seconds keyword that was given, in nanoseconds.
+    var nanoseconds: [String: Int] = [:]
     /// The flags that were given.
     var flags: Set<String> = []
     /// The number given with no keyword before it (threads' N), if any.
@@ -97,10 +107,10 @@ extension CommandSpec {
     /// at most may come. A keyword followed by nothing or by another keyword
     /// is missing its number; a word that is none of these is unexpected.
     func options(
-        _ arguments: ArraySlice<Word>, numbers: [NumberOption], flags: [String] = [],
+        _ arguments: ArraySlice<Word>, numbers: [NumberOption], seconds: [SecondsOption] = [], flags: [String] = [],
         oneOf: [[String]] = [], free: (name: String, range: ClosedRange<Int>)? = nil, given: Set<String> = []
     ) throws(ParseError) -> Options {
-        let keywords = Set(numbers.map(\.keyword) + flags)
+        let keywords = Set(numbers.map(\.keyword) + seconds.map(\.keyword) + flags)
         var found = Options()
         var seen = given
         var rest = arguments
@@ -119,6 +129,18 @@ extension CommandSpec {
                         command: name, what: "\(option.name) after '\(option.keyword)'", usage: usage))
                 }
                 found.numbers[option.keyword] = try number(value, name: option.name, in: option.range)
+            } else if let option = seconds.first(where: { $0.keyword == word.text }) {
+                guard let value = rest.popFirst(), !keywords.contains(value.text) else {
+                    throw ParseError(.missingWord(
+                        command: name, what: "\(option.name) after '\(option.keyword)'", usage: usage))
+                }
+                guard let nanoseconds = parseNanoseconds(value.text), nanoseconds > 0,
+                      nanoseconds <= Limits.sleepSeconds * 1_000_000_000 else {
+                    let got = parseNanoseconds(value.text) != nil || looksNumeric(value.text)
+                        ? display(value.text) : "'\(display(value.text))'"
+                    throw ParseError(.badSeconds(command: name, name: option.name, got: got))
+                }
+                found.nanoseconds[option.keyword] = nanoseconds
             } else if flags.contains(word.text) {
                 found.flags.insert(word.text)
             } else if let free, found.free == nil {
@@ -157,6 +179,22 @@ func parseInteger(_ text: String) -> Int? {
         value = sum
     }
     return negative ? -value : value
+}
+
+/// Decimal seconds as nanoseconds: `1`, `0.05`, `2.5`, at most nine
+/// digits after the point; nil for anything else (a sign, an exponent,
+/// `.5`, `1.`) and for more than nine digits before the point.
+func parseNanoseconds(_ text: String) -> Int? {
+    let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+    let whole = parts[0]
+    let fraction = parts.count == 2 ? parts[1] : ""
+    guard !whole.isEmpty, whole.count <= 9, parts.count == 1 || !fraction.isEmpty, fraction.count <= 9,
+          (whole + fraction).allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+    var value = 0
+    for character in whole + fraction + String(repeating: "0", count: 9 - fraction.count) {
+        value = value * 10 + (character.wholeNumberValue ?? 0)
+    }
+    return value
 }
 
 /// Whether a word is made of digits (with a sign or `_`), so that an error

@@ -13,6 +13,9 @@ public enum Limits {
     /// The most messages one produce command makes (P × M): an unbounded
     /// queue may hold them all at once, 8 bytes each, 800 MB at most.
     public static let totalMessages = 100_000_000
+    /// `sleep S` of threads and produce: S is more than 0 and at most this
+    /// many seconds, a decimal number (`sleep 1`, `sleep 0.05`).
+    public static let sleepSeconds = 60
     /// `bench PRIMITIVE N`: operations timed.
     public static let benchRuns: ClosedRange<Int> = 1...1_000_000
     /// `timeline width W`: columns the drawing takes (by default the

@@ -255,10 +255,11 @@ final class Session {
             return .spawn(SpawnPlan(
                 program: program, count: count ?? 1, numbered: count != nil && arguments == nil,
                 arguments: arguments ?? []))
-        case let .threads(count, lines, locked, joined):
-            return .threads(ThreadsPlan(threads: count, count: lines, locked: locked, joined: joined))
-        case let .produce(producers, consumers, messages, capacity):
-            return .produce(ProducePlan(producers: producers, consumers: consumers, messages: messages, capacity: capacity))
+        case let .threads(count, lines, locked, joined, sleep):
+            return .threads(ThreadsPlan(threads: count, count: lines, locked: locked, joined: joined, sleep: UInt64(sleep)))
+        case let .produce(producers, consumers, messages, capacity, sleep):
+            return .produce(ProducePlan(
+                producers: producers, consumers: consumers, messages: messages, capacity: capacity, sleep: UInt64(sleep)))
         case let .race(threads, count):
             return .race(threads: threads, count: count)
         default:

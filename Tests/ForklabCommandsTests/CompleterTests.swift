@@ -134,7 +134,7 @@ struct CompleterThreadKeywordTests {
     let completer = FakeFileSystem().completer
 
     @Test func threadsListsItsKeywords() {
-        #expect(completer.complete("threads ") == result("", ["count", "nojoin", "nolock"]))
+        #expect(completer.complete("threads ") == result("", ["count", "nojoin", "nolock", "sleep"]))
         #expect(completer.complete("threads 2 c") == result("ount "))
     }
 
@@ -145,19 +145,21 @@ struct CompleterThreadKeywordTests {
 
     @Test func aKeywordAlreadyGivenIsNotOfferedAgain() {
         #expect(completer.complete("threads 2 nolock no") == result("join "))
-        #expect(completer.complete("threads 2 nolock nojoin count 3 ") == result(""))
+        #expect(completer.complete("threads 2 nolock nojoin count 3 ") == result("sleep "))
+        #expect(completer.complete("threads 2 nolock nojoin count 3 sleep 1 ") == result(""))
         #expect(completer.complete("race 2 count 3 ") == result(""))
     }
 
     @Test func produceListsTheOtherKeywords() {
-        #expect(completer.complete("produce ") == result("", ["capacity", "consume", "messages"]))
+        #expect(completer.complete("produce ") == result("", ["capacity", "consume", "messages", "sleep"]))
+        #expect(completer.complete("produce 4 s") == result("leep "))
         #expect(completer.complete("produce 4 c") == result("", ["capacity", "consume"]))
         #expect(completer.complete("produce 4 co") == result("nsume "))
         #expect(completer.complete("produce 4 consume 2 m") == result("essages "))
     }
 
     @Test func consumeListsTheOtherKeywords() {
-        #expect(completer.complete("consume ") == result("", ["capacity", "messages", "produce"]))
+        #expect(completer.complete("consume ") == result("", ["capacity", "messages", "produce", "sleep"]))
         #expect(completer.complete("consume 2 p") == result("roduce "))
     }
 
@@ -167,11 +169,11 @@ struct CompleterThreadKeywordTests {
     }
 
     @Test func everyKeywordOfAnExperimentParsesAfterIt() throws {
-        #expect(Catalog.spec(named: "threads")?.keywords == ["count", "nolock", "nojoin"])
-        #expect(Catalog.spec(named: "produce")?.keywords == ["produce", "consume", "messages", "capacity"])
+        #expect(Catalog.spec(named: "threads")?.keywords == ["count", "sleep", "nolock", "nojoin"])
+        #expect(Catalog.spec(named: "produce")?.keywords == ["produce", "consume", "messages", "capacity", "sleep"])
         #expect(Catalog.spec(named: "race")?.keywords == ["count"])
-        _ = try command("threads 2 count 1 nolock nojoin")
-        _ = try command("produce 1 consume 1 messages 1 capacity 1")
+        _ = try command("threads 2 count 1 sleep 1 nolock nojoin")
+        _ = try command("produce 1 consume 1 messages 1 capacity 1 sleep 1")
         _ = try command("race 2 count 1")
     }
 }

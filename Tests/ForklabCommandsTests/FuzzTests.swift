@@ -97,10 +97,12 @@ private func checkCommand(_ command: Command) {
         #expect(!([program] + (arguments ?? [])).contains { $0.utf8.contains(0) })
     case let .help(topic):
         #expect(topic.map { Catalog.spec(named: $0) != nil } ?? true)
-    case let .threads(count, lines, _, _):
+    case let .threads(count, lines, _, _, sleep):
         #expect(Limits.processes.contains(count))
         #expect(Limits.count.contains(lines))
-    case let .produce(producers, consumers, messages, capacity):
+        #expect((0...Limits.sleepSeconds * 1_000_000_000).contains(sleep))
+    case let .produce(producers, consumers, messages, capacity, sleep):
+        #expect((0...Limits.sleepSeconds * 1_000_000_000).contains(sleep))
         #expect(Limits.workers.contains(producers))
         #expect(Limits.workers.contains(consumers))
         #expect(Limits.messages.contains(messages))

@@ -1,15 +1,32 @@
 import Testing
 @testable import ForklabCommands
 
-/// `produce P consume C [messages M] [capacity K]`: either keyword starts the
+/// `produce P consume C [messages M] [capacity K] [sleep S]`: either keyword starts the
 /// command, every pair is optional, the pairs come in any order.
 @Suite("Parser: produce and consume")
 struct ParserProduceTests {
-    static let usage = "produce P consume C [messages M] [capacity K]"
+    static let usage = "produce P consume C [messages M] [capacity K] [sleep S]"
     static let book = Command.produce(producers: 4, consumers: 2, messages: 4, capacity: nil)
 
     @Test func produceAloneIsTheBooksFourProducersTwoConsumersFourMessages() throws {
         #expect(try command("produce") == Self.book)
+    }
+
+    @Test func sleepPacesTheBooksProgram() throws {
+        #expect(try command("produce 4 consume 2 sleep 1")
+            == .produce(producers: 4, consumers: 2, messages: 4, capacity: nil, sleep: 1_000_000_000))
+        #expect(try command("consume sleep 0.05 produce 3")
+            == .produce(producers: 3, consumers: 2, messages: 4, capacity: nil, sleep: 50_000_000))
+        #expect(try command("produce sleep 60") == .produce(producers: 4, consumers: 2, messages: 4, capacity: nil, sleep: 60_000_000_000))
+    }
+
+    @Test func sleepOutOfRangeOrMissingIsRefused() {
+        let range = "more than 0 and at most 60 (sleep 1, sleep 0.05)"
+        #expect(message("produce sleep 0") == "produce: S must be seconds, \(range), got 0")
+        #expect(message("consume 2 sleep 61") == "consume: S must be seconds, \(range), got 61")
+        #expect(message("produce 4 sleep x") == "produce: S must be seconds, \(range), got 'x'")
+        #expect(message("produce 4 sleep") == "produce: missing S after 'sleep' (usage: \(Self.usage))")
+        #expect(message("produce 4 sleep 1 sleep 1") == "produce: 'sleep' given twice")
     }
 
     @Test func consumeAloneIsTheBooksProgramToo() throws {

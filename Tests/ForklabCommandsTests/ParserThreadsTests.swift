@@ -1,10 +1,10 @@
 import Testing
 @testable import ForklabCommands
 
-/// `threads N [count C] [nolock] [nojoin]`: N required, the rest in any order.
+/// `threads N [count C] [sleep S] [nolock] [nojoin]`: N required, the rest in any order.
 @Suite("Parser: threads")
 struct ParserThreadsTests {
-    static let usage = "threads N [count C] [nolock] [nojoin]"
+    static let usage = "threads N [count C] [sleep S] [nolock] [nojoin]"
 
     @Test func countDefaultsToFiveLockedAndJoined() throws {
         #expect(try command("threads 3") == .threads(count: 3, lines: 5, locked: true, joined: true))
@@ -88,6 +88,37 @@ struct ParserThreadsTests {
     @Test func theFirstMistakeIsTheOneReported() {
         #expect(message("threads 0 count 0") == "threads: N must be 1…10000, got 0")
         #expect(message("threads count 0 0") == "threads: C must be 1…1000000, got 0")
+    }
+
+    @Test func sleepTakesDecimalSecondsAsNanoseconds() throws {
+        #expect(try command("threads 3 sleep 1") == .threads(count: 3, lines: 5, locked: true, joined: true, sleep: 1_000_000_000))
+        #expect(try command("threads 3 sleep 0.05 count 2 nojoin")
+            == .threads(count: 3, lines: 2, locked: true, joined: false, sleep: 50_000_000))
+        #expect(try command("threads sleep 2.5 3") == .threads(count: 3, lines: 5, locked: true, joined: true, sleep: 2_500_000_000))
+        #expect(try command("threads 3 sleep 0.000000001") == .threads(count: 3, lines: 5, locked: true, joined: true, sleep: 1))
+        #expect(try command("threads 3 sleep 60") == .threads(count: 3, lines: 5, locked: true, joined: true, sleep: 60_000_000_000))
+        #expect(try command("threads 3 sleep 60.000") == .threads(count: 3, lines: 5, locked: true, joined: true, sleep: 60_000_000_000))
+    }
+
+    @Test func sleepOutOfRangeOrNotSecondsIsRefusedNamingTheRange() {
+        let range = "more than 0 and at most 60 (sleep 1, sleep 0.05)"
+        #expect(message("threads 3 sleep 0") == "threads: S must be seconds, \(range), got 0")
+        #expect(message("threads 3 sleep 0.0") == "threads: S must be seconds, \(range), got 0.0")
+        #expect(message("threads 3 sleep 61") == "threads: S must be seconds, \(range), got 61")
+        #expect(message("threads 3 sleep 60.000000001") == "threads: S must be seconds, \(range), got 60.000000001")
+        #expect(message("threads 3 sleep -1") == "threads: S must be seconds, \(range), got -1")
+        #expect(message("threads 3 sleep x") == "threads: S must be seconds, \(range), got 'x'")
+        #expect(message("threads 3 sleep 1.5.2") == "threads: S must be seconds, \(range), got '1.5.2'")
+        #expect(message("threads 3 sleep .5") == "threads: S must be seconds, \(range), got '.5'")
+        #expect(message("threads 3 sleep 1e3") == "threads: S must be seconds, \(range), got '1e3'")
+        #expect(message("threads 3 sleep 0.0000000001") == "threads: S must be seconds, \(range), got '0.0000000001'")
+        #expect(errorKind("threads 3 sleep 0") == .badSeconds(command: "threads", name: "S", got: "0"))
+    }
+
+    @Test func sleepWithoutSecondsOrTwiceIsRefused() {
+        #expect(message("threads 3 sleep") == "threads: missing S after 'sleep' (usage: \(Self.usage))")
+        #expect(message("threads 3 sleep nolock") == "threads: missing S after 'sleep' (usage: \(Self.usage))")
+        #expect(message("threads 3 sleep 1 sleep 2") == "threads: 'sleep' given twice")
     }
 
     @Test func threadsIsAnExperiment() throws {

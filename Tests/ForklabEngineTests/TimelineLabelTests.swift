@@ -20,6 +20,12 @@ extension TimelinePictures {
                 == "threads 5 count 5 nolock nojoin")
             #expect(Experiment.produce(ProducePlan(producers: 4, consumers: 2, messages: 8, capacity: 3)).command
                 == "produce 4 consume 2 messages 8 capacity 3")
+            #expect(Experiment.threads(ThreadsPlan(threads: 3, count: 3, locked: true, joined: true, sleep: 50_000_000)).command
+                == "threads 3 count 3 sleep 0.05")
+            #expect(Experiment.threads(ThreadsPlan(threads: 5, count: 5, locked: false, joined: false, sleep: 1_000_000_000))
+                .command == "threads 5 count 5 sleep 1 nolock nojoin")
+            #expect(Experiment.produce(ProducePlan(producers: 4, consumers: 2, messages: 4, capacity: nil, sleep: 2_500_000_000))
+                .command == "produce 4 consume 2 sleep 2.5")
             #expect(Experiment.forkExit(count: 2).command == "forkexit 2")
         }
 

@@ -4,7 +4,7 @@ extension CommandSpec {
     static let produce: CommandSpec = CommandSpec(
         name: "produce",
         aliases: ["consume"],
-        usage: "produce P consume C [messages M] [capacity K]",
+        usage: "produce P consume C [messages M] [capacity K] [sleep S]",
         summary: "producer and consumer threads share a queue",
         book: "Python Producer Consumer with Queue",
         details: """
@@ -21,6 +21,12 @@ extension CommandSpec {
             "consume 2 produce 4" is the book's program, and so is plain "produce";
             "produce 8" is 8 producers and 2 consumers. "capacity K" bounds the queue,
             so that producers block while it is full; without it the queue grows.
+            "sleep S" paces them as the book's time.sleep calls do: producer I sleeps
+            I × S seconds before each put (the book's time.sleep(idnum) with S = 1;
+            producers are numbered from 0, as the book's, so producer 0 never waits),
+            and each consumer sleeps S/10 before each get (the book's 0.1). S is a
+            decimal number of seconds, more than 0 and at most 60. Ctrl-C ends the
+            sleeps at once.
 
             Consumers stop because the work is done, not after a fixed sleep as in the
             book, so every message is consumed exactly once: the summary counts those
@@ -29,7 +35,7 @@ extension CommandSpec {
             P and C are 1…1000, M is 1…10000000, K is 1…1000000, and P × M is at most
             100000000.
             """,
-        keywords: ["produce", "consume", "messages", "capacity"],
+        keywords: ["produce", "consume", "messages", "capacity", "sleep"],
         parse: { spec, arguments throws(ParseError) in
             let producers = NumberOption(keyword: "produce", name: "P", range: Limits.workers)
             let consumers = NumberOption(keyword: "consume", name: "C", range: Limits.workers)
@@ -44,7 +50,8 @@ extension CommandSpec {
                 firstNumber = try spec.number(word, name: first.name, in: first.range)
                 rest = rest.dropFirst()
             }
-            var found = try spec.options(rest, numbers: all, given: [first.keyword])
+            var found = try spec.options(
+                rest, numbers: all, seconds: [SecondsOption(keyword: "sleep", name: "S")], given: [first.keyword])
             found.numbers[first.keyword] = firstNumber
             let p = found.numbers[producers.keyword] ?? 4
             let m = found.numbers[messages.keyword] ?? 4
@@ -54,6 +61,6 @@ extension CommandSpec {
             }
             return .produce(
                 producers: p, consumers: found.numbers[consumers.keyword] ?? 2, messages: m,
-                capacity: found.numbers[capacity.keyword])
+                capacity: found.numbers[capacity.keyword], sleep: found.nanoseconds["sleep"] ?? 0)
         })
 }

@@ -2,7 +2,7 @@ extension CommandSpec {
     static let threads: CommandSpec = CommandSpec(
         name: "threads",
         aliases: [],
-        usage: "threads N [count C] [nolock] [nojoin]",
+        usage: "threads N [count C] [sleep S] [nolock] [nojoin]",
         summary: "N threads count aloud, with or without a mutex",
         book: "_thread Basic, _thread Mutex, Python Threading",
         details: """
@@ -20,22 +20,28 @@ extension CommandSpec {
             _thread programs (whose threads wait for Python's interpreter lock);
             forklab still joins every thread with pthread_join(3) before the next
             prompt, so nothing prints over it.
+            "sleep S" paces them as the book's time.sleep(1) does: each thread sleeps
+            S seconds before each of its lines, keeping time from the moment the gate
+            opens, so line i of every thread comes S × (i+1) seconds in. S is a
+            decimal number of seconds, more than 0 and at most 60 (sleep 1, sleep
+            0.05). Ctrl-C ends the sleeps at once.
 
             "threads 5 count 5 nolock nojoin" is _thread Basic, "threads 5 count 5
             nojoin" is _thread Mutex, and "threads 10 count 100" is the threading.Thread
-            program. It shows that threads share one process and its output, and that
+            program; add "sleep 1" for the book's pace. It shows that threads share one process and its output, and that
             the order of their lines is the scheduler's. N is 1…10000, C is 1…1000000.
             """,
-        keywords: ["count", "nolock", "nojoin"],
+        keywords: ["count", "sleep", "nolock", "nojoin"],
         parse: { spec, arguments throws(ParseError) in
             let found = try spec.options(
                 arguments, numbers: [NumberOption(keyword: "count", name: "C", range: Limits.count)],
-                flags: ["nolock", "nojoin"], free: ("N", Limits.processes))
+                seconds: [SecondsOption(keyword: "sleep", name: "S")], flags: ["nolock", "nojoin"], free: ("N", Limits.processes))
             guard let count = found.free else {
                 throw ParseError(.missingWord(command: spec.name, what: "N", usage: spec.usage))
             }
             return .threads(
                 count: count, lines: found.numbers["count"] ?? 5,
-                locked: !found.flags.contains("nolock"), joined: !found.flags.contains("nojoin"))
+                locked: !found.flags.contains("nolock"), joined: !found.flags.contains("nojoin"),
+                sleep: found.nanoseconds["sleep"] ?? 0)
         })
 }

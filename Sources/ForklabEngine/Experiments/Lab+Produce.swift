@@ -18,6 +18,7 @@ extension Lab {
         let queue = WorkQueue<Message>(capacity: plan.capacity)
         let producing = Producing(queue: queue)
         let gate = Gate()
+        let pacer = Pacer(interval: plan.sleep)
         var group = ThreadGroup(crew: crew)
         var consumers: [ConsumerThread] = []
         var producers: [ProducerThread] = []
@@ -30,7 +31,7 @@ extension Lab {
         }
         // Consumers first, as the book starts them: they wait on the empty queue.
         for id in 0..<plan.consumers where failure == nil && !checkStop() {
-            let consumer = ConsumerThread(crew: crew, console: console, queue: queue, line: line, id: id,
+            let consumer = ConsumerThread(crew: crew, pacer: pacer, console: console, queue: queue, line: line, id: id,
                                           life: threadLife(.consumer, id, recording, console))
             do throws(Errno) {
                 try group.start(consumer)
@@ -40,7 +41,8 @@ extension Lab {
             }
         }
         for id in 0..<plan.producers where failure == nil && !checkStop() {
-            let producer = ProducerThread(crew: crew, producing: producing, gate: gate, console: console, line: putLine, id: id,
+            let producer = ProducerThread(crew: crew, producing: producing, gate: gate, pacer: pacer, console: console,
+                                          line: putLine, id: id,
                                           messages: plan.messages, life: threadLife(.producer, id, recording, console))
             producing.starting()
             do throws(Errno) {
@@ -53,8 +55,12 @@ extension Lab {
         }
         producing.done()  // the main thread's own hold: now the last producer closes the queue
         let opened = System.now()
+        pacer.setOff(at: opened)
         gate.open()
-        awaitThreads(&group) { queue.cancel() }
+        awaitThreads(&group) {
+            queue.cancel()
+            pacer.stop()
+        }
         if !crew.stopRequested && !checkStop() {
             _ = LineRenderer(sink.threadLine(for: .mainExit), recording: recording, kind: FL_EVENT_MAIN_PRINTED)
                 .writeFromMainThread(to: console)
@@ -106,6 +112,7 @@ final class ProducerThread: ThreadWorker, @unchecked Sendable {
     let crew: Crew
     private let producing: Producing
     private let gate: Gate
+    private let pacer: Pacer
     private let console: ThreadConsole
     private let renderer: LineRenderer
     private let id: Int32
@@ -113,11 +120,12 @@ final class ProducerThread: ThreadWorker, @unchecked Sendable {
     let life: ThreadLife?
     private(set) var produced = 0
 
-    init(crew: Crew, producing: Producing, gate: Gate, console: ThreadConsole, line: LineTemplate, id: Int,
+    init(crew: Crew, producing: Producing, gate: Gate, pacer: Pacer, console: ThreadConsole, line: LineTemplate, id: Int,
          messages: Int, life: ThreadLife) {
         self.crew = crew
         self.producing = producing
         self.gate = gate
+        self.pacer = pacer
         self.console = console
         renderer = LineRenderer(line, recording: life.recording, kind: FL_EVENT_PUT, role: life.role)
         self.id = Int32(id)
@@ -133,8 +141,11 @@ final class ProducerThread: ThreadWorker, @unchecked Sendable {
             renderer.commitRecords()
             producing.done()
         }
+        // time.sleep(idnum) before each put: the book's ids start at 0, so producer 0 never waits.
+        let (epoch, interval) = (pacer.epoch, pacer.interval &* UInt64(id))
         for count in 0..<messages {
             if crew.stopRequested { return }
+            if interval > 0 && !pacer.sleep(until: epoch &+ interval &* UInt64(count + 1)) { return }
             // The time before the put: a consumer may take the message (and
             // record its get) before this thread records the put.
             let now = renderer.timestamp()
@@ -152,6 +163,7 @@ final class ProducerThread: ThreadWorker, @unchecked Sendable {
 final class ConsumerThread: ThreadWorker, @unchecked Sendable {
     // @unchecked: as for ProducerThread.
     let crew: Crew
+    private let pacer: Pacer
     private let console: ThreadConsole
     private let queue: WorkQueue<Message>
     private let renderer: LineRenderer
@@ -160,8 +172,10 @@ final class ConsumerThread: ThreadWorker, @unchecked Sendable {
     private(set) var taken = 0
     private(set) var printed = 0
 
-    init(crew: Crew, console: ThreadConsole, queue: WorkQueue<Message>, line: LineTemplate, id: Int, life: ThreadLife) {
+    init(crew: Crew, pacer: Pacer, console: ThreadConsole, queue: WorkQueue<Message>, line: LineTemplate, id: Int,
+         life: ThreadLife) {
         self.crew = crew
+        self.pacer = pacer
         self.console = console
         self.queue = queue
         renderer = LineRenderer(line, recording: life.recording, kind: FL_EVENT_GOT, role: life.role)
@@ -172,7 +186,9 @@ final class ConsumerThread: ThreadWorker, @unchecked Sendable {
     func run() {
         var taken = 0, printed = 0  // locals in the loop; see CountingThread.run
         defer { (self.taken, self.printed) = (taken, printed) }
-        while !crew.stopRequested, let message = queue.take() {
+        let interval = pacer.interval / 10  // the book's time.sleep(0.1) before each get
+        while !crew.stopRequested, interval == 0 || pacer.sleep(until: fl_monotonic_ns() &+ interval),
+              let message = queue.take() {
             taken += 1
             guard renderer.write(to: console, thread: id, index: Int(message.count), producer: Int(message.producer))
             else { return }

@@ -15,12 +15,13 @@ extension Lab {
         let line = sink.threadLine(for: .counted)
         let console = threadConsole(fd: line.fd, locked: plan.locked, tears: sink.splitsUnlockedLines, crew: crew)
         let recording = ThreadRecording(log: log, started: started)
+        let pacer = Pacer(interval: plan.sleep)
         var group = ThreadGroup(crew: crew)
         var workers: [CountingThread] = []
         var failure: LabError?
         for thread in 0..<plan.threads where !checkStop() && !crew.stopRequested {
             let worker = CountingThread(
-                crew: crew, gate: gate, console: console, line: line, thread: thread, count: plan.count,
+                crew: crew, gate: gate, pacer: pacer, console: console, line: line, thread: thread, count: plan.count,
                 life: threadLife(.counting, thread, recording, console))
             do {
                 try group.start(worker)
@@ -36,8 +37,12 @@ extension Lab {
         // thread holds, so its line comes first; ours wait at the gate.
         if !plan.joined && !crew.stopRequested && !checkStop() { _ = main.writeFromMainThread(to: console) }
         let opened = System.now()
+        pacer.setOff(at: opened)
         gate.open()
-        awaitThreads(&group) { gate.open() }
+        awaitThreads(&group) {
+            gate.open()
+            pacer.stop()
+        }
         if plan.joined && !crew.stopRequested && !checkStop() { _ = main.writeFromMainThread(to: console) }
         console.finish()
         adoptOutputFailure(of: console)
@@ -51,7 +56,8 @@ extension Lab {
 
     /// Waits until every thread of `group` has ended, then joins them.
     /// A Ctrl-C, SIGTERM or a failed write stops them: `wakeWaiters` ends
-    /// any wait of theirs on a condition variable, and SIGURG any write
+    /// any wait of theirs on a condition variable (a gate, a queue, the
+    /// sleeps of a `Pacer`), and SIGURG any write
     /// blocked on a pipe nobody reads, until the last has ended.
     func awaitThreads(_ group: inout ThreadGroup, wakeWaiters: () -> Void) {
         var stopping = false
@@ -97,6 +103,7 @@ final class CountingThread: ThreadWorker, @unchecked Sendable {
     // alone while it runs, and read by the main thread after pthread_join.
     let crew: Crew
     private let gate: Gate
+    private let pacer: Pacer
     private let console: ThreadConsole
     private let renderer: LineRenderer
     private let thread: Int
@@ -104,9 +111,11 @@ final class CountingThread: ThreadWorker, @unchecked Sendable {
     let life: ThreadLife?
     private(set) var written = 0
 
-    init(crew: Crew, gate: Gate, console: ThreadConsole, line: LineTemplate, thread: Int, count: Int, life: ThreadLife) {
+    init(crew: Crew, gate: Gate, pacer: Pacer, console: ThreadConsole, line: LineTemplate, thread: Int, count: Int,
+         life: ThreadLife) {
         self.crew = crew
         self.gate = gate
+        self.pacer = pacer
         self.console = console
         renderer = LineRenderer(line, recording: life.recording, kind: FL_EVENT_THREAD_PRINTED, role: life.role)
         self.thread = thread
@@ -120,7 +129,10 @@ final class CountingThread: ThreadWorker, @unchecked Sendable {
         // run-time exclusivity check on every line.
         var written = 0
         defer { self.written = written }
+        let (epoch, interval) = (pacer.epoch, pacer.interval)
         for index in 0..<count {
+            // Line i comes (i+1) × S after the gate opened, as time.sleep(1) before each print.
+            if interval > 0 && !pacer.sleep(until: epoch &+ interval &* UInt64(index + 1)) { return }
             guard renderer.write(to: console, thread: thread, index: index) else { return }
             written += 1
         }

@@ -34,15 +34,25 @@ extension Experiment {
             if !plan.numbered && !plan.arguments.isEmpty { text += " -- " + plan.arguments.joined(separator: " ") }
             return text
         case let .threads(plan):
-            return "threads \(plan.threads) count \(plan.count)" + (plan.locked ? "" : " nolock")
-                + (plan.joined ? "" : " nojoin")
+            return "threads \(plan.threads) count \(plan.count)" + pacing(plan.sleep)
+                + (plan.locked ? "" : " nolock") + (plan.joined ? "" : " nojoin")
         case let .produce(plan):
             return "produce \(plan.producers) consume \(plan.consumers)"
                 + (plan.messages == 4 ? "" : " messages \(plan.messages)")
-                + (plan.capacity.map { " capacity \($0)" } ?? "")
+                + (plan.capacity.map { " capacity \($0)" } ?? "") + pacing(plan.sleep)
         case let .race(threads, count): return "race \(threads) count \(count)"
         }
     }
+}
+
+/// ` sleep S` for a pace of `nanoseconds`, S in decimal seconds
+/// (` sleep 0.05`); nothing for 0.
+private func pacing(_ nanoseconds: UInt64) -> String {
+    guard nanoseconds > 0 else { return "" }
+    var fraction = String(nanoseconds % 1_000_000_000)
+    fraction = String(repeating: "0", count: 9 - fraction.count) + fraction
+    while fraction.last == "0" { fraction.removeLast() }
+    return " sleep \(nanoseconds / 1_000_000_000)" + (fraction.isEmpty ? "" : ".\(fraction)")
 }
 
 /// What `threads` runs.
@@ -57,12 +67,16 @@ public struct ThreadsPlan: Hashable, Sendable {
     /// false, right after starting them (forklab still joins them before
     /// the command ends).
     public var joined: Bool
+    /// `sleep S` in nanoseconds: each thread sleeps this long before each
+    /// of its lines, as the book's `time.sleep(1)`; 0 for no pacing.
+    public var sleep: UInt64
 
-    public init(threads: Int, count: Int, locked: Bool, joined: Bool) {
+    public init(threads: Int, count: Int, locked: Bool, joined: Bool, sleep: UInt64 = 0) {
         self.threads = threads
         self.count = count
         self.locked = locked
         self.joined = joined
+        self.sleep = sleep
     }
 }
 
@@ -74,12 +88,17 @@ public struct ProducePlan: Hashable, Sendable {
     public var messages: Int
     /// The most messages the queue holds; nil for no limit.
     public var capacity: Int?
+    /// `sleep S` in nanoseconds: producer i sleeps i × S before each put
+    /// (the book's `time.sleep(idnum)`, ids from 0), each consumer S/10
+    /// before each get (the book's 0.1); 0 for no pacing.
+    public var sleep: UInt64
 
-    public init(producers: Int, consumers: Int, messages: Int, capacity: Int?) {
+    public init(producers: Int, consumers: Int, messages: Int, capacity: Int?, sleep: UInt64 = 0) {
         self.producers = producers
         self.consumers = consumers
         self.messages = messages
         self.capacity = capacity
+        self.sleep = sleep
     }
 }
 
