@@ -28,14 +28,16 @@ extension CommandSpec {
 
             "threads 5 count 5 nolock nojoin" is _thread Basic, "threads 5 count 5
             nojoin" is _thread Mutex, and "threads 10 count 100" is the threading.Thread
-            program; add "sleep 1" for the book's pace. It shows that threads share one process and its output, and that
-            the order of their lines is the scheduler's. N is 1…10000, C is 1…1000000.
+            program; add "sleep 1" for the book's pace. It shows that threads share one
+            process and its output, and that the order of their lines is the
+            scheduler's. N is 1…10000, C is 1…1000000.
             """,
         keywords: ["count", "sleep", "nolock", "nojoin"],
         parse: { spec, arguments throws(ParseError) in
             let found = try spec.options(
                 arguments, numbers: [NumberOption(keyword: "count", name: "C", range: Limits.count)],
-                seconds: [SecondsOption(keyword: "sleep", name: "S")], flags: ["nolock", "nojoin"], free: ("N", Limits.processes))
+                seconds: [SecondsOption(keyword: "sleep", name: "S")], flags: ["nolock", "nojoin"],
+                free: ("N", Limits.processes))
             guard let count = found.free else {
                 throw ParseError(.missingWord(command: spec.name, what: "N", usage: spec.usage))
             }
