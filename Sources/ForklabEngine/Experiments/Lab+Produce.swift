@@ -142,10 +142,11 @@ final class ProducerThread: ThreadWorker, @unchecked Sendable {
             producing.done()
         }
         // time.sleep(idnum) before each put: the book's ids start at 0, so producer 0 never waits.
-        let (epoch, interval) = (pacer.epoch, pacer.interval &* UInt64(id))
+        let (interval, overflow) = pacer.interval.multipliedReportingOverflow(by: UInt64(id))
         for count in 0..<messages {
             if crew.stopRequested { return }
-            if interval > 0 && !pacer.sleep(until: epoch &+ interval &* UInt64(count + 1)) { return }
+            if interval > 0 || overflow,
+               !pacer.sleep(until: overflow ? .max : pacer.due(every: interval, times: count + 1)) { return }
             // The time before the put: a consumer may take the message (and
             // record its get) before this thread records the put.
             let now = renderer.timestamp()

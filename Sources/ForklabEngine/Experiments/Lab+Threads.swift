@@ -129,10 +129,10 @@ final class CountingThread: ThreadWorker, @unchecked Sendable {
         // run-time exclusivity check on every line.
         var written = 0
         defer { self.written = written }
-        let (epoch, interval) = (pacer.epoch, pacer.interval)
+        let interval = pacer.interval
         for index in 0..<count {
             // Line i comes (i+1) × S after the gate opened, as time.sleep(1) before each print.
-            if interval > 0 && !pacer.sleep(until: epoch &+ interval &* UInt64(index + 1)) { return }
+            if interval > 0 && !pacer.sleep(until: pacer.due(every: interval, times: index + 1)) { return }
             guard renderer.write(to: console, thread: thread, index: index) else { return }
             written += 1
         }

@@ -43,6 +43,14 @@ final class Pacer: @unchecked Sendable {
     /// which publishes it to them.
     func setOff(at time: UInt64) { start.store(time, ordering: .relaxed) }
 
+    /// `epoch` + `step` × `times`, or the end of time when that does not
+    /// fit (60 s × producer 999 × message 10000000 does not).
+    func due(every step: UInt64, times: Int) -> UInt64 {
+        let (offset, overflow) = step.multipliedReportingOverflow(by: UInt64(times))
+        let (deadline, past) = epoch.addingReportingOverflow(offset)
+        return overflow || past ? .max : deadline
+    }
+
     /// Sleeps until CLOCK_MONOTONIC reads `deadline` (nanoseconds, as
     /// `fl_monotonic_ns`). False when `stop` ended the sleep, or had
     /// before it began: the thread must stop.
