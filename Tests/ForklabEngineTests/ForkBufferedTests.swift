@@ -181,3 +181,20 @@ extension RealProcesses {
             """)
     }
 }
+
+@Suite struct ForkBufferedTrace {
+    @Test func aSavedTraceNamesALostLineAndMarksItLost() {
+        let record = ExperimentRecord(
+            experiment: .fork(count: 1, buffered: true), parent: 10, duration: 5_000,
+            events: [
+                Occurrence(time: 1_000, pid: 10, tid: 10, what: .trace(.forked(parent: 10, child: 11))),
+                Occurrence(time: 1_500, pid: 11, tid: 11, what: .childPrinted(exitStat: nil, lost: true)),
+                Occurrence(time: 1_600, pid: 11, tid: 11, what: .exit(code: 0)),
+            ],
+            keptMarks: 0, droppedMarks: 0)
+        let json = ChromeTrace.json(for: record)
+        #expect(json.contains("\"name\":\"print (lost in buffer)\""))
+        #expect(json.contains("\"args\":{\"text\":\"Hello from child 11\",\"lost\":true}"))
+        #expect(!json.contains("\"name\":\"print\""))
+    }
+}
