@@ -186,6 +186,88 @@ static void child_record(struct fl_log *log, uint64_t index, uint16_t kind, cons
     fl_log_put(log, index, &event);
 }
 
+/// A stdio stream as the child of `fork N buffered` has it: a buffer on
+/// the child's stack, the descriptor, and when it is flushed.
+struct child_stdio {
+    char *bytes;
+    size_t size;
+    size_t used;
+    int fd;
+    int line_buffered;
+};
+
+static void stdio_flush(struct child_stdio *out) {
+    if (out->used > 0) write_all(out->fd, out->bytes, out->used);
+    out->used = 0;
+}
+
+/// Adds one byte as stdio's putc does: a full buffer is written first;
+/// a line-buffered stream is written at each newline.
+static void stdio_put(struct child_stdio *out, char c) {
+    if (out->used == out->size) stdio_flush(out);
+    out->bytes[out->used++] = c;
+    if (c == '\n' && out->line_buffered) stdio_flush(out);
+}
+
+/// "Prints" `line` with its FL_SLOT_* bytes filled in, into the buffer.
+static void stdio_print(struct child_stdio *out, const char *line, size_t length, const struct child_facts *facts) {
+    for (size_t i = 0; i < length; i++) {
+        unsigned char c = (unsigned char)line[i];
+        int64_t value;
+        if (c == FL_SLOT_PID || c == FL_SLOT_TID) value = facts->pid;
+        else if (c == FL_SLOT_ELAPSED_NS) value = (int64_t)(facts->elapsed & INT64_MAX);
+        else if (c == FL_SLOT_COUNTER) value = facts->counter;
+        else if (c == FL_SLOT_CODE) value = facts->code;
+        else {
+            stdio_put(out, (char)c);
+            continue;
+        }
+        char digits[20];
+        size_t n = decimal_length(value);
+        put_decimal(digits, value, n);
+        for (size_t d = 0; d < n; d++) stdio_put(out, digits[d]);
+    }
+}
+
+/// How many lines (a last one without its newline included) are in `used`
+/// bytes of `bytes`.
+static int unflushed_lines(const char *bytes, size_t used) {
+    int lines = 0;
+    for (size_t i = 0; i < used; i++) lines += bytes[i] == '\n';
+    if (used > 0 && bytes[used - 1] != '\n') lines++;
+    return lines;
+}
+
+/// The child of `fork N buffered`: prints its lines into a stdio-like
+/// buffer of its own and leaves with _exit, which, unlike exit, flushes
+/// nothing: what stdio would not have written yet is lost, as the book's
+/// child loses its print through a pipe. The child then records, in its
+/// line's slot, how many lines it lost. In a frame of its own, so that the
+/// plain child's stack stays on the pages it has.
+__attribute__((noinline, noreturn)) static void buffered_child(const struct fl_child_plan *plan, int counter,
+                                                               int code) {
+    char buffer[FL_CHILD_BUFFER_MAX];
+    struct child_stdio out = {
+        .bytes = buffer,
+        .size = plan->buffer_size < sizeof buffer ? plan->buffer_size : sizeof buffer,
+        .fd = plan->out_fd,
+        .line_buffered = plan->line_buffered,
+    };
+    struct child_facts printed = child_facts(plan->start_ns, counter, code);
+    child_record(plan->log, plan->log_index, FL_EVENT_CHILD_PRINTED, &printed, counter, plan->counter != NULL);
+    stdio_print(&out, plan->line, plan->line_length, &printed);
+    struct child_facts exiting = child_facts(plan->start_ns, counter, code);
+    child_record(plan->log, plan->log_index + 1, FL_EVENT_EXIT, &exiting, code, 0);
+    stdio_print(&out, plan->exit_line, plan->exit_line_length, &exiting);
+    if (out.used > 0) {
+        struct fl_event event = {.time = printed.elapsed, .pid = printed.pid, .tid = printed.pid,
+                                 .kind = FL_EVENT_CHILD_PRINTED, .a = counter, .b = plan->counter != NULL,
+                                 .c = unflushed_lines(out.bytes, out.used)};
+        fl_log_put(plan->log, plan->log_index, &event);
+    }
+    child_exit(code);  // _exit: the buffer is not flushed
+}
+
 pid_t fl_fork_blocked(sigset_t *saved) {
     sigset_t all;
     sigfillset(&all);
@@ -220,6 +302,7 @@ pid_t fl_fork_child(const struct fl_child_plan *plan) {
             counter = *plan->counter;
             code = counter;
         }
+        if (plan->buffer_size > 0) buffered_child(plan, counter, code);
         struct child_facts facts = child_facts(plan->start_ns, counter, code);
         child_record(plan->log, plan->log_index, FL_EVENT_CHILD_PRINTED, &facts, counter, plan->counter != NULL);
         child_write_line(plan->line, plan->line_length, plan->out_fd, &facts);

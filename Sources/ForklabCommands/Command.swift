@@ -1,7 +1,9 @@
 /// One command of the language, with defaults filled in.
 public enum Command: Hashable, Sendable {
-    case fork(count: Int)
-    case forkExit(count: Int)
+    /// `fork [N] [buffered]`.
+    case fork(count: Int, buffered: Bool = false)
+    /// `forkexit [N] [buffered]`.
+    case forkExit(count: Int, buffered: Bool = false)
     /// `count` is nil when N was left out (one child, run with no argument);
     /// `arguments` is nil when no `--` was given.
     case spawn(program: String, count: Int?, arguments: [String]?)

@@ -52,12 +52,24 @@ extension CommandSpec {
         }
     }
 
-    /// `[N]` and nothing after it: N, or 1 when it is left out.
-    func optionalCount(_ arguments: ArraySlice<Word>) throws(ParseError) -> Int {
-        guard let first = arguments.first else { return 1 }
-        let count = try number(first, name: "N", in: Limits.processes)
-        try expectEnd(arguments.dropFirst())
-        return count
+    /// `[N] [buffered]`, as fork and forkexit take: N (1 when left out),
+    /// and whether `buffered` was given.
+    func countAndBuffered(_ arguments: ArraySlice<Word>) throws(ParseError) -> (count: Int, buffered: Bool) {
+        var rest = arguments
+        var count = 1
+        if let first = rest.first, first.text != "buffered" {
+            count = try number(first, name: "N", in: Limits.processes)
+            rest = rest.dropFirst()
+        }
+        guard let word = rest.first else { return (count, false) }
+        guard word.text == "buffered" else {
+            throw ParseError(.unexpectedWord(command: name, word: word.text, usage: usage))
+        }
+        if let again = rest.dropFirst().first, again.text == "buffered" {
+            throw ParseError(.givenTwice(command: name, word: "buffered"))
+        }
+        try expectEnd(rest.dropFirst())
+        return (count, true)
     }
 
     /// A count such as fork's N: plain decimal, `1_000` allowed, within `range`.

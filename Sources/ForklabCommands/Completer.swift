@@ -23,6 +23,7 @@ public struct Completer {
 
     public func complete(_ beforeCursor: String) -> Result {
         let scan = Scan(beforeCursor)
+        if scan.endsInComment { return Result(insertion: "", candidates: []) }
         var words = scan.commands.last ?? []
         var prefix = ""
         if scan.endsInWord || scan.openQuote != nil, let last = words.popLast() {

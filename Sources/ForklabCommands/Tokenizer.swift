@@ -39,6 +39,8 @@ struct Scan {
     private(set) var danglingEscape = false
     /// The line ends inside a word: the last word may still grow.
     private(set) var endsInWord = false
+    /// The line ends in a comment: there is nothing to complete.
+    private(set) var endsInComment = false
 
     private var current = String.UnicodeScalarView()
     private var inWord = false
@@ -74,6 +76,7 @@ struct Scan {
                 finishWord()
                 commands.append([])
             case "#" where !inWord:
+                endsInComment = true
                 break scanning
             case "'", "\"":
                 startWord(at: column)

@@ -247,10 +247,10 @@ final class Session {
     /// The engine's form of an experiment command.
     private func experiment(for command: Command) -> Experiment {
         switch command {
-        case let .fork(count):
-            return .fork(count: count)
-        case let .forkExit(count):
-            return .forkExit(count: count)
+        case let .fork(count, buffered):
+            return .fork(count: count, buffered: buffered)
+        case let .forkExit(count, buffered):
+            return .forkExit(count: count, buffered: buffered)
         case let .spawn(program, count, arguments):
             return .spawn(SpawnPlan(
                 program: program, count: count ?? 1, numbered: count != nil && arguments == nil,

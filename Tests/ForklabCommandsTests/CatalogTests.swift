@@ -145,7 +145,7 @@ struct CatalogTests {
     }
 
     @Test(arguments: [
-        ("fork", "fork [N]"), ("forkexit", "forkexit [N]"), ("spawn", "spawn PROGRAM [N] [-- ARG…]"),
+        ("fork", "fork [N] [buffered]"), ("forkexit", "forkexit [N] [buffered]"), ("spawn", "spawn PROGRAM [N] [-- ARG…]"),
         ("threads", "threads N [count C] [sleep S] [nolock] [nojoin]"),
         ("produce", "produce P consume C [messages M] [capacity K] [sleep S]"), ("race", "race N [count C]"),
         ("timeline", "timeline [width W] [ascii|unicode]"), ("save", "save FILE.json [force]"),

@@ -70,13 +70,20 @@ struct CompleterCommandTests {
     }
 
     @Test func commandsThatTakeNoKeywordsCompleteNothing() {
-        #expect(completer.complete("fork ") == result(""))
-        #expect(completer.complete("forkexit 2 ") == result(""))
         #expect(completer.complete("q ") == result(""))
+        #expect(completer.complete("help fork ") == result(""))
+    }
+
+    @Test func forkAndForkexitCompleteBufferedOnce() {
+        #expect(completer.complete("fork ") == result("buffered "))
+        #expect(completer.complete("forkexit 2 b") == result("uffered "))
+        #expect(completer.complete("fork 3 buffered ") == result(""))
     }
 
     @Test func textInACommentIsNotCompleted() {
         #expect(completer.complete("fork # f") == result(""))
+        #expect(completer.complete("fork # b") == result(""))
+        #expect(completer.complete("fork 2 # ") == result(""))
     }
 
     @Test func aCommandNameInsideAnOpenQuoteIsCompletedAndClosed() {

@@ -89,7 +89,7 @@ private func checkMessage(_ error: ParseError, line: String) {
 /// program and arguments carry no NUL and the program is not empty.
 private func checkCommand(_ command: Command) {
     switch command {
-    case let .fork(count), let .forkExit(count):
+    case let .fork(count, _), let .forkExit(count, _):
         #expect(Limits.processes.contains(count))
     case let .spawn(program, count, arguments):
         #expect(!program.isEmpty)

@@ -1,7 +1,7 @@
 import Testing
 @testable import ForklabCommands
 
-/// `fork [N]` and `forkexit [N]` share one grammar: an optional count N in 1…10000.
+/// `fork [N] [buffered]` and `forkexit [N] [buffered]` share one grammar: an optional count N in 1…10000, then an optional `buffered`.
 @Suite("Parser: fork and forkexit")
 struct ParserForkTests {
     static let names = ["fork", "forkexit"]
@@ -9,7 +9,7 @@ struct ParserForkTests {
     /// The count of a fork or forkexit command; nil for any other command.
     func count(_ command: Command) -> Int? {
         switch command {
-        case let .fork(count), let .forkExit(count): return count
+        case let .fork(count, _), let .forkExit(count, _): return count
         default: return nil
         }
     }
@@ -122,8 +122,41 @@ struct ParserForkTests {
     }
 
     @Test func anExtraWordIsRefused() {
-        #expect(message("fork 2 3") == "fork: unexpected '3' (usage: fork [N])")
-        #expect(message("forkexit 2 x") == "forkexit: unexpected 'x' (usage: forkexit [N])")
+        #expect(message("fork 2 3") == "fork: unexpected '3' (usage: fork [N] [buffered])")
+        #expect(message("forkexit 2 x") == "forkexit: unexpected 'x' (usage: forkexit [N] [buffered])")
+    }
+
+    @Test func bufferedAfterTheCountParsesToBufferedChildren() throws {
+        #expect(try command("fork 3 buffered") == .fork(count: 3, buffered: true))
+        #expect(try command("forkexit 2 buffered") == .forkExit(count: 2, buffered: true))
+    }
+
+    @Test func bufferedAloneMeansOneBufferedChild() throws {
+        #expect(try command("fork buffered") == .fork(count: 1, buffered: true))
+        #expect(try command("forkexit buffered") == .forkExit(count: 1, buffered: true))
+    }
+
+    @Test func withoutBufferedTheChildrenWriteAtOnce() throws {
+        #expect(try command("fork 3") == .fork(count: 3, buffered: false))
+        #expect(try command("forkexit") == .forkExit(count: 1, buffered: false))
+    }
+
+    @Test func bufferedGivenTwiceIsRefused() {
+        #expect(message("fork buffered buffered") == "fork: 'buffered' given twice")
+        #expect(message("forkexit 2 buffered buffered") == "forkexit: 'buffered' given twice")
+    }
+
+    @Test func theCountAfterBufferedIsRefused() {
+        #expect(message("fork buffered 3") == "fork: unexpected '3' (usage: fork [N] [buffered])")
+    }
+
+    @Test func aWordOtherThanBufferedAfterTheCountIsRefused() {
+        #expect(message("fork 3 buffer") == "fork: unexpected 'buffer' (usage: fork [N] [buffered])")
+        #expect(message("forkexit 3 buffered x") == "forkexit: unexpected 'x' (usage: forkexit [N] [buffered])")
+    }
+
+    @Test func bufferedIsNotABadCount() {
+        #expect(message("fork 0 buffered") == "fork: N must be 1…10000, got 0")
     }
 
     @Test func theCountIsCheckedBeforeExtraWords() {

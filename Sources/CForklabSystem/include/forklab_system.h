@@ -39,7 +39,9 @@ extern "C" {
 /// while the lives of processes and threads are always kept.
 enum fl_event_kind {
     FL_EVENT_NONE = 0,
-    /// A forked child wrote its line: a = its copy of the counter, b = 1 when it has one.
+    /// A forked child wrote its line: a = its copy of the counter, b = 1 when it has one;
+    /// c = how many of its lines (this one and its exit's) were still in its buffer
+    /// when it called _exit, and so never printed (`fork N buffered`), else 0.
     FL_EVENT_CHILD_PRINTED = 1,
     /// A forked child is about to exec its program.
     FL_EVENT_EXEC = 2,
@@ -206,7 +208,20 @@ struct fl_child_plan {
     /// The first of two lives slots the parent claimed in `log` for this
     /// child (fl_log_claim): its line, then its exit.
     uint64_t log_index;
+    /// 0: the child writes each line with write(2) at once (forklab's way).
+    /// Else the child prints its lines into a buffer of this many bytes on
+    /// its stack, as stdio and Python's print do, flushed only when stdio
+    /// would (see line_buffered), and leaves with _exit, which throws away
+    /// what is still in it. At most FL_CHILD_BUFFER_MAX.
+    size_t buffer_size;
+    /// With buffer_size: 1 when the parent found out_fd a terminal, so the
+    /// buffer is line-buffered (flushed at each newline); 0: block-buffered
+    /// (flushed only when full).
+    int line_buffered;
 };
+
+/// The largest buffer a buffered child prints into: glibc's BUFSIZ.
+#define FL_CHILD_BUFFER_MAX 8192
 
 /// Forks. The child resets its signals, writes its line and calls _exit; it
 /// never returns. In the parent: the child's pid, or -1 with errno set.

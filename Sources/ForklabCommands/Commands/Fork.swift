@@ -2,7 +2,7 @@ extension CommandSpec {
     static let fork: CommandSpec = CommandSpec(
         name: "fork",
         aliases: [],
-        usage: "fork [N]",
+        usage: "fork [N] [buffered]",
         summary: "fork N children; each says hello and exits",
         book: "Python Basic Forking",
         details: """
@@ -15,9 +15,18 @@ extension CommandSpec {
 
             It shows that fork returns twice, once in each process, and that the two run
             at once: which line comes first is up to the kernel's scheduler. N is 1…10000.
+
+            With buffered, each child prints as the book's Python child does: into a
+            buffer of its own (as print and C's stdio do), then _exit, which throws away
+            what is still in it. At a terminal the buffer is line-buffered, written at the
+            newline, and every line shows; into a pipe or a file it is block-buffered
+            (4096 bytes here), written only when full, and every child's line is lost:
+            try `fork 3 buffered` at the prompt, then `forklab -c 'fork 3 buffered' | cat`.
+            The summary counts the lost lines; timeline marks them x.
             """,
-        keywords: [],
+        keywords: ["buffered"],
         parse: { spec, arguments throws(ParseError) in
-            .fork(count: try spec.optionalCount(arguments))
+            let (count, buffered) = try spec.countAndBuffered(arguments)
+            return .fork(count: count, buffered: buffered)
         })
 }

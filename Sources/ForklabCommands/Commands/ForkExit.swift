@@ -2,7 +2,7 @@ extension CommandSpec {
     static let forkExit: CommandSpec = CommandSpec(
         name: "forkexit",
         aliases: [],
-        usage: "forkexit [N]",
+        usage: "forkexit [N] [buffered]",
         summary: "children change a counter and exit with it",
         book: "Python Fork() Exit Status",
         details: """
@@ -16,9 +16,16 @@ extension CommandSpec {
             Every child prints 1 and exits 1, however many run: fork gives each child its
             own copy of the parent's memory, so no child sees another's change, and the
             parent's exitstat stays 0. N is 1…10000.
+
+            With buffered, each child prints into a buffer of its own, as the book's
+            Python child does, and _exit throws away what is still in it: every line
+            shows at a terminal (line-buffered), none through a pipe or into a file
+            (block-buffered). The exit codes are the same; the summary counts the lost
+            lines (see help fork).
             """,
-        keywords: [],
+        keywords: ["buffered"],
         parse: { spec, arguments throws(ParseError) in
-            .forkExit(count: try spec.optionalCount(arguments))
+            let (count, buffered) = try spec.countAndBuffered(arguments)
+            return .forkExit(count: count, buffered: buffered)
         })
 }

@@ -5,11 +5,13 @@ extension Lab {
     /// `fork N`: each iteration forks a child that writes
     /// `Hello from child PID` and leaves with `_exit(0)`, while the parent
     /// prints `Hello from parent PPID PID`. Unlike the book, the parent reaps
-    /// every child.
-    func runFork(count: Int) throws(LabError) {
+    /// every child. `buffered`: the children print into a stdio-like buffer
+    /// that their `_exit` may throw away, as the book's do.
+    func runFork(count: Int, buffered: Bool) throws(LabError) {
+        let buffering = buffered ? System.stdioBuffering(sink.childLine(for: .hello).fd) : nil
         var reaper = Reaper(grace: killGrace, pids: reaperPIDs, family: family)
         var reaped = 0
-        let (forked, failure) = forkChildren(count, experiment: "fork", writing: .hello, counter: nil) { pid in
+        let (forked, failure) = forkChildren(count, experiment: "fork", writing: .hello, counter: nil, buffering: buffering) { pid in
             reaper.add(pid)
             emit(.forked(parent: self.pid, child: pid))
             // Keeps zombies from piling up under a process limit.
@@ -22,15 +24,17 @@ extension Lab {
             reaped += 1
             emit(.reaped(child: pid, status: status), printed: false)
         }
-        emit(.summary(.fork(children: forked, reaped: reaped, elapsed: System.now() &- started)))
+        emit(.summary(.fork(children: forked, reaped: reaped, elapsed: System.now() &- started,
+                            buffered: lostLines(buffering))))
         try finish(failure)
     }
 
     /// `forkexit N`: each child adds one to its copy of exitstat, writes
     /// `Hello from child PID EXITSTAT` and exits with it; the parent waits
     /// and prints `Parent got PID STATUS CODE`. The parent's exitstat stays
-    /// 0, as the summary shows.
-    func runForkExit(count: Int) throws(LabError) {
+    /// 0, as the summary shows. `buffered` as for `fork`.
+    func runForkExit(count: Int, buffered: Bool) throws(LabError) {
+        let buffering = buffered ? System.stdioBuffering(sink.childLine(for: .exitStat).fd) : nil
         let exitstat = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
         defer { exitstat.deallocate() }
         exitstat.initialize(to: 0)
@@ -38,7 +42,8 @@ extension Lab {
         var codes: [Int32: Int] = [:]
         // One for the whole loop: a Reaper per child would allocate per child.
         var reaper = Reaper(grace: killGrace, pids: reaperPIDs, family: family)
-        let (forked, failure) = forkChildren(count, experiment: "forkexit", writing: .exitStat, counter: exitstat) { pid in
+        let (forked, failure) = forkChildren(count, experiment: "forkexit", writing: .exitStat, counter: exitstat,
+                                              buffering: buffering) { pid in
             emit(.forked(parent: self.pid, child: pid), printed: false)
             reaper.add(pid)
             reaper.reapAll { pid, status in
@@ -49,8 +54,16 @@ extension Lab {
         }
         emit(.summary(.forkExit(
             children: forked, reaped: reaped, exitCodes: codes, parentExitStat: exitstat.pointee,
-            elapsed: System.now() &- started)))
+            elapsed: System.now() &- started, buffered: lostLines(buffering))))
         try finish(failure)
+    }
+
+    /// With `buffering`, the lines the children recorded as lost when they
+    /// called _exit (read after every child is reaped); nil without it, or
+    /// without a record to count from.
+    private func lostLines(_ buffering: StdioBuffering?) -> BufferedLines? {
+        guard let buffering, let log else { return nil }
+        return BufferedLines(buffering: buffering, lost: log.lostChildLines())
     }
 
     /// Forks up to `count` children that write the sink's line for `event`
@@ -59,11 +72,11 @@ extension Lab {
     /// fork. Returns how many it forked, and the failure.
     private func forkChildren(
         _ count: Int, experiment: String, writing event: ChildEvent, counter: UnsafeMutablePointer<Int32>?,
-        _ forkedOne: (pid_t) -> Void
+        buffering: StdioBuffering?, _ forkedOne: (pid_t) -> Void
     ) -> (forked: Int, failure: LabError?) {
         var forked = 0
         var failure: LabError?
-        withChildPlan(for: event, counter: counter) { plan in
+        withChildPlan(for: event, counter: counter, buffering: buffering) { plan in
             while forked < count && !checkStop() {
                 plan.log_index = log?.claim(2) ?? 0
                 let pid = fl_fork_child(&plan)
@@ -79,9 +92,11 @@ extension Lab {
     }
 
     /// Calls `body` with a plan for children that write the sink's line for
-    /// `event`; the line's bytes live for the call.
+    /// `event`; the line's bytes live for the call. With `buffering` the
+    /// children print into a buffer of that size (at most BUFSIZ).
     private func withChildPlan(
-        for event: ChildEvent, counter: UnsafeMutablePointer<Int32>?, _ body: (inout fl_child_plan) -> Void
+        for event: ChildEvent, counter: UnsafeMutablePointer<Int32>?, buffering: StdioBuffering?,
+        _ body: (inout fl_child_plan) -> Void
     ) {
         let line = sink.childLine(for: event)
         let exit = sink.childLine(for: .exit)
@@ -90,7 +105,9 @@ extension Lab {
                 var plan = fl_child_plan(
                     line: chars.baseAddress, line_length: chars.count,
                     exit_line: exitChars.baseAddress, exit_line_length: exitChars.count, out_fd: line.fd,
-                    counter: counter, exit_code: 0, start_ns: started, log: log?.raw, log_index: 0)
+                    counter: counter, exit_code: 0, start_ns: started, log: log?.raw, log_index: 0,
+                    buffer_size: buffering.map { min($0.size, Int(FL_CHILD_BUFFER_MAX)) } ?? 0,
+                    line_buffered: buffering?.lineBuffered == true ? 1 : 0)
                 body(&plan)
             }
         }

@@ -3,10 +3,11 @@ import ForklabWords
 /// An experiment the engine can run, with its parameters already checked
 /// against `Limits`.
 public enum Experiment: Hashable, Sendable {
-    /// The book's Basic Forking loop, `count` times.
-    case fork(count: Int)
-    /// The book's Fork() Exit Status loop, `count` times.
-    case forkExit(count: Int)
+    /// The book's Basic Forking loop, `count` times. `buffered`: each child
+    /// prints into a stdio-like buffer and `_exit`s, as the book's does.
+    case fork(count: Int, buffered: Bool = false)
+    /// The book's Fork() Exit Status loop, `count` times; `buffered` as for fork.
+    case forkExit(count: Int, buffered: Bool = false)
     /// The book's launcher: `count` children exec `program`. Child i runs
     /// `program i` when `numbered`, else `program arguments…` with each
     /// `{}` replaced by i (see `SpawnPlan`).
@@ -26,8 +27,8 @@ extension Experiment {
     /// `threads 2 count 2 nolock`, `spawn echo 2 -- a b`; defaults left out.
     public var command: String {
         switch self {
-        case let .fork(count): return "fork \(count)"
-        case let .forkExit(count): return "forkexit \(count)"
+        case let .fork(count, buffered): return "fork \(count)" + (buffered ? " buffered" : "")
+        case let .forkExit(count, buffered): return "forkexit \(count)" + (buffered ? " buffered" : "")
         case let .spawn(plan):
             var text = "spawn \(plan.program)"
             if plan.numbered || plan.count != 1 { text += " \(plan.count)" }

@@ -88,8 +88,8 @@ public final class Lab {
             _ = family.endLeftovers()
         }
         switch experiment {
-        case let .fork(count): try runFork(count: count)
-        case let .forkExit(count): try runForkExit(count: count)
+        case let .fork(count, buffered): try runFork(count: count, buffered: buffered)
+        case let .forkExit(count, buffered): try runForkExit(count: count, buffered: buffered)
         case let .spawn(plan): try runSpawn(plan)
         case let .threads(plan): try runThreads(plan)
         case let .produce(plan): try runProduce(plan)

@@ -1,10 +1,12 @@
 /// What an experiment did, counted, and what it cost.
 public enum Summary: Hashable, Sendable {
-    /// `fork`: children forked and reaped.
-    case fork(children: Int, reaped: Int, elapsed: UInt64)
+    /// `fork`: children forked and reaped; with `buffered`, how the
+    /// children's buffers went.
+    case fork(children: Int, reaped: Int, elapsed: UInt64, buffered: BufferedLines? = nil)
     /// `forkexit`: the exit codes the children returned (code → how many),
     /// and the parent's own exitstat afterwards.
-    case forkExit(children: Int, reaped: Int, exitCodes: [Int32: Int], parentExitStat: Int32, elapsed: UInt64)
+    case forkExit(children: Int, reaped: Int, exitCodes: [Int32: Int], parentExitStat: Int32, elapsed: UInt64,
+                  buffered: BufferedLines? = nil)
     /// `spawn`: children started and how each ended.
     case spawn(children: Int, reaped: Int, outcomes: SpawnOutcomes, elapsed: UInt64)
     /// `threads`: threads started (of those wanted) and joined, and the
@@ -18,6 +20,32 @@ public enum Summary: Hashable, Sendable {
     case produce(ProduceOutcome)
     /// `race`: the runs that completed, without the mutex and then with it.
     case race(threads: Int, count: Int, runs: [RaceRun])
+}
+
+/// How `fork N buffered`'s children buffered their lines, and how many
+/// lines their `_exit` threw away, as the children recorded it.
+public struct BufferedLines: Hashable, Sendable {
+    public var buffering: StdioBuffering
+    /// Lines still in a child's buffer when it called _exit.
+    public var lost: Int
+
+    public init(buffering: StdioBuffering, lost: Int) {
+        self.buffering = buffering
+        self.lost = lost
+    }
+}
+
+/// How stdio buffers a stream: decided once by the parent, before it forks.
+public struct StdioBuffering: Hashable, Sendable {
+    /// stdout is a terminal: flushed at each newline.
+    public var lineBuffered: Bool
+    /// The buffer's bytes; a block-buffered stream is flushed when it fills.
+    public var size: Int
+
+    public init(lineBuffered: Bool, size: Int) {
+        self.lineBuffered = lineBuffered
+        self.size = size
+    }
 }
 
 /// What went through `produce`'s queue.

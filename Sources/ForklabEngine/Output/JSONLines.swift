@@ -124,12 +124,26 @@ public final class JSONLines: TraceSink {
             return [("locked", locked ? "true" : "false"), ("expected", "\(expected)"), ("got", "\(got)"),
                     ("lost", "\(expected - got)")]
         case let .summary(summary):
-            return [("experiment", summary.experimentName.jsonQuoted)]
+            var fields = [("experiment", summary.experimentName.jsonQuoted)]
+            if let buffered = summary.bufferedLines {
+                fields += [("buffering", buffered.buffering.lineBuffered ? "\"line\"" : "\"block\""),
+                           ("buffer", "\(buffered.buffering.size)"), ("lost", "\(buffered.lost)")]
+            }
+            return fields
         }
     }
 }
 
 extension Summary {
+    /// How `fork N buffered`'s or `forkexit N buffered`'s children buffered
+    /// their lines; nil for any other command.
+    var bufferedLines: BufferedLines? {
+        switch self {
+        case let .fork(_, _, _, buffered), let .forkExit(_, _, _, _, _, buffered): return buffered
+        default: return nil
+        }
+    }
+
     /// The command the summary is of: `fork`, `produce`, …
     public var experimentName: String {
         switch self {

@@ -2,10 +2,10 @@ extension Summary {
     /// The summary's text, without the leading `# `.
     public var text: String {
         switch self {
-        case let .fork(children, reaped, elapsed):
+        case let .fork(children, reaped, elapsed, buffered):
             return "fork: \(count(children, "child", "children")) forked, \(reaped) reaped, \(children - reaped) left"
-                + cost(elapsed, children, "fork+wait")
-        case let .forkExit(children, reaped, exitCodes, parentExitStat, elapsed):
+                + lostText(buffered) + cost(elapsed, children, "fork+wait")
+        case let .forkExit(children, reaped, exitCodes, parentExitStat, elapsed, buffered):
             var text = children == reaped
                 ? "forkexit: \(count(children, "child", "children")) reaped"
                 : "forkexit: \(count(children, "child", "children")) forked, \(reaped) reaped, \(children - reaped) left"
@@ -20,7 +20,7 @@ extension Summary {
                 if killed > 0 { parts.append("\(killed) killed by a signal") }
                 text += " (" + parts.joined(separator: ", ") + "); the parent's exitstat is \(parentExitStat)"
             }
-            return text + cost(elapsed, children, "fork+wait")
+            return text + lostText(buffered) + cost(elapsed, children, "fork+wait")
         case let .spawn(children, reaped, outcomes, elapsed):
             var parts: [String] = []
             if outcomes.exitedZero > 0 { parts.append("\(outcomes.exitedZero) exited 0") }
@@ -78,6 +78,23 @@ extension Summary {
             }
             return text
         }
+    }
+}
+
+/// What `fork N buffered` and `forkexit N buffered` say of their
+/// children's lines: `; 3 child lines lost in buffers that _exit threw away
+/// (stdout is not a terminal, so block-buffered, 4096 bytes)`.
+private func lostText(_ buffered: BufferedLines?) -> String {
+    guard let buffered else { return "" }
+    let how = buffered.buffering.lineBuffered
+        ? "stdout is a terminal, so line-buffered"
+        : "stdout is not a terminal, so block-buffered, \(buffered.buffering.size) bytes"
+    switch buffered.lost {
+    case 0 where buffered.buffering.lineBuffered:
+        return "; no child line lost: stdout is a terminal, so each child's buffer was flushed at its newline, before _exit"
+    case 0: return "; no child line lost (\(how))"
+    case 1: return "; 1 child line lost in a buffer that _exit threw away (\(how))"
+    default: return "; \(buffered.lost) child lines lost in buffers that _exit threw away (\(how))"
     }
 }
 

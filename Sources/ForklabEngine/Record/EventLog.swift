@@ -50,6 +50,18 @@ final class EventLog: @unchecked Sendable {
         return (Int(lives), Int(marks), Int(claimed - marks))
     }
 
+    /// The lines forked children recorded as still in their buffers when
+    /// they called _exit (`fork N buffered`): the truth from each child,
+    /// not a count worked out by the parent.
+    func lostChildLines() -> Int {
+        var slot = fl_event()
+        var lost = 0
+        for index in 0..<UInt64(counts.lives) where fl_log_event(raw, FL_LOG_LIVES, index, &slot) != 0 {
+            if slot.kind == UInt16(FL_EVENT_CHILD_PRINTED.rawValue) { lost += Int(slot.c) }
+        }
+        return lost
+    }
+
     /// What was recorded, lives then marks, unsorted; and how many marks were dropped.
     func read() -> (events: [Occurrence], keptMarks: Int, droppedMarks: Int) {
         let counts = counts
@@ -78,7 +90,7 @@ extension Occurrence {
     init?(_ raw: fl_event) {
         let what: Happening
         switch fl_event_kind(rawValue: UInt32(raw.kind)) {
-        case FL_EVENT_CHILD_PRINTED: what = .childPrinted(exitStat: raw.b != 0 ? raw.a : nil)
+        case FL_EVENT_CHILD_PRINTED: what = .childPrinted(exitStat: raw.b != 0 ? raw.a : nil, lost: raw.c != 0)
         case FL_EVENT_EXEC: what = .exec
         case FL_EVENT_EXIT: what = .exit(code: raw.a)
         case FL_EVENT_THREAD_START, FL_EVENT_THREAD_END:

@@ -57,7 +57,9 @@ public enum Happening: Hashable, Sendable {
     /// `forkexit`'s forks.
     case unprinted(TraceEvent)
     /// A forked child wrote its line; `exitStat` is forkexit's counter.
-    case childPrinted(exitStat: Int32?)
+    /// `lost`: the line was still in the child's buffer when it called
+    /// _exit (`fork N buffered`), so it never reached stdout.
+    case childPrinted(exitStat: Int32?, lost: Bool = false)
     /// A forked child is about to exec its program (`spawn`).
     case exec
     /// A forked child is about to call _exit with `code`.

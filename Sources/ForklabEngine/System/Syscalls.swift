@@ -201,6 +201,22 @@ extension System {
         return fstat(fd, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
     }
 
+    /// How glibc's stdio would buffer a stream on `fd` (libio/filedoalloc.c):
+    /// line-buffered at a terminal; the buffer st_blksize bytes when that is
+    /// below BUFSIZ (8192), else BUFSIZ. A pipe here has st_blksize 4096, and
+    /// so has a file on ext4 or overlayfs; CPython 3.11's io takes st_blksize
+    /// too, so both buffer 4096 bytes there. The corresponding C functions
+    /// are `isatty` and `fstat`.
+    static func stdioBuffering(_ fd: Int32) -> StdioBuffering {
+        let terminal = isatty(fd) == 1
+        var status = stat()
+        var size = Int(BUFSIZ)
+        if fstat(fd, &status) == 0, status.st_blksize > 0, Int(status.st_blksize) < size {
+            size = Int(status.st_blksize)
+        }
+        return StdioBuffering(lineBuffered: terminal, size: size)
+    }
+
     /// Writes up to `count` bytes; EINTR retried. May write fewer.
     static func write(_ fd: Int32, _ buffer: UnsafeRawPointer, count: Int) throws(Errno) -> Int {
         try valueOrErrno { Glibc.write(fd, buffer, count) }

@@ -232,8 +232,10 @@ private struct Builder {
             case .raced: return ("race", args())
             case .summary: return ("summary", args())
             }
-        case let .childPrinted(exitStat):
-            return ("print", text("Hello from child \(occurrence.pid)" + (exitStat.map { " \($0)" } ?? "")))
+        case let .childPrinted(exitStat, lost):
+            let line = "Hello from child \(occurrence.pid)" + (exitStat.map { " \($0)" } ?? "")
+            // A line _exit threw away: its args say so, and the name too.
+            return lost ? ("print (lost in buffer)", text(line, ",\"lost\":true")) : ("print", text(line))
         case .exec:
             var args = ""
             if case let .spawn(plan) = record.experiment {

@@ -1,6 +1,6 @@
 /// What a character of the picture means, for the legend.
 enum LegendKey: Int, Comparable {
-    case alive, fork, threadStart, threadEnd, exec, program, printed, printedMany, put, got, producerHigh
+    case alive, fork, threadStart, threadEnd, exec, program, printed, printedMany, lost, put, got, producerHigh
     case gotSeveral, exit, zombie, reaped, summary
 
     static func < (a: LegendKey, b: LegendKey) -> Bool { a.rawValue < b.rawValue }
@@ -74,6 +74,7 @@ extension Lane {
             if producers.count > 1 { return ("+", .gotSeveral) }
             let producer = producers.first!
             return producer < 10 ? (digit(Int(producer)), .got) : ("o", .producerHigh)
+        case .lost: return ("x", .lost)
         case .fork: return ("F", .fork)
         case .exec: return ("E", .exec)
         case .exit: return ("X", .exit)
@@ -120,6 +121,7 @@ extension Timeline {
             case .program: entries.append("\(line(glyphs.program)) running \(program)")
             case .printed: entries.append("* printed a line")
             case .printedMany: entries.append("2-9 lines in one column, + 10 or more")
+            case .lost: entries.append("x printed into its buffer, lost: _exit threw the buffer away")
             case .put:
                 entries.append(used.contains(.got)
                     ? "0-9 put (producer) or got (consumer) a message of producer 0-9" : "0-9 put a message")

@@ -3,7 +3,9 @@
 struct Lane {
     /// Something a process or thread did, at a time.
     enum Mark: Hashable {
-        case fork, exec, printed, exit, reaped, summary
+        /// `lost`: a line a child printed into its buffer, which its _exit
+        /// threw away (`fork N buffered`).
+        case fork, exec, printed, lost, exit, reaped, summary
         case threadStart, threadEnd
         case put(producer: Int32), got(producer: Int32)
 
@@ -16,7 +18,7 @@ struct Lane {
             case .exit: return 6
             case .exec: return 5
             case .got, .put: return 4
-            case .printed: return 3
+            case .printed, .lost: return 3
             case .threadEnd: return 2
             case .threadStart: return 1
             }
@@ -60,8 +62,8 @@ struct Lane {
                 marks.append((time, .printed))
             case (.main, .trace(.summary)):
                 marks.append((time, .summary))
-            case (.child, .childPrinted):
-                marks.append((time, .printed))
+            case let (.child, .childPrinted(_, lost)):
+                marks.append((time, lost ? .lost : .printed))
             case (.child, .exec):
                 marks.append((time, .exec))
                 // An exec'd program records nothing more; a child that does
