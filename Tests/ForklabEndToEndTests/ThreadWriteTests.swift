@@ -44,7 +44,10 @@ extension EndToEnd.ThreadExperiments {
             let throughPipe = try #require(writeCalls(of: piped.pid)) - start
             // The 151 lines in one write, the summary in another, and the
             // last thread's wake-up of the main thread through its self-pipe.
-            #expect(throughPipe == 3)
+            // That last write is a thread's: once in a full-suite run it was
+            // not yet in the process's count when the summary was read (2),
+            // so the count is 2 or 3; one write a line would make it 151+.
+            #expect((2...3).contains(throughPipe))
             piped.closeInput()
             #expect(piped.waitForExit() == Ending(exitCode: 0))
         }
