@@ -7,12 +7,13 @@ public enum Command: Hashable, Sendable {
     /// `count` is nil when N was left out (one child, run with no argument);
     /// `arguments` is nil when no `--` was given.
     case spawn(program: String, count: Int?, arguments: [String]?)
-    /// `threads N [count C] [sleep S] [nolock] [nojoin]`; `sleep` in
-    /// nanoseconds, 0 when not given.
-    case threads(count: Int, lines: Int, locked: Bool, joined: Bool, sleep: Int = 0)
-    /// `produce P consume C [messages M] [capacity K] [sleep S]`; capacity
-    /// nil = unbounded; `sleep` in nanoseconds, 0 when not given.
-    case produce(producers: Int, consumers: Int, messages: Int, capacity: Int?, sleep: Int = 0)
+    /// `threads N [count C] [sleep S] [nolock] [nojoin | exit after T]`;
+    /// `sleep` in nanoseconds, 0 when not given; `exitAfter` T in
+    /// nanoseconds, nil when not given.
+    case threads(count: Int, lines: Int, locked: Bool, joined: Bool, sleep: Int = 0, exitAfter: Int? = nil)
+    /// `produce P consume C [messages M] [capacity K] [sleep S] [exit after T]`;
+    /// capacity nil = unbounded; `sleep` and `exitAfter` as for threads.
+    case produce(producers: Int, consumers: Int, messages: Int, capacity: Int?, sleep: Int = 0, exitAfter: Int? = nil)
     /// `race N [count C]`.
     case race(threads: Int, count: Int)
     /// `timeline [width W] [ascii|unicode]`: draw the last experiment.

@@ -90,12 +90,40 @@ struct NumberOption {
     let range: ClosedRange<Int>
 }
 
-/// A keyword and the seconds that follow it, such as threads' `sleep S`:
-/// a decimal number, 0 < S ≤ `Limits.sleepSeconds`.
+/// A keyword and the seconds that follow it, such as threads' `sleep S`
+/// or `exit after T`: a decimal number within `range`.
 struct SecondsOption {
     let keyword: String
+    /// A word that must come between the keyword and the number: `after`.
+    var then: String? = nil
     /// What messages call the number: `S`.
     let name: String
+    var range: SecondsRange = .sleep
+}
+
+extension SecondsOption {
+    /// `exit after T`, of threads and produce.
+    static let exitAfter = SecondsOption(keyword: "exit", then: "after", name: "T", range: .exitAfter)
+}
+
+/// Which decimal seconds an option takes, and how its errors show them.
+public struct SecondsRange: Hashable, Sendable {
+    /// Whether 0 is allowed (`exit after 0`) or only more than 0 (`sleep`).
+    public var allowsZero: Bool
+    /// The most whole seconds.
+    public var maximum: Int
+    /// Two examples for the error line: `sleep 1, sleep 0.05`.
+    public var examples: String
+
+    /// `sleep S`: 0 < S ≤ `Limits.sleepSeconds`.
+    public static let sleep = SecondsRange(allowsZero: false, maximum: Limits.sleepSeconds, examples: "sleep 1, sleep 0.05")
+    /// `exit after T`: 0 ≤ T ≤ `Limits.exitAfterSeconds`.
+    public static let exitAfter = SecondsRange(
+        allowsZero: true, maximum: Limits.exitAfterSeconds, examples: "exit after 6, exit after 0.5")
+
+    func contains(_ nanoseconds: Int) -> Bool {
+        (allowsZero || nanoseconds > 0) && nanoseconds <= maximum * 1_000_000_000
+    }
 }
 
 /// What `options` found among a command's words.
@@ -142,15 +170,22 @@ extension CommandSpec {
                 }
                 found.numbers[option.keyword] = try number(value, name: option.name, in: option.range)
             } else if let option = seconds.first(where: { $0.keyword == word.text }) {
+                let spelled = [option.keyword, option.then].compactMap { $0 }.joined(separator: " ")
+                if let then = option.then {
+                    guard rest.first?.text == then else {
+                        throw ParseError(.missingWord(
+                            command: name, what: "'\(then) \(option.name)' after '\(option.keyword)'", usage: usage))
+                    }
+                    rest = rest.dropFirst()
+                }
                 guard let value = rest.popFirst(), !keywords.contains(value.text) else {
                     throw ParseError(.missingWord(
-                        command: name, what: "\(option.name) after '\(option.keyword)'", usage: usage))
+                        command: name, what: "\(option.name) after '\(spelled)'", usage: usage))
                 }
-                guard let nanoseconds = parseNanoseconds(value.text), nanoseconds > 0,
-                      nanoseconds <= Limits.sleepSeconds * 1_000_000_000 else {
+                guard let nanoseconds = parseNanoseconds(value.text), option.range.contains(nanoseconds) else {
                     let got = parseNanoseconds(value.text) != nil || looksNumeric(value.text)
                         ? display(value.text) : "'\(display(value.text))'"
-                    throw ParseError(.badSeconds(command: name, name: option.name, got: got))
+                    throw ParseError(.badSeconds(command: name, name: option.name, range: option.range, got: got))
                 }
                 found.nanoseconds[option.keyword] = nanoseconds
             } else if flags.contains(word.text) {

@@ -92,8 +92,13 @@ public struct Completer {
             return spec.keywords.filter { $0.hasPrefix(prefix) }
         case "save":
             return []
+        case _ where words.last == "exit":
+            return "after".hasPrefix(prefix) ? ["after"] : []  // exit after T
         default:
-            return spec.keywords.filter { $0.hasPrefix(prefix) && !words.contains($0) }
+            // `after` only follows `exit`; `nojoin` and `exit after` exclude each other.
+            let excluded: Set<String> = words.contains("nojoin") ? ["after", "exit"]
+                : words.contains("exit") ? ["after", "nojoin"] : ["after"]
+            return spec.keywords.filter { $0.hasPrefix(prefix) && !words.contains($0) && !excluded.contains($0) }
         }
     }
 }

@@ -16,6 +16,9 @@ public enum Limits {
     /// `sleep S` of threads and produce: S is more than 0 and at most this
     /// many seconds, a decimal number (`sleep 1`, `sleep 0.05`).
     public static let sleepSeconds = 60
+    /// `exit after T` of threads and produce: T is 0 or more and at most
+    /// this many seconds, a decimal number (`exit after 6`).
+    public static let exitAfterSeconds = 600
     /// `bench PRIMITIVE N`: operations timed.
     public static let benchRuns: ClosedRange<Int> = 1...1_000_000
     /// `timeline width W`: columns the drawing takes (by default the

@@ -11,7 +11,7 @@ public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
         case badNumber(command: String, name: String, range: ClosedRange<Int>, got: String)
         case unexpectedWord(command: String, word: String, usage: String)
         /// Seconds out of range or not a decimal number: `threads 3 sleep 0`.
-        case badSeconds(command: String, name: String, got: String)
+        case badSeconds(command: String, name: String, range: SecondsRange, got: String)
         case missingWord(command: String, what: String, usage: String)
         /// A keyword or flag that may come once, given again: `threads 2 nolock nolock`.
         case givenTwice(command: String, word: String)
@@ -49,9 +49,9 @@ public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
             return "unknown command '\(display(word))'" + hint(suggestion)
         case let .badNumber(command, name, range, got):
             return "\(command): \(name) must be \(range.lowerBound)…\(range.upperBound), got \(got)"
-        case let .badSeconds(command, name, got):
-            return "\(command): \(name) must be seconds, more than 0 and at most \(Limits.sleepSeconds)"
-                + " (sleep 1, sleep 0.05), got \(got)"
+        case let .badSeconds(command, name, range, got):
+            return "\(command): \(name) must be seconds, \(range.allowsZero ? "0 or more" : "more than 0")"
+                + " and at most \(range.maximum) (\(range.examples)), got \(got)"
         case let .unexpectedWord(command, word, usage):
             return "\(command): unexpected '\(display(word))' (usage: \(usage))"
         case let .missingWord(command, what, usage):

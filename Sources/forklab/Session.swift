@@ -255,11 +255,14 @@ final class Session {
             return .spawn(SpawnPlan(
                 program: program, count: count ?? 1, numbered: count != nil && arguments == nil,
                 arguments: arguments ?? []))
-        case let .threads(count, lines, locked, joined, sleep):
-            return .threads(ThreadsPlan(threads: count, count: lines, locked: locked, joined: joined, sleep: UInt64(sleep)))
-        case let .produce(producers, consumers, messages, capacity, sleep):
+        case let .threads(count, lines, locked, joined, sleep, exitAfter):
+            return .threads(ThreadsPlan(
+                threads: count, count: lines, locked: locked, joined: joined, sleep: UInt64(sleep),
+                exitAfter: exitAfter.map { UInt64($0) }))
+        case let .produce(producers, consumers, messages, capacity, sleep, exitAfter):
             return .produce(ProducePlan(
-                producers: producers, consumers: consumers, messages: messages, capacity: capacity, sleep: UInt64(sleep)))
+                producers: producers, consumers: consumers, messages: messages, capacity: capacity, sleep: UInt64(sleep),
+                exitAfter: exitAfter.map { UInt64($0) }))
         case let .race(threads, count):
             return .race(threads: threads, count: count)
         default:

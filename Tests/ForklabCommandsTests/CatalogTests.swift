@@ -146,8 +146,8 @@ struct CatalogTests {
 
     @Test(arguments: [
         ("fork", "fork [N] [buffered]"), ("forkexit", "forkexit [N] [buffered]"), ("spawn", "spawn PROGRAM [N] [-- ARG…]"),
-        ("threads", "threads N [count C] [sleep S] [nolock] [nojoin]"),
-        ("produce", "produce P consume C [messages M] [capacity K] [sleep S]"), ("race", "race N [count C]"),
+        ("threads", "threads N [count C] [sleep S] [nolock] [nojoin | exit after T]"),
+        ("produce", "produce P consume C [messages M] [capacity K] [sleep S] [exit after T]"), ("race", "race N [count C]"),
         ("timeline", "timeline [width W] [ascii|unicode]"), ("save", "save FILE.json [force]"),
         ("help", "help [COMMAND]"), ("set", "set repeat on|off | set format book|json"), ("q", "q"),
     ])

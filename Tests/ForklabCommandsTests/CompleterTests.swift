@@ -141,8 +141,18 @@ struct CompleterThreadKeywordTests {
     let completer = FakeFileSystem().completer
 
     @Test func threadsListsItsKeywords() {
-        #expect(completer.complete("threads ") == result("", ["count", "nojoin", "nolock", "sleep"]))
+        #expect(completer.complete("threads ") == result("", ["count", "exit", "nojoin", "nolock", "sleep"]))
         #expect(completer.complete("threads 2 c") == result("ount "))
+    }
+
+    @Test func afterComesOnlyAfterExitAndExitAfterExcludesNojoin() {
+        #expect(completer.complete("threads 2 e") == result("xit "))
+        #expect(completer.complete("threads 2 exit ") == result("after "))
+        #expect(completer.complete("threads 2 exit a") == result("fter "))
+        #expect(completer.complete("threads 2 a") == result(""))
+        #expect(completer.complete("threads 2 exit after 1 no") == result("lock "))
+        #expect(completer.complete("threads 2 nojoin e") == result(""))
+        #expect(completer.complete("produce 4 sleep 1 e") == result("xit "))
     }
 
     @Test func threadsCompletesTheFlags() {
@@ -158,7 +168,7 @@ struct CompleterThreadKeywordTests {
     }
 
     @Test func produceListsTheOtherKeywords() {
-        #expect(completer.complete("produce ") == result("", ["capacity", "consume", "messages", "sleep"]))
+        #expect(completer.complete("produce ") == result("", ["capacity", "consume", "exit", "messages", "sleep"]))
         #expect(completer.complete("produce 4 s") == result("leep "))
         #expect(completer.complete("produce 4 c") == result("", ["capacity", "consume"]))
         #expect(completer.complete("produce 4 co") == result("nsume "))
@@ -166,7 +176,7 @@ struct CompleterThreadKeywordTests {
     }
 
     @Test func consumeListsTheOtherKeywords() {
-        #expect(completer.complete("consume ") == result("", ["capacity", "messages", "produce", "sleep"]))
+        #expect(completer.complete("consume ") == result("", ["capacity", "exit", "messages", "produce", "sleep"]))
         #expect(completer.complete("consume 2 p") == result("roduce "))
     }
 
@@ -176,11 +186,13 @@ struct CompleterThreadKeywordTests {
     }
 
     @Test func everyKeywordOfAnExperimentParsesAfterIt() throws {
-        #expect(Catalog.spec(named: "threads")?.keywords == ["count", "sleep", "nolock", "nojoin"])
-        #expect(Catalog.spec(named: "produce")?.keywords == ["produce", "consume", "messages", "capacity", "sleep"])
+        #expect(Catalog.spec(named: "threads")?.keywords == ["count", "sleep", "nolock", "nojoin", "exit", "after"])
+        #expect(Catalog.spec(named: "produce")?.keywords
+            == ["produce", "consume", "messages", "capacity", "sleep", "exit", "after"])
         #expect(Catalog.spec(named: "race")?.keywords == ["count"])
         _ = try command("threads 2 count 1 sleep 1 nolock nojoin")
-        _ = try command("produce 1 consume 1 messages 1 capacity 1 sleep 1")
+        _ = try command("threads 2 count 1 sleep 1 nolock exit after 1")
+        _ = try command("produce 1 consume 1 messages 1 capacity 1 sleep 1 exit after 1")
         _ = try command("race 2 count 1")
     }
 }

@@ -97,11 +97,14 @@ private func checkCommand(_ command: Command) {
         #expect(!([program] + (arguments ?? [])).contains { $0.utf8.contains(0) })
     case let .help(topic):
         #expect(topic.map { Catalog.spec(named: $0) != nil } ?? true)
-    case let .threads(count, lines, _, _, sleep):
+    case let .threads(count, lines, _, joined, sleep, exitAfter):
+        #expect(joined || exitAfter == nil)
+        #expect(exitAfter.map { (0...Limits.exitAfterSeconds * 1_000_000_000).contains($0) } ?? true)
         #expect(Limits.processes.contains(count))
         #expect(Limits.count.contains(lines))
         #expect((0...Limits.sleepSeconds * 1_000_000_000).contains(sleep))
-    case let .produce(producers, consumers, messages, capacity, sleep):
+    case let .produce(producers, consumers, messages, capacity, sleep, exitAfter):
+        #expect(exitAfter.map { (0...Limits.exitAfterSeconds * 1_000_000_000).contains($0) } ?? true)
         #expect((0...Limits.sleepSeconds * 1_000_000_000).contains(sleep))
         #expect(Limits.workers.contains(producers))
         #expect(Limits.workers.contains(consumers))

@@ -5,11 +5,21 @@ import Testing
 /// command, every pair is optional, the pairs come in any order.
 @Suite("Parser: produce and consume")
 struct ParserProduceTests {
-    static let usage = "produce P consume C [messages M] [capacity K] [sleep S]"
+    static let usage = "produce P consume C [messages M] [capacity K] [sleep S] [exit after T]"
     static let book = Command.produce(producers: 4, consumers: 2, messages: 4, capacity: nil)
 
     @Test func produceAloneIsTheBooksFourProducersTwoConsumersFourMessages() throws {
         #expect(try command("produce") == Self.book)
+    }
+
+    @Test func exitAfterEndsTheBooksProgram() throws {
+        #expect(try command("produce 4 consume 2 sleep 1 exit after 13")
+            == .produce(producers: 4, consumers: 2, messages: 4, capacity: nil, sleep: 1_000_000_000,
+                        exitAfter: 13_000_000_000))
+        #expect(try command("consume exit after 0") == .produce(producers: 4, consumers: 2, messages: 4, capacity: nil, exitAfter: 0))
+        #expect(message("produce 4 exit after 600.5")
+            == "produce: T must be seconds, 0 or more and at most 600 (exit after 6, exit after 0.5), got 600.5")
+        #expect(message("produce 4 exit 5") == "produce: missing 'after T' after 'exit' (usage: \(Self.usage))")
     }
 
     @Test func sleepPacesTheBooksProgram() throws {

@@ -4,7 +4,7 @@ import Testing
 /// `threads N [count C] [sleep S] [nolock] [nojoin]`: N required, the rest in any order.
 @Suite("Parser: threads")
 struct ParserThreadsTests {
-    static let usage = "threads N [count C] [sleep S] [nolock] [nojoin]"
+    static let usage = "threads N [count C] [sleep S] [nolock] [nojoin | exit after T]"
 
     @Test func countDefaultsToFiveLockedAndJoined() throws {
         #expect(try command("threads 3") == .threads(count: 3, lines: 5, locked: true, joined: true))
@@ -112,13 +112,41 @@ struct ParserThreadsTests {
         #expect(message("threads 3 sleep .5") == "threads: S must be seconds, \(range), got '.5'")
         #expect(message("threads 3 sleep 1e3") == "threads: S must be seconds, \(range), got '1e3'")
         #expect(message("threads 3 sleep 0.0000000001") == "threads: S must be seconds, \(range), got '0.0000000001'")
-        #expect(errorKind("threads 3 sleep 0") == .badSeconds(command: "threads", name: "S", got: "0"))
+        #expect(errorKind("threads 3 sleep 0") == .badSeconds(command: "threads", name: "S", range: .sleep, got: "0"))
     }
 
     @Test func sleepWithoutSecondsOrTwiceIsRefused() {
         #expect(message("threads 3 sleep") == "threads: missing S after 'sleep' (usage: \(Self.usage))")
         #expect(message("threads 3 sleep nolock") == "threads: missing S after 'sleep' (usage: \(Self.usage))")
         #expect(message("threads 3 sleep 1 sleep 2") == "threads: 'sleep' given twice")
+    }
+
+    @Test func exitAfterTakesZeroToSixHundredDecimalSeconds() throws {
+        #expect(try command("threads 5 count 5 sleep 1 nolock exit after 6")
+            == .threads(count: 5, lines: 5, locked: false, joined: true, sleep: 1_000_000_000, exitAfter: 6_000_000_000))
+        #expect(try command("threads 2 exit after 0") == .threads(count: 2, lines: 5, locked: true, joined: true, exitAfter: 0))
+        #expect(try command("threads exit after 0.25 2")
+            == .threads(count: 2, lines: 5, locked: true, joined: true, exitAfter: 250_000_000))
+        #expect(try command("threads 2 exit after 600") == .threads(count: 2, lines: 5, locked: true, joined: true, exitAfter: 600_000_000_000))
+        #expect(try command("threads 2") == .threads(count: 2, lines: 5, locked: true, joined: true, exitAfter: nil))
+    }
+
+    @Test func exitAfterOutOfRangeOrMisspeltIsRefusedNamingWhatIsAllowed() {
+        let range = "0 or more and at most 600 (exit after 6, exit after 0.5)"
+        #expect(message("threads 2 exit after -1") == "threads: T must be seconds, \(range), got -1")
+        #expect(message("threads 2 exit after 601") == "threads: T must be seconds, \(range), got 601")
+        #expect(message("threads 2 exit after soon") == "threads: T must be seconds, \(range), got 'soon'")
+        #expect(message("threads 2 exit 5") == "threads: missing 'after T' after 'exit' (usage: \(Self.usage))")
+        #expect(message("threads 2 exit") == "threads: missing 'after T' after 'exit' (usage: \(Self.usage))")
+        #expect(message("threads 2 exit after") == "threads: missing T after 'exit after' (usage: \(Self.usage))")
+        #expect(message("threads 2 exit after 1 exit after 2") == "threads: 'exit' given twice")
+        #expect(message("threads 2 after 1") == "threads: unexpected 'after' (usage: \(Self.usage))")
+    }
+
+    @Test func nojoinWithExitAfterSaysToChooseOne() {
+        let expected = "threads: 'nojoin' and 'exit after' given together; choose one (usage: \(Self.usage))"
+        #expect(message("threads 2 nojoin exit after 1") == expected)
+        #expect(message("threads 2 exit after 1 nojoin") == expected)
     }
 
     @Test func threadsIsAnExperiment() throws {

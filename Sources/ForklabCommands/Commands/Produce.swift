@@ -4,7 +4,7 @@ extension CommandSpec {
     static let produce: CommandSpec = CommandSpec(
         name: "produce",
         aliases: ["consume"],
-        usage: "produce P consume C [messages M] [capacity K] [sleep S]",
+        usage: "produce P consume C [messages M] [capacity K] [sleep S] [exit after T]",
         summary: "producer and consumer threads share a queue",
         book: "Python Producer Consumer with Queue",
         details: """
@@ -35,7 +35,7 @@ extension CommandSpec {
             P and C are 1…1000, M is 1…10000000, K is 1…1000000, and P × M is at most
             100000000.
             """,
-        keywords: ["produce", "consume", "messages", "capacity", "sleep"],
+        keywords: ["produce", "consume", "messages", "capacity", "sleep", "exit", "after"],
         parse: { spec, arguments throws(ParseError) in
             let producers = NumberOption(keyword: "produce", name: "P", range: Limits.workers)
             let consumers = NumberOption(keyword: "consume", name: "C", range: Limits.workers)
@@ -51,7 +51,8 @@ extension CommandSpec {
                 rest = rest.dropFirst()
             }
             var found = try spec.options(
-                rest, numbers: all, seconds: [SecondsOption(keyword: "sleep", name: "S")], given: [first.keyword])
+                rest, numbers: all, seconds: [SecondsOption(keyword: "sleep", name: "S"), .exitAfter],
+                given: [first.keyword])
             found.numbers[first.keyword] = firstNumber
             let p = found.numbers[producers.keyword] ?? 4
             let m = found.numbers[messages.keyword] ?? 4
@@ -61,6 +62,7 @@ extension CommandSpec {
             }
             return .produce(
                 producers: p, consumers: found.numbers[consumers.keyword] ?? 2, messages: m,
-                capacity: found.numbers[capacity.keyword], sleep: found.nanoseconds["sleep"] ?? 0)
+                capacity: found.numbers[capacity.keyword], sleep: found.nanoseconds["sleep"] ?? 0,
+                exitAfter: found.nanoseconds[SecondsOption.exitAfter.keyword])
         })
 }

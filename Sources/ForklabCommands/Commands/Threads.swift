@@ -2,7 +2,7 @@ extension CommandSpec {
     static let threads: CommandSpec = CommandSpec(
         name: "threads",
         aliases: [],
-        usage: "threads N [count C] [sleep S] [nolock] [nojoin]",
+        usage: "threads N [count C] [sleep S] [nolock] [nojoin | exit after T]",
         summary: "N threads count aloud, with or without a mutex",
         book: "_thread Basic, _thread Mutex, Python Threading",
         details: """
@@ -32,18 +32,22 @@ extension CommandSpec {
             process and its output, and that the order of their lines is the
             scheduler's. N is 1…10000, C is 1…1000000.
             """,
-        keywords: ["count", "sleep", "nolock", "nojoin"],
+        keywords: ["count", "sleep", "nolock", "nojoin", "exit", "after"],
         parse: { spec, arguments throws(ParseError) in
             let found = try spec.options(
                 arguments, numbers: [NumberOption(keyword: "count", name: "C", range: Limits.count)],
-                seconds: [SecondsOption(keyword: "sleep", name: "S")], flags: ["nolock", "nojoin"],
+                seconds: [SecondsOption(keyword: "sleep", name: "S"), .exitAfter], flags: ["nolock", "nojoin"],
                 free: ("N", Limits.processes))
             guard let count = found.free else {
                 throw ParseError(.missingWord(command: spec.name, what: "N", usage: spec.usage))
             }
+            let exitAfter = found.nanoseconds[SecondsOption.exitAfter.keyword]
+            if found.flags.contains("nojoin") && exitAfter != nil {
+                throw ParseError(.givenTogether(command: spec.name, first: "nojoin", second: "exit after", usage: spec.usage))
+            }
             return .threads(
                 count: count, lines: found.numbers["count"] ?? 5,
                 locked: !found.flags.contains("nolock"), joined: !found.flags.contains("nojoin"),
-                sleep: found.nanoseconds["sleep"] ?? 0)
+                sleep: found.nanoseconds["sleep"] ?? 0, exitAfter: exitAfter)
         })
 }

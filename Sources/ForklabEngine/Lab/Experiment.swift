@@ -36,11 +36,11 @@ extension Experiment {
             return text
         case let .threads(plan):
             return "threads \(plan.threads) count \(plan.count)" + pacing(plan.sleep)
-                + (plan.locked ? "" : " nolock") + (plan.joined ? "" : " nojoin")
+                + (plan.locked ? "" : " nolock") + (plan.joined ? "" : " nojoin") + ending(plan.exitAfter)
         case let .produce(plan):
             return "produce \(plan.producers) consume \(plan.consumers)"
                 + (plan.messages == 4 ? "" : " messages \(plan.messages)")
-                + (plan.capacity.map { " capacity \($0)" } ?? "") + pacing(plan.sleep)
+                + (plan.capacity.map { " capacity \($0)" } ?? "") + pacing(plan.sleep) + ending(plan.exitAfter)
         case let .race(threads, count): return "race \(threads) count \(count)"
         }
     }
@@ -50,10 +50,21 @@ extension Experiment {
 /// (` sleep 0.05`); nothing for 0.
 private func pacing(_ nanoseconds: UInt64) -> String {
     guard nanoseconds > 0 else { return "" }
+    return " sleep " + seconds(nanoseconds)
+}
+
+/// ` exit after T` for an ending after `nanoseconds`; nothing for nil.
+private func ending(_ nanoseconds: UInt64?) -> String {
+    guard let nanoseconds else { return "" }
+    return " exit after " + seconds(nanoseconds)
+}
+
+/// Nanoseconds as the decimal seconds a command takes: `1`, `0.05`.
+private func seconds(_ nanoseconds: UInt64) -> String {
     var fraction = String(nanoseconds % 1_000_000_000)
     fraction = String(repeating: "0", count: 9 - fraction.count) + fraction
     while fraction.last == "0" { fraction.removeLast() }
-    return " sleep \(nanoseconds / 1_000_000_000)" + (fraction.isEmpty ? "" : ".\(fraction)")
+    return "\(nanoseconds / 1_000_000_000)" + (fraction.isEmpty ? "" : ".\(fraction)")
 }
 
 /// What `threads` runs.
@@ -71,13 +82,20 @@ public struct ThreadsPlan: Hashable, Sendable {
     /// `sleep S` in nanoseconds: each thread sleeps this long before each
     /// of its lines, as the book's `time.sleep(1)`; 0 for no pacing.
     public var sleep: UInt64
+    /// `exit after T` in nanoseconds: the _thread programs' ending. The
+    /// experiment runs as a program of its own, whose main thread does not
+    /// join: it sleeps T, prints its line and exits, ending every thread
+    /// still running. nil: the main thread joins (or, not `joined`, waits
+    /// as Python waits for its threads).
+    public var exitAfter: UInt64?
 
-    public init(threads: Int, count: Int, locked: Bool, joined: Bool, sleep: UInt64 = 0) {
+    public init(threads: Int, count: Int, locked: Bool, joined: Bool, sleep: UInt64 = 0, exitAfter: UInt64? = nil) {
         self.threads = threads
         self.count = count
         self.locked = locked
         self.joined = joined
         self.sleep = sleep
+        self.exitAfter = exitAfter
     }
 }
 
@@ -93,13 +111,20 @@ public struct ProducePlan: Hashable, Sendable {
     /// (the book's `time.sleep(idnum)`, ids from 0), each consumer S/10
     /// before each get (the book's 0.1); 0 for no pacing.
     public var sleep: UInt64
+    /// `exit after T` in nanoseconds: the book's ending, a fixed sleep and
+    /// then the program's exit, whatever is still queued or unproduced (a
+    /// program of its own, as for `ThreadsPlan.exitAfter`); nil: the main
+    /// thread waits until every message is consumed.
+    public var exitAfter: UInt64?
 
-    public init(producers: Int, consumers: Int, messages: Int, capacity: Int?, sleep: UInt64 = 0) {
+    public init(producers: Int, consumers: Int, messages: Int, capacity: Int?, sleep: UInt64 = 0,
+                exitAfter: UInt64? = nil) {
         self.producers = producers
         self.consumers = consumers
         self.messages = messages
         self.capacity = capacity
         self.sleep = sleep
+        self.exitAfter = exitAfter
     }
 }
 
