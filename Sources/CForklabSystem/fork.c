@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -368,6 +369,8 @@ pid_t fl_fork_exec(const struct fl_exec_plan *plan) {
         fl_child_reset_signals();
         // The new descriptors 0 and 1 are without close-on-exec.
         if (plan->stdin_fd >= 0 && plan->stdin_fd != STDIN_FILENO) child_move(plan->stdin_fd, STDIN_FILENO);
+        if (plan->inherit_fd >= 0) fl_inline_syscall(SYS_fcntl, plan->inherit_fd, F_SETFD, 0, 0);
+        if (plan->death_signal != 0) fl_inline_syscall(SYS_prctl, PR_SET_PDEATHSIG, plan->death_signal, 0, 0);
         struct child_facts facts = child_facts(plan->start_ns, 0, 0);
         child_record(plan->log, plan->log_index, FL_EVENT_EXEC, &facts, 0, 0);
         child_write_line(plan->exec_line, plan->exec_line_length, plan->out_fd, &facts);

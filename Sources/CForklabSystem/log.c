@@ -4,14 +4,18 @@
 #include <stdatomic.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 // Children add events between fork and _exit: the counters must be atomic
 // without a lock, or adding would not be async-signal-safe.
 _Static_assert(ATOMIC_LLONG_LOCK_FREE == 2, "64-bit atomics must be lock-free");
 
-// The shared record of one experiment. It lives in a MAP_SHARED anonymous
-// mapping made before any fork, so that children write into the same pages
-// the parent reads; threads write into it too. Adding an event takes one
+// The shared record of one experiment. It lives in a MAP_SHARED mapping of
+// a memfd made before any fork, so that children write into the same pages
+// the parent reads, and so that a program of its own (`exit after T`,
+// forklab exec'd) can map the same file from the descriptor it inherits;
+// threads write into it too. Adding an event takes one
 // atomic add and a few stores: no allocation, no lock, nothing a child
 // may not do between fork and _exit.
 
@@ -23,6 +27,15 @@ struct fl_log {
     _Alignas(64) uint32_t lives_capacity;
     uint32_t marks_capacity;
     size_t mapped;
+    /// The memfd the pages belong to (close-on-exec), or -1 where memfd
+    /// is missing and the mapping is anonymous.
+    int fd;
+    /// Marks dropped past the region's capacity, by kind (FL_EVENT_FIRST_MARK
+    /// on): counted only when dropped, so that a kind's total is the kept
+    /// events of that kind plus these, at no cost to an event kept.
+    _Atomic uint64_t dropped_by_kind[FL_MARK_KINDS];
+    /// What a program of its own notes before it exits (fl_log_note).
+    int64_t notes[FL_LOG_NOTES];
 };
 
 static size_t header_size(void) {
@@ -39,17 +52,70 @@ static struct fl_event *marks(const struct fl_log *log) {
 
 struct fl_log *fl_log_create(uint32_t lives_capacity, uint32_t marks_capacity) {
     size_t size = header_size() + ((size_t)lives_capacity + marks_capacity) * sizeof(struct fl_event);
-    void *memory = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (memory == MAP_FAILED) return NULL;
+    int fd = memfd_create("forklab-record", MFD_CLOEXEC);
+    if (fd >= 0 && ftruncate(fd, (off_t)size) != 0) {
+        close(fd);
+        return NULL;
+    }
+    void *memory = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                        MAP_SHARED | MAP_NORESERVE | (fd < 0 ? MAP_ANONYMOUS : 0), fd, 0);
+    if (memory == MAP_FAILED) {
+        if (fd >= 0) close(fd);
+        return NULL;
+    }
     struct fl_log *log = memory;  // the kernel gives zeroed pages
     log->lives_capacity = lives_capacity;
     log->marks_capacity = marks_capacity;
     log->mapped = size;
+    log->fd = fd;
     return log;
 }
 
+struct fl_log *fl_log_attach(int fd) {
+    struct stat info;
+    if (fstat(fd, &info) != 0 || (size_t)info.st_size < header_size()) return NULL;
+    void *memory = mmap(NULL, (size_t)info.st_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd, 0);
+    if (memory == MAP_FAILED) return NULL;
+    struct fl_log *log = memory;
+    if (log->mapped != (size_t)info.st_size) {
+        munmap(memory, (size_t)info.st_size);
+        return NULL;
+    }
+    return log;
+}
+
+int fl_log_fd(const struct fl_log *log) {
+    return log->fd;
+}
+
 void fl_log_destroy(struct fl_log *log) {
-    if (log != NULL) munmap(log, log->mapped);
+    if (log == NULL) return;
+    // The attached copy in a program of its own shares the header: only the
+    // process that made the file closes its descriptor, and it never exits
+    // through here while a program still has it mapped.
+    int fd = log->fd;
+    munmap(log, log->mapped);
+    if (fd >= 0) close(fd);
+}
+
+void fl_log_note(struct fl_log *log, int index, int64_t value) {
+    if (log != NULL && index >= 0 && index < FL_LOG_NOTES) log->notes[index] = value;
+}
+
+int64_t fl_log_read_note(const struct fl_log *log, int index) {
+    return index >= 0 && index < FL_LOG_NOTES ? log->notes[index] : 0;
+}
+
+uint64_t fl_log_dropped_of_kind(const struct fl_log *log, uint16_t kind) {
+    if (kind < FL_EVENT_FIRST_MARK || kind >= FL_EVENT_FIRST_MARK + FL_MARK_KINDS) return 0;
+    return atomic_load(&log->dropped_by_kind[kind - FL_EVENT_FIRST_MARK]);
+}
+
+/// Counts `count` marks of `kind` dropped.
+static void count_dropped_kind(struct fl_log *log, uint16_t kind, uint64_t count) {
+    if (kind >= FL_EVENT_FIRST_MARK && kind < FL_EVENT_FIRST_MARK + FL_MARK_KINDS) {
+        atomic_fetch_add_explicit(&log->dropped_by_kind[kind - FL_EVENT_FIRST_MARK], count, memory_order_relaxed);
+    }
 }
 
 /// A region's counter of claimed slots.
@@ -75,6 +141,8 @@ void fl_log_reset(struct fl_log *log) {
     memset(marks(log), 0, used * sizeof(struct fl_event));
     atomic_store(&log->lives_claimed, 0);
     atomic_store(&log->marks_claimed, 0);
+    for (int kind = 0; kind < FL_MARK_KINDS; kind++) atomic_store(&log->dropped_by_kind[kind], 0);
+    memset(log->notes, 0, sizeof log->notes);
 }
 
 uint64_t fl_log_claim(struct fl_log *log, uint64_t count) {
@@ -104,7 +172,10 @@ void fl_log_add(struct fl_log *log, const struct fl_event *event) {
     int mark = event->kind >= FL_EVENT_FIRST_MARK;
     uint64_t index = atomic_fetch_add_explicit(mark ? &log->marks_claimed : &log->lives_claimed, 1,
                                                memory_order_relaxed);
-    if (index >= (mark ? log->marks_capacity : log->lives_capacity)) return;
+    if (index >= (mark ? log->marks_capacity : log->lives_capacity)) {
+        if (mark) count_dropped_kind(log, event->kind, 1);
+        return;
+    }
     store((mark ? marks(log) : lives(log)) + index, event);
 }
 
@@ -120,7 +191,12 @@ void fl_log_add_many(struct fl_log *log, const struct fl_event *events, size_t c
     if (wanted[0] > 0) next[0] = atomic_fetch_add_explicit(&log->lives_claimed, wanted[0], memory_order_relaxed);
     if (wanted[1] > 0) next[1] = atomic_fetch_add_explicit(&log->marks_claimed, wanted[1], memory_order_relaxed);
     // Every event's region is full: they were counted, and none is kept.
-    if ((wanted[0] == 0 || next[0] >= log->lives_capacity) && (wanted[1] == 0 || next[1] >= log->marks_capacity)) return;
+    if ((wanted[0] == 0 || next[0] >= log->lives_capacity) && (wanted[1] == 0 || next[1] >= log->marks_capacity)) {
+        for (size_t i = 0; wanted[1] > 0 && i < count; i++) {
+            if (events[i].kind >= FL_EVENT_FIRST_MARK) count_dropped_kind(log, events[i].kind, 1);
+        }
+        return;
+    }
     // Only marks, all with room (a thread's lines): one copy. The threads
     // that add them are joined before the record is read, so no kind need
     // be stored last.
@@ -132,15 +208,19 @@ void fl_log_add_many(struct fl_log *log, const struct fl_event *events, size_t c
         if (events[i].kind == FL_EVENT_NONE) continue;
         int mark = events[i].kind >= FL_EVENT_FIRST_MARK;
         uint64_t index = next[mark]++;
-        if (index >= (mark ? log->marks_capacity : log->lives_capacity)) continue;
+        if (index >= (mark ? log->marks_capacity : log->lives_capacity)) {
+            if (mark) count_dropped_kind(log, events[i].kind, 1);
+            continue;
+        }
         store((mark ? marks(log) : lives(log)) + index, &events[i]);
     }
 }
 
-void fl_log_count_dropped(struct fl_log *log, enum fl_log_region region, uint64_t count) {
+void fl_log_count_dropped(struct fl_log *log, uint16_t kind, uint64_t count) {
     if (log == NULL || count == 0) return;
-    _Atomic uint64_t *claimed = region == FL_LOG_MARKS ? &log->marks_claimed : &log->lives_claimed;
-    atomic_fetch_add_explicit(claimed, count, memory_order_relaxed);
+    int mark = kind >= FL_EVENT_FIRST_MARK;
+    atomic_fetch_add_explicit(mark ? &log->marks_claimed : &log->lives_claimed, count, memory_order_relaxed);
+    if (mark) count_dropped_kind(log, kind, count);
 }
 
 int fl_log_has_room(const struct fl_log *log, enum fl_log_region region) {

@@ -13,6 +13,16 @@ struct Options: Equatable {
     var commands: String?
     /// `FILE`.
     var file: String?
+    /// `--as-program FD START`: run the one command of `-c` as a program
+    /// of its own (`exit after T`), with forklab's record on memfd FD and
+    /// times counted from START (CLOCK_MONOTONIC nanoseconds). forklab
+    /// passes it when it execs itself; not for people (not in the usage).
+    var program: (record: Int32, started: UInt64)?
+
+    static func == (a: Options, b: Options) -> Bool {
+        a.action == b.action && a.json == b.json && a.bail == b.bail && a.commands == b.commands && a.file == b.file
+            && a.program?.record == b.program?.record && a.program?.started == b.program?.started
+    }
 
     static let version = "forklab 0.1.0"
 
@@ -66,6 +76,13 @@ struct Options: Equatable {
                 options.json = true
             case "--bail":
                 options.bail = true
+            case "--as-program":
+                guard index + 1 < arguments.count, let fd = Int32(arguments[index]), fd >= 0,
+                      let started = UInt64(arguments[index + 1]) else {
+                    throw UsageError(message: "--as-program needs a descriptor and a start time after it")
+                }
+                options.program = (fd, started)
+                index += 2
             case "-c", "--command":
                 guard index < arguments.count else { throw UsageError(message: "\(argument) needs COMMANDS after it") }
                 options.commands = arguments[index]
@@ -80,6 +97,9 @@ struct Options: Equatable {
         }
         if options.commands != nil && options.file != nil {
             throw UsageError(message: "give -c COMMANDS or a FILE, not both")
+        }
+        if options.program != nil && options.commands == nil {
+            throw UsageError(message: "--as-program needs -c COMMAND")
         }
         return options
     }

@@ -197,7 +197,7 @@ final class Session {
             lastExperiment = command
             let ownedTerminal = terminal?.inForeground ?? false
             defer { if ownedTerminal { terminal?.restore() } }  // see TerminalModes.restore
-            var experiment = experiment(for: command)
+            guard var experiment = command.experiment else { preconditionFailure("not an experiment: \(command)") }
             if case var .spawn(plan) = experiment {
                 if repeated { plan.first = nextSpawnNumber }
                 experiment = .spawn(plan)
@@ -242,32 +242,6 @@ final class Session {
 
     static func nothingYet(_ command: String) -> String {
         "\(command): no experiment has run yet; run one first (fork 3, threads 4, produce 4 consume 2, …)"
-    }
-
-    /// The engine's form of an experiment command.
-    private func experiment(for command: Command) -> Experiment {
-        switch command {
-        case let .fork(count, buffered):
-            return .fork(count: count, buffered: buffered)
-        case let .forkExit(count, buffered):
-            return .forkExit(count: count, buffered: buffered)
-        case let .spawn(program, count, arguments):
-            return .spawn(SpawnPlan(
-                program: program, count: count ?? 1, numbered: count != nil && arguments == nil,
-                arguments: arguments ?? []))
-        case let .threads(count, lines, locked, joined, sleep, exitAfter):
-            return .threads(ThreadsPlan(
-                threads: count, count: lines, locked: locked, joined: joined, sleep: UInt64(sleep),
-                exitAfter: exitAfter.map { UInt64($0) }))
-        case let .produce(producers, consumers, messages, capacity, sleep, exitAfter):
-            return .produce(ProducePlan(
-                producers: producers, consumers: consumers, messages: messages, capacity: capacity, sleep: UInt64(sleep),
-                exitAfter: exitAfter.map { UInt64($0) }))
-        case let .race(threads, count):
-            return .race(threads: threads, count: count)
-        default:
-            preconditionFailure("not an experiment: \(command)")
-        }
     }
 
     private func write(_ text: String) -> Outcome {

@@ -61,6 +61,26 @@ case .run:
     break
 }
 
+if let program = options.program, let command = options.commands {
+    // A program of its own (`exit after T`): forklab exec'd itself to run one
+    // experiment, whose main thread's exit ends it. Signals keep the default
+    // actions its parent reset them to: a Ctrl-C ends it at once.
+    System.useOneMallocArena()
+    let experiment: Experiment
+    do {
+        let parsed = try Parser.parse(line: command)
+        guard parsed.count == 1, let found = try parsed[0].get().experiment else {
+            fail("--as-program runs one experiment, got '\(display(command))'", status: 2)
+        }
+        experiment = found
+    } catch {
+        fail("\(error)", status: 2)
+    }
+    Lab.runAsProgram(
+        experiment, recordDescriptor: program.record, started: program.started,
+        sink: options.json ? JSONLines(console: out) : BookText(console: out, colors: Environment.usesColor(1)))
+}
+
 // Nothing forklab inherited may leak into the programs it spawns.
 try? System.closeOnExec(from: 3)
 // Worker threads barely allocate; one malloc arena keeps them from leaving

@@ -89,10 +89,30 @@ enum fl_log_region {
     FL_LOG_MARKS = 1,
 };
 
+/// How many mark kinds there are (FL_EVENT_FIRST_MARK on), each counted
+/// when dropped (fl_log_dropped_of_kind).
+#define FL_MARK_KINDS 8
+/// How many numbers a program of its own can note for forklab (fl_log_note).
+#define FL_LOG_NOTES 8
+
 /// Maps a record for up to `lives` process and thread events and `marks`
-/// marks, shared with children forked later. NULL when mmap fails.
+/// marks, shared with children forked later and, through its descriptor
+/// (fl_log_fd), with a program forklab execs. NULL when it cannot be made.
 struct fl_log *fl_log_create(uint32_t lives, uint32_t marks);
+/// Maps the record whose memfd `fd` is, in a program of its own that
+/// inherited it; NULL when `fd` holds no record.
+struct fl_log *fl_log_attach(int fd);
+/// The record's memfd (close-on-exec), or -1 when it has none.
+int fl_log_fd(const struct fl_log *log);
+/// Unmaps the record, and closes its memfd in the process that made it.
 void fl_log_destroy(struct fl_log *log);
+/// Notes a number for forklab to read once the program that notes it has
+/// ended (`index` < FL_LOG_NOTES); plain stores. Emptied by fl_log_reset.
+void fl_log_note(struct fl_log *log, int index, int64_t value);
+int64_t fl_log_read_note(const struct fl_log *log, int index);
+/// How many marks of `kind` were dropped for want of room: with the kept
+/// events of that kind, its total.
+uint64_t fl_log_dropped_of_kind(const struct fl_log *log, uint16_t kind);
 /// Empties the record, for the next experiment.
 void fl_log_reset(struct fl_log *log);
 /// Adds an event: one atomic add and plain stores, safe in a forked child
@@ -110,9 +130,9 @@ void fl_log_put(struct fl_log *log, uint64_t index, const struct fl_event *event
 /// time): for threads that record a batch of lines once they are written,
 /// read only after they are joined.
 void fl_log_add_many(struct fl_log *log, const struct fl_event *events, size_t count);
-/// Counts `count` events of a region that has no room left, as if added:
+/// Counts `count` events of `kind` that found no room left, as if added:
 /// they are dropped, and the count says how many were.
-void fl_log_count_dropped(struct fl_log *log, enum fl_log_region region, uint64_t count);
+void fl_log_count_dropped(struct fl_log *log, uint16_t kind, uint64_t count);
 /// Whether a region still has room: past it, events are only counted, so
 /// their details need not be made.
 int fl_log_has_room(const struct fl_log *log, enum fl_log_region region);
@@ -272,6 +292,13 @@ struct fl_exec_plan {
     /// The first of two lives slots the parent claimed in `log` for this
     /// child (fl_log_claim): its exec, then its exit when exec fails.
     uint64_t log_index;
+    /// A close-on-exec descriptor the program inherits all the same (a
+    /// program of its own gets the record's memfd), or -1.
+    int inherit_fd;
+    /// A signal the child gets when forklab's thread that forked it ends
+    /// (prctl PR_SET_PDEATHSIG), so that a program of its own never
+    /// outlives forklab; 0 for none.
+    int death_signal;
 };
 
 /// Forks; the child resets its signals and mask and execs the plan with

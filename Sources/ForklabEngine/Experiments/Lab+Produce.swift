@@ -9,11 +9,15 @@ extension Lab {
     /// no sleep; then the main thread prints `Main thread exit`. Producers
     /// wait at a gate until every thread is created, so that creating
     /// threads and handing messages over are measured apart.
+    ///
+    /// `exit after T`: forklab runs this as a program of its own, whose
+    /// main thread ends it after T, as the book's does.
     func runProduce(_ plan: ProducePlan) throws(LabError) {
+        if let exitAfter = plan.exitAfter, program == nil { return try runProduceAsProgram(plan, exitAfter: exitAfter) }
         let crew = Crew()
         let line = sink.threadLine(for: .consumed)
         let console = threadConsole(fd: line.fd, locked: true, crew: crew)
-        let recording = ThreadRecording(log: log, started: started)
+        let recording = ThreadRecording(log: log, started: started, batches: program == nil)
         let putLine = sink.threadLine(for: .put)
         let queue = WorkQueue<Message>(capacity: plan.capacity)
         let producing = Producing(queue: queue)
@@ -57,6 +61,16 @@ extension Lab {
         let opened = System.now()
         pacer.setOff(at: opened)
         gate.open()
+        if let exitAfter = plan.exitAfter {
+            if let failure { throw failure }
+            let main = LineRenderer(sink.threadLine(for: .mainExit), recording: recording, kind: FL_EVENT_MAIN_PRINTED)
+            exitProgram(at: opened &+ exitAfter, console: console, mainLine: main) {
+                // Nothing is put or taken from here on: the counts hold at the exit.
+                let counts = queue.holdForExit()
+                log?.note(.produced, counts.puts)
+                log?.note(.queued, counts.queued)
+            }
+        }
         awaitThreads(&group) {
             queue.cancel()
             pacer.stop()
@@ -79,6 +93,28 @@ extension Lab {
             queue: statistics, capacity: plan.capacity, elapsed: System.now() &- started,
             startup: opened &- started, running: crew.lastEnded > opened ? crew.lastEnded &- opened : 0))))
         try finish(failure)
+    }
+}
+
+extension Lab {
+    /// forklab's side of `produce … exit after T`: runs the program and
+    /// tells, from its record, where every message was when it exited.
+    /// After a stop the program noted nothing: what was produced and not
+    /// consumed is counted as left in the queue.
+    private func runProduceAsProgram(_ plan: ProducePlan, exitAfter: UInt64) throws(LabError) {
+        let run = try runOwnProgram(.produce(plan))
+        let exited = log?.read(.exited) == 1
+        let threads = log?.total(of: FL_EVENT_THREAD_START) ?? 0
+        let ended = log?.total(of: FL_EVENT_THREAD_END) ?? 0
+        let consumed = log?.total(of: FL_EVENT_GOT) ?? 0
+        let produced = exited ? log?.read(.produced) ?? 0 : log?.total(of: FL_EVENT_PUT) ?? 0
+        emit(.summary(.produceExited(ProduceExit(
+            producers: plan.producers, consumers: plan.consumers, expected: plan.producers * plan.messages,
+            produced: produced, consumed: consumed,
+            queued: exited ? log?.read(.queued) ?? 0 : max(0, produced - consumed),
+            program: ProgramExit(pid: run.pid, after: exitAfter, exited: exited, threads: threads,
+                                 stillRunning: threads - ended, elapsed: run.ended)))))
+        try finish(exited ? nil : programFailure("produce", run.status))
     }
 }
 

@@ -75,7 +75,7 @@ extension Lab {
     /// The exec errno a child sent, or nil when the pipe closed empty (exec
     /// worked). A Ctrl-C does not end this wait: the child resolves its exec
     /// at once either way.
-    private func readExecError(_ fd: Int32) -> Errno? {
+    func readExecError(_ fd: Int32) -> Errno? {
         var code: Int32 = 0
         var got = 0
         while got < MemoryLayout<Int32>.size {
@@ -112,7 +112,8 @@ extension Lab {
                                 stdin_fd: stdin, stdout_fd: sink.programOutput ?? -1, status_fd: status,
                                 exec_line: chars.baseAddress, exec_line_length: chars.count,
                                 exit_line: exitChars.baseAddress, exit_line_length: exitChars.count,
-                                out_fd: line.fd, start_ns: started, log: log?.raw, log_index: log?.claim(2) ?? 0)
+                                out_fd: line.fd, start_ns: started, log: log?.raw, log_index: log?.claim(2) ?? 0,
+                                inherit_fd: -1, death_signal: 0)
                             return body(&exec)
                         }
                     }

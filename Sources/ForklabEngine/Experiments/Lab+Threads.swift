@@ -9,12 +9,16 @@ extension Lab {
     /// wait at a gate until all are created (and, `nojoin`, the main thread
     /// has printed), so that they run at once: creating a thread takes
     /// longer than printing a few lines.
+    ///
+    /// `exit after T`: forklab runs this as a program of its own
+    /// (`runOwnProgram`), whose main thread ends it after T (`exitProgram`).
     func runThreads(_ plan: ThreadsPlan) throws(LabError) {
+        if let exitAfter = plan.exitAfter, program == nil { return try runThreadsAsProgram(plan, exitAfter: exitAfter) }
         let crew = Crew()
         let gate = Gate()
         let line = sink.threadLine(for: .counted)
         let console = threadConsole(fd: line.fd, locked: plan.locked, tears: sink.splitsUnlockedLines, crew: crew)
-        let recording = ThreadRecording(log: log, started: started)
+        let recording = ThreadRecording(log: log, started: started, batches: program == nil)
         let pacer = Pacer(interval: plan.sleep)
         var group = ThreadGroup(crew: crew)
         var workers: [CountingThread] = []
@@ -39,6 +43,10 @@ extension Lab {
         let opened = System.now()
         pacer.setOff(at: opened)
         gate.open()
+        if let exitAfter = plan.exitAfter {
+            if let failure { throw failure }
+            exitProgram(at: opened &+ exitAfter, console: console, mainLine: main)
+        }
         awaitThreads(&group) {
             gate.open()
             pacer.stop()
@@ -52,6 +60,22 @@ extension Lab {
             expectedLines: plan.threads * plan.count, elapsed: System.now() &- started, startup: opened &- started,
             running: crew.lastEnded > opened ? crew.lastEnded &- opened : 0)))
         try finish(failure)
+    }
+
+    /// forklab's side of `threads … exit after T`: runs the program and
+    /// counts, from its record, the lines printed and the threads its exit
+    /// ended.
+    private func runThreadsAsProgram(_ plan: ThreadsPlan, exitAfter: UInt64) throws(LabError) {
+        let run = try runOwnProgram(.threads(plan))
+        let exited = log?.read(.exited) == 1
+        let threads = log?.total(of: FL_EVENT_THREAD_START) ?? 0
+        let ended = log?.total(of: FL_EVENT_THREAD_END) ?? 0
+        emit(.summary(.threadsExited(ThreadsExit(
+            wanted: plan.threads, printed: log?.total(of: FL_EVENT_THREAD_PRINTED) ?? 0,
+            expected: plan.threads * plan.count,
+            program: ProgramExit(pid: run.pid, after: exitAfter, exited: exited, threads: threads,
+                                 stillRunning: threads - ended, elapsed: run.ended)))))
+        try finish(exited ? nil : programFailure("threads", run.status))
     }
 
     /// Waits until every thread of `group` has ended, then joins them.
@@ -77,9 +101,11 @@ extension Lab {
 
     /// The console the threads of an experiment share: locked consoles
     /// gather lines unless `fd` is a terminal, where each line shows as
-    /// it is printed.
+    /// it is printed, or this is a program of its own, which a Ctrl-C ends
+    /// at once, with whatever is gathered.
     func threadConsole(fd: Int32, locked: Bool, tears: Bool = true, crew: Crew) -> ThreadConsole {
-        ThreadConsole(fd: fd, locked: locked, tears: tears, gathers: isatty(fd) == 0, crew: crew, log: log)
+        ThreadConsole(fd: fd, locked: locked, tears: tears, gathers: program == nil && isatty(fd) == 0, crew: crew,
+                      log: log, exitGuard: program?.exitGuard)
     }
 
     /// A thread's role and number, with the sink's lines for its start and end.

@@ -50,17 +50,17 @@ extension Experiment {
 /// (` sleep 0.05`); nothing for 0.
 private func pacing(_ nanoseconds: UInt64) -> String {
     guard nanoseconds > 0 else { return "" }
-    return " sleep " + seconds(nanoseconds)
+    return " sleep " + decimalSeconds(nanoseconds)
 }
 
 /// ` exit after T` for an ending after `nanoseconds`; nothing for nil.
 private func ending(_ nanoseconds: UInt64?) -> String {
     guard let nanoseconds else { return "" }
-    return " exit after " + seconds(nanoseconds)
+    return " exit after " + decimalSeconds(nanoseconds)
 }
 
 /// Nanoseconds as the decimal seconds a command takes: `1`, `0.05`.
-private func seconds(_ nanoseconds: UInt64) -> String {
+func decimalSeconds(_ nanoseconds: UInt64) -> String {
     var fraction = String(nanoseconds % 1_000_000_000)
     fraction = String(repeating: "0", count: 9 - fraction.count) + fraction
     while fraction.last == "0" { fraction.removeLast() }
@@ -185,6 +185,10 @@ public enum LabError: Error, Hashable, Sendable, CustomStringConvertible {
     case system(call: String, Errno)
     /// `bench PRIMITIVE` could not measure, for `reason`.
     case benchFailed(primitive: String, reason: String)
+    /// A program of its own (`exit after T`) ended otherwise than by its
+    /// main thread's exit: it could not start its threads (and said why on
+    /// stderr), or something killed it.
+    case programFailed(experiment: String, status: WaitStatus)
 
     public var description: String {
         switch self {
@@ -208,6 +212,11 @@ public enum LabError: Error, Hashable, Sendable, CustomStringConvertible {
             return "\(call) failed: \(errno)"
         case let .benchFailed(primitive, reason):
             return "bench \(primitive): \(reason)"
+        case let .programFailed(experiment, status):
+            if let signal = status.terminatingSignal {
+                return "\(experiment): its program was killed by \(signalName(signal)) before its main thread exited"
+            }
+            return "\(experiment): its program exited with status \(status.exitCode ?? 0) before its main thread's exit"
         }
     }
 }

@@ -34,7 +34,12 @@ public final class Lab {
     var started: UInt64 = 0
     /// Where children and threads record their events; nil when it could
     /// not be mapped (then there is no timeline, but experiments still run).
-    let log = EventLog()
+    let log: EventLog?
+    /// What forklab execs to run an experiment as a program of its own
+    /// (`exit after T`): itself.
+    public var programPath = "/proc/self/exe"
+    /// Set in a program of its own (`runAsProgram`), nil in forklab.
+    let program: OwnProgram?
     /// What the parent emitted in this experiment, as it happened; in memory
     /// that forks leave out, so that recording costs no page fault after a fork.
     /// Mapped at the first experiment, not at start-up.
@@ -65,6 +70,20 @@ public final class Lab {
         self.sink = sink
         self.childInput = childInput
         self.programDirectory = programDirectory
+        log = EventLog()
+        program = nil
+    }
+
+    /// The Lab of a program of its own: forklab's record, attached, and
+    /// forklab's start of the command, which every time counts from.
+    init(sink: any TraceSink, log: EventLog?, started: UInt64) {
+        self.sink = sink
+        childInput = .inherit
+        programDirectory = nil
+        self.log = log
+        program = OwnProgram()
+        self.started = started
+        pid = getpid()
     }
 
     deinit {

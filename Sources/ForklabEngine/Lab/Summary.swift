@@ -20,6 +20,83 @@ public enum Summary: Hashable, Sendable {
     case produce(ProduceOutcome)
     /// `race`: the runs that completed, without the mutex and then with it.
     case race(threads: Int, count: Int, runs: [RaceRun])
+    /// `threads … exit after T`: what its program printed before its main
+    /// thread's exit ended it.
+    case threadsExited(ThreadsExit)
+    /// `produce … exit after T`: where the messages were when its
+    /// program's main thread exited.
+    case produceExited(ProduceExit)
+}
+
+/// How a program of its own (`exit after T`) ended, from its record.
+public struct ProgramExit: Hashable, Sendable {
+    public var pid: Int32
+    /// T, in nanoseconds.
+    public var after: UInt64
+    /// Whether its main thread exited after T, as planned; false when a
+    /// stop or a failure ended it first.
+    public var exited: Bool
+    /// Threads started, and those that had not ended when the program did.
+    public var threads: Int
+    public var stillRunning: Int
+    /// From the command's start to the program's reaping.
+    public var elapsed: UInt64
+
+    public init(pid: Int32, after: UInt64, exited: Bool, threads: Int, stillRunning: Int, elapsed: UInt64) {
+        self.pid = pid
+        self.after = after
+        self.exited = exited
+        self.threads = threads
+        self.stillRunning = stillRunning
+        self.elapsed = elapsed
+    }
+}
+
+/// `threads … exit after T`: lines printed of those the threads would
+/// print; the rest were never printed.
+public struct ThreadsExit: Hashable, Sendable {
+    public var wanted: Int
+    public var printed: Int
+    public var expected: Int
+    public var program: ProgramExit
+
+    public init(wanted: Int, printed: Int, expected: Int, program: ProgramExit) {
+        self.wanted = wanted
+        self.printed = printed
+        self.expected = expected
+        self.program = program
+    }
+
+    public var neverPrinted: Int { expected - printed }
+}
+
+/// `produce … exit after T`: every message the producers would put is in
+/// one place when the program exits: consumed (printed), taken by a
+/// consumer and not printed yet, still queued, or never produced.
+public struct ProduceExit: Hashable, Sendable {
+    public var producers: Int
+    public var consumers: Int
+    /// P × M.
+    public var expected: Int
+    public var produced: Int
+    public var consumed: Int
+    public var queued: Int
+    public var program: ProgramExit
+
+    public init(producers: Int, consumers: Int, expected: Int, produced: Int, consumed: Int, queued: Int,
+                program: ProgramExit) {
+        self.producers = producers
+        self.consumers = consumers
+        self.expected = expected
+        self.produced = produced
+        self.consumed = consumed
+        self.queued = queued
+        self.program = program
+    }
+
+    /// Taken off the queue by a consumer that had not printed it yet.
+    public var inHand: Int { max(0, produced - consumed - queued) }
+    public var neverProduced: Int { expected - produced }
 }
 
 /// How `fork N buffered`'s children buffered their lines, and how many

@@ -16,6 +16,8 @@ public final class JSONLines: TraceSink {
     /// one JSON object a line.
     public var programOutput: Int32? { 2 }
 
+    public var programOptions: [String] { ["--json"] }
+
     public func emit(_ record: TraceRecord) throws(OutputError) {
         var object = "{\"v\":\(Self.version),\"event\":\"\(Self.name(of: record.event))\",\"pid\":\(record.pid),"
             + "\"tid\":\(record.pid),\"t\":\(record.time)"
@@ -129,9 +131,31 @@ public final class JSONLines: TraceSink {
                 fields += [("buffering", buffered.buffering.lineBuffered ? "\"line\"" : "\"block\""),
                            ("buffer", "\(buffered.buffering.size)"), ("lost", "\(buffered.lost)")]
             }
-            return fields
+            return fields + programFields(of: summary)
         }
     }
+}
+
+/// What a summary of a program of its own (`exit after T`) adds: the
+/// program's pid, whether its main thread exited, the threads still running,
+/// and where the lines or messages went.
+private func programFields(of summary: Summary) -> [(String, String)] {
+    let program: ProgramExit
+    var fields: [(String, String)]
+    switch summary {
+    case let .threadsExited(outcome):
+        program = outcome.program
+        fields = [("printed", "\(outcome.printed)"), ("never_printed", "\(outcome.neverPrinted)")]
+    case let .produceExited(outcome):
+        program = outcome.program
+        fields = [("produced", "\(outcome.produced)"), ("consumed", "\(outcome.consumed)"),
+                  ("taken_not_printed", "\(outcome.inHand)"), ("queued", "\(outcome.queued)"),
+                  ("never_produced", "\(outcome.neverProduced)")]
+    default:
+        return []
+    }
+    return [("program", "\(program.pid)"), ("exited", program.exited ? "true" : "false"),
+            ("threads", "\(program.threads)"), ("still_running", "\(program.stillRunning)")] + fields
 }
 
 extension Summary {
@@ -153,6 +177,8 @@ extension Summary {
         case .threads: return "threads"
         case .produce: return "produce"
         case .race: return "race"
+        case .threadsExited: return "threads"
+        case .produceExited: return "produce"
         }
     }
 }

@@ -64,6 +64,19 @@ extension Summary {
             // As lmbench does: each primitive's cost apart, not one blend.
             return text + cost(outcome.startup, threads, "thread start")
                 + rate(outcome.consumed, outcome.running, "msgs").replacingFirst("; ", with: ", ")
+        case let .threadsExited(outcome):
+            let program = outcome.program
+            var text = "threads: \(count(program.threads, "thread", "threads")) started"
+            if program.threads < outcome.wanted { text = "threads: \(program.threads) of \(outcome.wanted) threads started" }
+            text += ", \(outcome.printed) of \(outcome.expected) lines printed"
+            if outcome.neverPrinted > 0 { text += ", \(outcome.neverPrinted) never printed" }
+            return text + "; " + programText(program)
+        case let .produceExited(outcome):
+            var text = "produce: \(outcome.produced) of \(outcome.expected) messages produced, \(outcome.consumed) consumed"
+            if outcome.inHand > 0 { text += ", \(outcome.inHand) taken but not printed" }
+            if outcome.queued > 0 { text += ", \(outcome.queued) left in the queue" }
+            if outcome.neverProduced > 0 { text += ", \(outcome.neverProduced) never produced" }
+            return text + "; " + programText(outcome.program)
         case let .race(threads, increments, runs):
             var text = "race: \(count(threads, "thread", "threads")) × \(count(increments, "increment", "increments"))"
             if runs.isEmpty { return text + "; no run completed" }
@@ -79,6 +92,20 @@ extension Summary {
             return text
         }
     }
+}
+
+/// How a program of its own ended: `the program (pid 812) exited after 6 s
+/// without joining its threads, 2 of them still running`.
+private func programText(_ program: ProgramExit) -> String {
+    let running = program.stillRunning == 0
+        ? "none of them still running"
+        : "\(program.stillRunning) of them still running"
+    guard program.exited else {
+        return "the program (pid \(program.pid)) was ended before its main thread's exit, "
+            + "with \(count(program.stillRunning, "thread", "threads")) still running"
+    }
+    return "the program (pid \(program.pid)) exited after \(decimalSeconds(program.after)) s without joining its threads, "
+        + running
 }
 
 /// What `fork N buffered` and `forkexit N buffered` say of their

@@ -28,11 +28,16 @@ public protocol TraceSink: AnyObject {
     /// Where a spawned program's stdout goes: nil for forklab's stdout;
     /// another descriptor when the trace format must keep stdout to itself.
     var programOutput: Int32? { get }
+
+    /// The options of forklab that make a program of its own (`exit after
+    /// T`, forklab exec'd) write its lines as this sink does: `--json`.
+    var programOptions: [String] { get }
 }
 
 extension TraceSink {
     public var splitsUnlockedLines: Bool { true }
     public var programOutput: Int32? { nil }
+    public var programOptions: [String] { [] }
 }
 
 /// The bytes a child process or a thread writes, with placeholders it fills

@@ -23,6 +23,49 @@ final class EventLog: @unchecked Sendable {
         self.raw = raw
     }
 
+    /// The record forklab made, in a program of its own that inherited its
+    /// descriptor (`descriptor`); nil when `descriptor` holds none.
+    init?(attaching descriptor: Int32) {
+        guard let raw = fl_log_attach(descriptor) else { return nil }
+        self.raw = raw
+    }
+
+    /// The memfd a program of its own maps the record from, or nil.
+    var descriptor: Int32? {
+        let fd = fl_log_fd(raw)
+        return fd >= 0 ? fd : nil
+    }
+
+    /// What a program of its own notes for forklab before it exits.
+    enum Note: Int32 {
+        /// 1 once the program's main thread wrote its notes: it ended as
+        /// planned, not killed.
+        case exited = 0
+        /// `produce`: messages put on the queue, and still queued, read
+        /// with the queue's mutex held, at the exit.
+        case produced = 1
+        case queued = 2
+    }
+
+    func note(_ note: Note, _ value: Int) { fl_log_note(raw, note.rawValue, Int64(value)) }
+
+    func read(_ note: Note) -> Int { Int(fl_log_read_note(raw, note.rawValue)) }
+
+    /// How many events of `kind` were recorded, those dropped for want of
+    /// room included (marks), or kept (lives).
+    func total(of kind: fl_event_kind) -> Int {
+        let code = UInt16(kind.rawValue)
+        var total = Int(fl_log_dropped_of_kind(raw, code))
+        let region = kind.rawValue >= FL_EVENT_FIRST_MARK.rawValue ? FL_LOG_MARKS : FL_LOG_LIVES
+        let counts = counts
+        var slot = fl_event()
+        for index in 0..<UInt64(region == FL_LOG_MARKS ? counts.marks : counts.lives)
+        where fl_log_event(raw, region, index, &slot) != 0 && slot.kind == code {
+            total += 1
+        }
+        return total
+    }
+
     deinit { fl_log_destroy(raw) }
 
     func reset() { fl_log_reset(raw) }

@@ -7,10 +7,15 @@ final class ThreadRecording: Sendable {
     let log: EventLog?
     let started: UInt64
     let pid: Int32
+    /// Whether a thread's marks (puts) wait in a batch of its own before
+    /// they go to the log. Not in a program of its own, whose exit would
+    /// take the batch with it.
+    let batches: Bool
 
-    init(log: EventLog?, started: UInt64) {
+    init(log: EventLog?, started: UInt64, batches: Bool = true) {
         self.log = log
         self.started = started
+        self.batches = batches
         pid = getpid()
     }
 }
@@ -27,6 +32,8 @@ struct EventRecorder {
     let kind: fl_event_kind
     private let role: ThreadRole.RawValue
     private let pid: Int32
+    /// See `ThreadRecording.batches`.
+    private let batches: Bool
     /// Whether the event is a mark (a line, a put, a get), which the
     /// record keeps only while it has room.
     let isMark: Bool
@@ -58,6 +65,7 @@ struct EventRecorder {
         self.kind = kind
         self.role = role?.rawValue ?? 0
         pid = recording.pid
+        batches = recording.batches
         isMark = kind.rawValue >= FL_EVENT_FIRST_MARK.rawValue
         state = allocateOnOwnCacheLines(State.self)
         state.initialize(to: State())
@@ -114,7 +122,7 @@ struct EventRecorder {
     @inline(__always)
     func record(_ event: fl_event) {
         guard event.kind != 0, let log else { return }
-        guard isMark else { return withUnsafePointer(to: event) { fl_log_add(log, $0) } }
+        guard isMark && batches else { return withUnsafePointer(to: event) { fl_log_add(log, $0) } }
         if state.pointee.marksFull {
             state.pointee.dropped &+= 1
             return
@@ -133,7 +141,7 @@ struct EventRecorder {
             fl_log_add_many(log, batch, state.pointee.batched)
             state.pointee.batched = 0
         }
-        fl_log_count_dropped(log, FL_LOG_MARKS, state.pointee.dropped)
+        fl_log_count_dropped(log, UInt16(kind.rawValue), state.pointee.dropped)
         state.pointee.dropped = 0
     }
 }

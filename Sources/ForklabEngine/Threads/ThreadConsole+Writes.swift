@@ -19,15 +19,21 @@ extension ThreadConsole {
     }
 
     /// As Python's print writes a line: the text, then the newline, two
-    /// writes, no mutex.
-    func writeTextThenNewline(_ line: UnsafeRawBufferPointer, event: fl_event, mainThread: Bool) -> Bool {
+    /// writes, no mutex (but `exitGuard`, taken for each write apart, in a
+    /// program of its own: see `ThreadConsole.exitGuard`).
+    func writeTextThenNewline(_ line: UnsafeRawBufferPointer, event: fl_event, mainThread: Bool,
+                              exitGuard: PthreadMutex? = nil) -> Bool {
         let text = UnsafeRawBufferPointer(rebasing: line.dropLast())
+        exitGuard?.lock()
         let written = writeAll(text, mainThread: mainThread)
+        exitGuard?.unlock()
         if written < text.count {
             if written > 0 { openLines.add(1, ordering: .relaxed) }
             return false
         }
         let newline: UInt8 = 0x0a
+        exitGuard?.lock()
+        defer { exitGuard?.unlock() }
         if withUnsafeBytes(of: newline, { writeAll($0, mainThread: mainThread) }) == 1 { return recorded(event) }
         openLines.add(1, ordering: .relaxed)
         return false

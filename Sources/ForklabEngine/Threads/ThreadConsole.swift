@@ -26,6 +26,12 @@ final class ThreadConsole: @unchecked Sendable {
     /// Lines the threads handed over that never went out (counted lines
     /// only: `[t] => i` and a consumer's line).
     let unwritten = Atomic<Int>(0)
+    /// In a program of its own (`exit after T`): held by a worker while it
+    /// writes and records a line, and by the main thread from its exit on,
+    /// so that the exit finds every line either out and recorded or not
+    /// out at all, and the lines never printed are counted exactly. An
+    /// unlocked line's text and newline take it apart, so lines still tear.
+    let exitGuard: PthreadMutex?
 
     /// How the console writes the lines it is handed; decided once, when
     /// it is made.
@@ -52,10 +58,12 @@ final class ThreadConsole: @unchecked Sendable {
     ///   - gathers: whether a locked console gathers lines in its buffer;
     ///     false at a terminal, where each line is written when printed.
     ///   - log: where the events of lines that went out are recorded.
-    init(fd: Int32, locked: Bool, tears: Bool = true, gathers: Bool, crew: Crew, log: EventLog?) {
+    init(fd: Int32, locked: Bool, tears: Bool = true, gathers: Bool, crew: Crew, log: EventLog?,
+         exitGuard: PthreadMutex? = nil) {
         self.fd = fd
         self.crew = crew
         self.log = log?.raw
+        self.exitGuard = exitGuard
         if !locked {
             mode = .unlocked(tears: tears)
         } else if gathers, let lines = GatheredLines.make() {
@@ -97,6 +105,19 @@ final class ThreadConsole: @unchecked Sendable {
 
     @inline(__always)
     private func write(_ line: UnsafeRawBufferPointer, event: fl_event, mainThread: Bool) -> Bool {
+        if let exitGuard, !mainThread {
+            if case .unlocked(tears: true) = mode {
+                return writeTextThenNewline(line, event: event, mainThread: false, exitGuard: exitGuard)
+            }
+            exitGuard.lock()
+            defer { exitGuard.unlock() }
+            return writeNow(line, event: event, mainThread: false)
+        }
+        return writeNow(line, event: event, mainThread: mainThread)
+    }
+
+    @inline(__always)
+    private func writeNow(_ line: UnsafeRawBufferPointer, event: fl_event, mainThread: Bool) -> Bool {
         switch mode {
         case .gathering(let lines):
             return gather(line, event: event, into: lines, mainThread: mainThread)

@@ -46,6 +46,8 @@ final class WorkQueue<Element: BitwiseCopyable>: @unchecked Sendable {
         var consumerWaits = 0
         /// The most elements it held at once.
         var peak = 0
+        /// Elements put, ever.
+        var puts = 0
     }
 
     /// - Parameter capacity: the most elements it holds; nil for no limit.
@@ -100,6 +102,7 @@ final class WorkQueue<Element: BitwiseCopyable>: @unchecked Sendable {
         state.pointee.tail!.elements[state.pointee.tailIndex] = element
         state.pointee.tailIndex += 1
         state.pointee.count += 1
+        state.pointee.puts += 1
         state.pointee.peak = max(state.pointee.peak, state.pointee.count)
         notEmpty.signal()
         return true
@@ -144,6 +147,14 @@ final class WorkQueue<Element: BitwiseCopyable>: @unchecked Sendable {
         mutex.withLock { state.pointee.cancelled = true }
         notEmpty.broadcast()
         notFull.broadcast()
+    }
+
+    /// For a program of its own about to exit: takes the mutex and keeps
+    /// it, so that nothing is put or taken after the counts it returns:
+    /// elements put so far, and still queued.
+    func holdForExit() -> (puts: Int, queued: Int) {
+        mutex.lock()
+        return (state.pointee.puts, state.pointee.count)
     }
 
     /// What the queue holds, how often threads waited, and its high mark.
