@@ -17,6 +17,8 @@
 
 int fl_become_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }
 
+int fl_name_process(const char *name) { return prctl(PR_SET_NAME, name, 0, 0, 0); }
+
 /// Reads a small /proc file whole into buffer (NUL-terminated); its length,
 /// or -1 with errno set.
 static ssize_t read_small(const char *path, char *buffer, size_t size) {

@@ -311,6 +311,11 @@ pid_t fl_fork_exec(const struct fl_exec_plan *plan);
 /// PR_SET_CHILD_SUBREAPER. Returns 0 or -1.
 int fl_become_subreaper(void);
 
+/// Names the calling process's main thread (what ps and /proc/PID/stat
+/// show): a program forklab execs through /proc/self/exe would be `exe`.
+/// The corresponding C function is `prctl` with PR_SET_NAME. Returns 0 or -1.
+int fl_name_process(const char *name);
+
 /// What /proc/PID/stat says of a process.
 struct fl_process_stat {
     /// R, S, D, T, Z (a zombie: ended, not yet reaped), …

@@ -24,6 +24,7 @@ extension Lab {
     public static func runAsProgram(
         _ experiment: Experiment, recordDescriptor descriptor: Int32, started: UInt64, sink: any TraceSink
     ) -> Never {
+        _ = fl_name_process("forklab")  // not `exe`, from /proc/self/exe, in ps
         let lab = Lab(sink: sink, log: EventLog(attaching: descriptor), started: started)
         do {
             switch experiment {
