@@ -27,9 +27,14 @@ extension CommandSpec {
             and each consumer sleeps S/10 before each get (the book's 0.1). S is a
             decimal number of seconds, more than 0 and at most 60. Ctrl-C ends the
             sleeps at once.
+            "exit after T" is the book's ending: the main thread sleeps T seconds (0 to
+            600), prints its line and exits, and the threads end with it, whatever is
+            still queued or never produced; it runs as a program of its own, and the
+            summary says where every message was. "produce 4 consume 2 sleep 1 exit
+            after 13" is the book's program as published.
 
-            Consumers stop because the work is done, not after a fixed sleep as in the
-            book, so every message is consumed exactly once: the summary counts those
+            Without it, consumers stop because the work is done, not after a fixed
+            sleep, so every message is consumed exactly once: the summary counts those
             produced, consumed and lost, and lost is always 0. It shows how a queue
             hands work from one set of threads to another without losing any.
             P and C are 1…1000, M is 1…10000000, K is 1…1000000, and P × M is at most

@@ -25,12 +25,18 @@ extension CommandSpec {
             opens, so line i of every thread comes S × (i+1) seconds in. S is a
             decimal number of seconds, more than 0 and at most 60 (sleep 1, sleep
             0.05). Ctrl-C ends the sleeps at once.
+            "exit after T" is the _thread programs' ending: the main thread does not
+            join; it sleeps T seconds (0 to 600), prints its line, and exits, and every
+            thread still running ends with it. The experiment runs as a program of its
+            own (forklab execs itself), so the exit is real; the summary counts the
+            lines never printed. "nojoin" and "exit after" are two endings: choose one.
 
-            "threads 5 count 5 nolock nojoin" is _thread Basic, "threads 5 count 5
-            nojoin" is _thread Mutex, and "threads 10 count 100" is the threading.Thread
-            program; add "sleep 1" for the book's pace. It shows that threads share one
-            process and its output, and that the order of their lines is the
-            scheduler's. N is 1…10000, C is 1…1000000.
+            "threads 5 count 5 sleep 1 nolock exit after 6" is _thread Basic as the
+            book publishes it, "threads 5 count 5 sleep 1 exit after 6" is _thread
+            Mutex, and "threads 10 count 100" is the threading.Thread program. It shows
+            that threads share one process and its output, that the order of their
+            lines is the scheduler's, and that a main thread that exits too early
+            takes its threads with it. N is 1…10000, C is 1…1000000.
             """,
         keywords: ["count", "sleep", "nolock", "nojoin", "exit", "after"],
         parse: { spec, arguments throws(ParseError) in
