@@ -48,6 +48,15 @@ extension EndToEnd.ThreadExperiments {
             #expect(summary.hasSuffix("exited after 0.12 s without joining its threads, 4 of them still running"))
         }
 
+        @Test("threads 3 count 1000000 exit after 0.3 into a file: the count stays exact past the record's room for lines")
+        func theCountIsExactPastTheRecordsRoom() {
+            let result = forklab("threads 3 count 1000000 exit after 0.3", RunOptions(stdoutToFile: true))
+            #expect(result.status == 0)
+            let printed = result.traceLines.filter { $0.contains("] => ") }.count
+            #expect(threadsSummary(result.stdoutLines.last)?.printed == printed)
+            #expect(result.stdoutLines.last?.contains(", \(3_000_000 - printed) never printed;") == true)
+        }
+
         @Test("threads 3 count 2 sleep 0.05 exit after 0.6: the work is done before the exit, so every line is out and no thread is left running")
         func anExitAfterTheWorkLosesNothing() {
             let result = forklab("threads 3 count 2 sleep 0.05 exit after 0.6")

@@ -127,6 +127,39 @@ private func lab(_ experiments: [Experiment]) -> Lab {
         #expect(read.events.isEmpty && read.keptMarks == 0 && read.droppedMarks == 0)
     }
 
+    @Test("past its capacity each kind of mark keeps its total: kept ones read back, dropped ones counted by kind")
+    func totalsByKindPastCapacity() throws {
+        let log = try #require(EventLog(lives: 4, marks: 3))
+        for index in 0..<5 { log.add(FL_EVENT_PUT, time: UInt64(index), pid: 1, tid: 2, 0, Int32(index)) }
+        for index in 0..<4 { log.add(FL_EVENT_GOT, time: UInt64(index), pid: 1, tid: 3, 0, Int32(index)) }
+        var batch = (0..<6).map { _ in fl_event(time: 9, pid: 1, tid: 4, kind: UInt16(FL_EVENT_GOT.rawValue), role: 0, a: 0, b: 0, c: 0) }
+        fl_log_add_many(log.raw, &batch, batch.count)
+        fl_log_count_dropped(log.raw, UInt16(FL_EVENT_PUT.rawValue), 2)
+        log.add(FL_EVENT_THREAD_START, time: 0, pid: 1, tid: 2, role: .producer, 0)
+        #expect(log.total(of: FL_EVENT_PUT) == 7)
+        #expect(log.total(of: FL_EVENT_GOT) == 10)
+        #expect(log.total(of: FL_EVENT_THREAD_START) == 1)
+        #expect(log.total(of: FL_EVENT_THREAD_PRINTED) == 0)
+        log.reset()
+        #expect(log.total(of: FL_EVENT_PUT) == 0 && log.total(of: FL_EVENT_GOT) == 0)
+    }
+
+    @Test("a program of its own maps the record from its descriptor: what it adds and notes, the maker reads")
+    func aRecordSharedThroughItsDescriptor() throws {
+        let log = try #require(EventLog(lives: 8, marks: 8))
+        let descriptor = try #require(log.descriptor)
+        #expect(fcntl(descriptor, F_GETFD) & FD_CLOEXEC != 0)
+        let attached = try #require(EventLog(attaching: descriptor))
+        attached.add(FL_EVENT_THREAD_PRINTED, time: 5, pid: 7, tid: 8, role: .counting, 1, 2)
+        attached.note(.produced, 12)
+        #expect(log.total(of: FL_EVENT_THREAD_PRINTED) == 1)
+        #expect(log.read(.produced) == 12 && log.read(.exited) == 0)
+        #expect(log.read().events.map(\.what) == [.threadPrinted(thread: 1, index: 2)])
+        log.reset()
+        #expect(log.read(.produced) == 0)
+        #expect(EventLog(attaching: 0) == nil)  // stdin holds no record
+    }
+
     @Test("before any experiment there is no record")
     func nothingBeforeTheFirst() throws {
         #expect(try lab([]).lastRecord() == nil)
