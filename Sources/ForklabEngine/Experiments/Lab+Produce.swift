@@ -69,6 +69,7 @@ extension Lab {
                 let counts = queue.holdForExit()
                 log?.note(.produced, counts.puts)
                 log?.note(.queued, counts.queued)
+                log?.note(.threads, consumers.count + producers.count)
             }
         }
         awaitThreads(&group) {
@@ -104,7 +105,7 @@ extension Lab {
     private func runProduceAsProgram(_ plan: ProducePlan, exitAfter: UInt64) throws(LabError) {
         let run = try runOwnProgram(.produce(plan))
         let exited = log?.read(.exited) == 1
-        let threads = log?.total(of: FL_EVENT_THREAD_START) ?? 0
+        let threads = exited ? log?.read(.threads) ?? 0 : log?.total(of: FL_EVENT_THREAD_START) ?? 0
         let ended = log?.total(of: FL_EVENT_THREAD_END) ?? 0
         let consumed = log?.total(of: FL_EVENT_GOT) ?? 0
         let produced = exited ? log?.read(.produced) ?? 0 : log?.total(of: FL_EVENT_PUT) ?? 0

@@ -45,7 +45,7 @@ extension Lab {
         gate.open()
         if let exitAfter = plan.exitAfter {
             if let failure { throw failure }
-            exitProgram(at: opened &+ exitAfter, console: console, mainLine: main)
+            exitProgram(at: opened &+ exitAfter, console: console, mainLine: main) { log?.note(.threads, workers.count) }
         }
         awaitThreads(&group) {
             gate.open()
@@ -68,7 +68,7 @@ extension Lab {
     private func runThreadsAsProgram(_ plan: ThreadsPlan, exitAfter: UInt64) throws(LabError) {
         let run = try runOwnProgram(.threads(plan))
         let exited = log?.read(.exited) == 1
-        let threads = log?.total(of: FL_EVENT_THREAD_START) ?? 0
+        let threads = exited ? log?.read(.threads) ?? 0 : log?.total(of: FL_EVENT_THREAD_START) ?? 0
         let ended = log?.total(of: FL_EVENT_THREAD_END) ?? 0
         emit(.summary(.threadsExited(ThreadsExit(
             wanted: plan.threads, printed: log?.total(of: FL_EVENT_THREAD_PRINTED) ?? 0,

@@ -36,7 +36,8 @@ public struct ProgramExit: Hashable, Sendable {
     /// Whether its main thread exited after T, as planned; false when a
     /// stop or a failure ended it first.
     public var exited: Bool
-    /// Threads started, and those that had not ended when the program did.
+    /// Threads started (created: at an early exit some may not have run
+    /// yet), and those that had not ended when the program did.
     public var threads: Int
     public var stillRunning: Int
     /// From the command's start to the program's reaping.

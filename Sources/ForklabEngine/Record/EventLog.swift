@@ -45,6 +45,9 @@ final class EventLog: @unchecked Sendable {
         /// with the queue's mutex held, at the exit.
         case produced = 1
         case queued = 2
+        /// Threads created (pthread_create returned), some of which may not
+        /// have run yet at an early exit, and so recorded no start.
+        case threads = 3
     }
 
     func note(_ note: Note, _ value: Int) { fl_log_note(raw, note.rawValue, Int64(value)) }
