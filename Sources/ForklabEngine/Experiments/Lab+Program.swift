@@ -30,14 +30,14 @@ extension Lab {
             switch experiment {
             case let .threads(plan) where plan.exitAfter != nil: try lab.runThreads(plan)
             case let .produce(plan) where plan.exitAfter != nil: try lab.runProduce(plan)
-            default: throw LabError.system(call: "\(experiment.name): only 'exit after' runs as a program", Errno(rawValue: EINVAL))
+            default:
+                complain("--as-program runs 'threads … exit after T' or 'produce … exit after T', not '\(experiment.command)'")
+                _exit(2)
             }
         } catch {
-            let line = "forklab: \(error)\n"
-            _ = line.utf8CString.withUnsafeBufferPointer { Glibc.write(2, $0.baseAddress!, $0.count - 1) }
-            _exit(1)
+            complain("\(error)")
         }
-        _exit(0)  // not reached: the experiments exit themselves
+        _exit(1)  // the experiments exit themselves, but for a failure
     }
 
     /// The end of a program of its own, on its main thread: sleeps until
@@ -130,6 +130,12 @@ extension Lab {
 extension Experiment {
     /// The command's name: `threads`, `produce`, …
     var name: String { String(command.prefix { $0 != " " }) }
+}
+
+/// Writes `forklab: MESSAGE` on stderr, as a program of its own says why it failed.
+private func complain(_ message: String) {
+    let line = "forklab: \(message)\n"
+    _ = line.utf8CString.withUnsafeBufferPointer { Glibc.write(2, $0.baseAddress!, $0.count - 1) }
 }
 
 /// Calls `body` with each string as a C string that lives for the call.
