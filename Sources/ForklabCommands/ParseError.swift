@@ -23,6 +23,8 @@ public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
         case spawnArgumentWithoutSeparator(program: String, word: String)
         /// `{}`, the child's number, in spawn's PROGRAM's place: `spawn {} 3`.
         case numberAsProgram
+        /// `spawn PROGRAM [N] buffered`: buffering is fork's and forkexit's.
+        case bufferedOnSpawn(program: String)
         case nulByte(command: String)
         /// A file name holding a NUL byte, which no path can carry.
         case nulByteInPath(command: String)
@@ -65,6 +67,9 @@ public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
         case let .spawnArgumentWithoutSeparator(program, word):
             let example = "spawn \(display(program)) -- \(display(word))"
             return "spawn: unexpected '\(display(word))' after the program; arguments go after '--': \(example)"
+        case let .bufferedOnSpawn(program):
+            return "spawn: 'buffered' is for fork and forkexit; a spawned program buffers its output its own way"
+                + " (to pass the word to it: spawn \(display(program)) -- buffered)"
         case .numberAsProgram:
             return "spawn: '{}' cannot be PROGRAM; it stands for the child's number in an argument after '--': spawn python3 3 -- child.py {}"
         case let .nulByte(command):

@@ -134,4 +134,12 @@ struct ParserSpawnTests {
     @Test func spawnIsAnExperiment() throws {
         #expect(try command("spawn ls").isExperiment)
     }
+
+    @Test func bufferedIsRefusedOnSpawnNamingWhereItBelongs() throws {
+        let expected = "spawn: 'buffered' is for fork and forkexit; a spawned program buffers its output its own way"
+            + " (to pass the word to it: spawn child.sh -- buffered)"
+        #expect(message("spawn child.sh buffered") == expected)
+        #expect(message("spawn child.sh 3 buffered") == expected)
+        #expect(try command("spawn child.sh -- buffered") == .spawn(program: "child.sh", count: nil, arguments: ["buffered"]))
+    }
 }

@@ -35,6 +35,7 @@ extension CommandSpec {
             var rest = arguments.dropFirst()
             var count: Int?
             if let word = rest.first, word.text != "--" {
+                if word.text == "buffered" { throw ParseError(.bufferedOnSpawn(program: program.text)) }
                 guard looksNumeric(word.text) else {
                     throw ParseError(.spawnArgumentWithoutSeparator(program: program.text, word: word.text))
                 }
@@ -44,6 +45,7 @@ extension CommandSpec {
             var programArguments: [String]?
             if let word = rest.first {
                 guard word.text == "--" else {
+                    if word.text == "buffered" { throw ParseError(.bufferedOnSpawn(program: program.text)) }
                     throw ParseError(.unexpectedWord(command: "spawn", word: word.text, usage: spec.usage))
                 }
                 programArguments = rest.dropFirst().map(\.text)
