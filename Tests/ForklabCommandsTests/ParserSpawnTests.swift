@@ -122,15 +122,6 @@ struct ParserSpawnTests {
         #expect(errorKind("spawn {} ls") == .numberAsProgram)
     }
 
-    @Test func bufferedAfterTheCountIsAnUnexpectedWordWithTheUsage() {
-        #expect(message("spawn child.sh 3 buffered") == "spawn: unexpected 'buffered' (usage: \(Self.usage))")
-    }
-
-    @Test func bufferedRightAfterTheProgramGetsTheDoubleDashHint() {
-        #expect(message("spawn child.sh buffered")
-            == "spawn: unexpected 'buffered' after the program; arguments go after '--': spawn child.sh -- buffered")
-    }
-
     @Test func spawnIsAnExperiment() throws {
         #expect(try command("spawn ls").isExperiment)
     }
