@@ -154,6 +154,26 @@ extension EndToEnd {
             live.send("q\r")
             #expect(live.waitForExit() == Ending(exitCode: 0))
         }
+
+        @Test("examples/book.lab lists the programs and runs the short ones through a pipe")
+        func example() throws {
+            let path = projectRoot.appendingPathComponent("examples/book.lab").path
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let result = runForklab([path])
+            #expect(result.status == 0)
+            #expect(result.stderr == "")
+            #expect(result.stdout.hasPrefix(Self.listing))
+            let said = result.stdoutLines.filter { $0.hasPrefix("book: ") }
+            #expect(said == [
+                "book: Basic Forking: fork 1 buffered", "book: Fork Exit Status: forkexit 1 buffered",
+                "book: Launch Another Program: spawn child.py 1", "book: threading Thread: threads 10 count 100",
+            ])
+            // The paced ones it names for the prompt are programs of the list.
+            for name in ["thread", "mutex", "queue"] {
+                #expect(text.contains("#   book \(name) "))
+                #expect(Self.listing.contains("\n\(name) "))
+            }
+        }
     }
 }
 
