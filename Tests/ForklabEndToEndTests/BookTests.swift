@@ -52,7 +52,9 @@ extension EndToEnd {
         func documentedListing() throws {
             let docs = try String(
                 contentsOf: projectRoot.appendingPathComponent("docs/commands.md"), encoding: .utf8)
-            let indented = forklab("book").stdoutLines.map { "    " + $0 }.joined(separator: "\n")
+            let lines = forklab("book").stdoutLines
+            #expect(lines.count == 9)
+            let indented = lines.map { "    " + $0 }.joined(separator: "\n")
             #expect(docs.contains("\n" + indented + "\n"))
         }
 
