@@ -25,6 +25,8 @@ public enum Command: Hashable, Sendable {
     case save(path: String, force: Bool)
     /// `bench PRIMITIVE [N]`: time a primitive; `runs` nil = its default.
     case bench(BenchTarget, runs: Int?)
+    /// `book` (nil: list the book's programs) or `book NAME` (run one).
+    case book(BookProgram?)
     /// `help` (nil) or `help TOPIC`.
     case help(topic: String?)
     case set(Setting)
@@ -34,7 +36,8 @@ public enum Command: Hashable, Sendable {
     public var isExperiment: Bool {
         switch self {
         case .fork, .forkExit, .spawn, .threads, .produce, .race: return true
-        case .bench, .timeline, .save, .help, .set, .quit: return false
+        // `book NAME` is not: Enter repeats the command it ran.
+        case .bench, .book, .timeline, .save, .help, .set, .quit: return false
         }
     }
 }

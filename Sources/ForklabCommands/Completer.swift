@@ -69,6 +69,10 @@ public struct Completer {
                 return ["--"]
             }
             return paths(prefix)
+        case "book" where words.count == 1:
+            return BookProgram.names.filter { $0.hasPrefix(prefix) }
+        case "book":
+            return []
         case "set" where words.count == 1:
             return ["repeat", "format"].filter { $0.hasPrefix(prefix) }
         case "set" where words.count == 2:

@@ -151,6 +151,9 @@ final class Session {
         switch command {
         case .quit:
             return .quit
+        case let .book(program):
+            guard let program else { return write(BookProgram.listing) }
+            return runBook(program)
         case let .help(topic):
             let text = topic.flatMap { Catalog.spec(named: $0)?.helpText } ?? Catalog.overview
             return write(text)
@@ -220,6 +223,25 @@ final class Session {
             }
             return .succeeded
         }
+    }
+
+    /// `book NAME`: says what it runs, then runs it as if typed, so that
+    /// Enter repeats (and numbers on) that command, not `book`. In JSON
+    /// mode the line goes to stderr, where stdout holds only JSON.
+    private func runBook(_ program: BookProgram) -> Outcome {
+        let command: Command
+        do {
+            command = try program.parsed()
+        } catch {
+            return failed("book: \(program.name): \(error)")
+        }
+        if format == .json {
+            try? errors.write(program.announcement)
+        } else {
+            let said = write(program.announcement)
+            guard said == .succeeded else { return said }
+        }
+        return execute(command)
     }
 
     /// How a command the engine could not complete went.

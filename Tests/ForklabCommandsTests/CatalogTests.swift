@@ -149,7 +149,7 @@ struct CatalogTests {
         ("threads", "threads N [count C] [sleep S] [nolock] [nojoin | exit after T]"),
         ("produce", "produce P consume C [messages M] [capacity K] [sleep S] [exit after T]"), ("race", "race N [count C]"),
         ("timeline", "timeline [width W] [ascii|unicode]"), ("save", "save FILE.json [force]"),
-        ("help", "help [COMMAND]"), ("set", "set repeat on|off | set format book|json"), ("q", "q"),
+        ("book", "book [NAME]"), ("help", "help [COMMAND]"), ("set", "set repeat on|off | set format book|json"), ("q", "q"),
     ])
     func theUsagesAreExact(name: String, usage: String) {
         #expect(Catalog.spec(named: name)?.usage == usage)
@@ -157,7 +157,8 @@ struct CatalogTests {
 
     @Test func theSpecAndTheParsedCommandAgreeOnBeingAnExperiment() throws {
         let samples = [
-            "fork", "forkexit", "spawn ls", "threads 2", "produce", "consume 2", "race 2", "timeline", "save x.json",
+            "fork", "forkexit", "spawn ls", "threads 2", "produce", "consume 2", "race 2", "book", "book fork",
+            "timeline", "save x.json",
             "help", "set repeat on", "q",
         ]
         for line in samples {
@@ -192,6 +193,12 @@ struct CatalogTests {
         ] {
             #expect(text.contains(line), "missing \(line)")
         }
+    }
+
+    @Test func bookIsListedFirstAmongTheSessionCommands() throws {
+        let lines = Catalog.overview.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let session = try #require(lines.firstIndex(of: "Session:"))
+        #expect(lines[session + 1] == "  book [NAME]                   list the book's seven programs, or run one")
     }
 
     @Test func theRaceHelpShowsBothLines() throws {

@@ -397,7 +397,7 @@ struct CompleterBenchTests {
     let completer = FakeFileSystem().completer
 
     @Test func benchCompletesFromItsFirstLetters() {
-        #expect(completer.complete("b") == result("ench "))
+        #expect(completer.complete("be") == result("nch "))  // "b" is bench or book
     }
 
     @Test func afterBenchComeThePrimitives() {
@@ -411,5 +411,32 @@ struct CompleterBenchTests {
     @Test func afterThePrimitiveComesOnlyN() {
         #expect(completer.complete("bench fork ") == result(""))
         #expect(completer.complete("bench fork s") == result(""))
+    }
+}
+
+@Suite("Completer: book")
+struct CompleterBookTests {
+    let completer = FakeFileSystem().completer
+
+    @Test func bookCompletesFromItsFirstLetters() {
+        #expect(completer.complete("bo") == result("ok "))
+        #expect(completer.complete("b") == result("", ["bench", "book"]))
+        #expect(completer.complete("help bo") == result("ok "))
+    }
+
+    @Test func afterBookTabListsTheProgramNames() {
+        #expect(completer.complete("book ")
+            == result("", ["fork", "forkexit", "launch", "mutex", "queue", "thread", "threading"]))
+        #expect(completer.complete("book l") == result("aunch "))
+        #expect(completer.complete("book q") == result("ueue "))
+        #expect(completer.complete("book m") == result("utex "))
+        #expect(completer.complete("book t") == result("hread"))
+        #expect(completer.complete("book thread") == result("", ["thread", "threading"]))
+        #expect(completer.complete("book forke") == result("xit "))
+    }
+
+    @Test func bookCompletesOnlyOneName() {
+        #expect(completer.complete("book fork ") == result(""))
+        #expect(completer.complete("book fork f") == result(""))
     }
 }

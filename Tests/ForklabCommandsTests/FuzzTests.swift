@@ -37,11 +37,12 @@ private struct LineGenerator {
 
     static let commandWords = [
         "fork", "forkexit", "spawn", "threads", "produce", "consume", "race", "bench", "timeline", "save", "help", "set", "q",
-        "quit", "exit", "frok",
+        "quit", "exit", "frok", "book",
     ]
     static let argumentWords = [
         "1", "3", "0", "10000", "10001", "1_000", "-2", "abc", "ls", "child.sh", "--", "-l", "repeat", "format",
-        "on", "off", "json", "book", "fork", "'a b'", "''", "\"x\"", "#c", "é", "🙂", "count", "nolock", "nojoin",
+        "on", "off", "json", "book", "fork", "launch", "threading", "'a b'", "''", "\"x\"", "#c", "é", "🙂", "count",
+        "nolock", "nojoin",
         "produce", "consume", "messages", "capacity", "1000", "1001", "10000000", "width", "40", "39", "ascii",
         "unicode", "force", "run.json", "./force", "posix_spawn", "mutex", "pipe", "all", "1000000", "1000001",
     ]
@@ -121,6 +122,8 @@ private func checkCommand(_ command: Command) {
     case let .save(path, _):
         #expect(!path.isEmpty && path != "force")
         #expect(!path.utf8.contains(0))
+    case let .book(program):
+        #expect(program.map(BookProgram.all.contains) ?? true)
     case .set, .quit:
         break
     }
