@@ -23,7 +23,7 @@ extension Command {
                 exitAfter: exitAfter.map { UInt64($0) }))
         case let .race(threads, count):
             return .race(threads: threads, count: count)
-        case .timeline, .save, .bench, .help, .set, .quit:
+        case .timeline, .save, .bench, .help, .set, .quit, .book:
             return nil
         }
     }
