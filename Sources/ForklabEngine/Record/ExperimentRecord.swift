@@ -76,6 +76,11 @@ public enum Happening: Hashable, Sendable {
     case put(producer: Int32, count: Int32)
     /// `produce`: consumer `consumer` took producer `producer`'s message `count`.
     case got(consumer: Int32, producer: Int32, count: Int32)
+    /// `sleep S` (`threads`, `produce`): thread `number` of its `role`
+    /// slept `duration` nanoseconds from the event's time, before a line, a
+    /// put or a get; `stopped`: a stop woke it before its deadline. (The
+    /// duration comes first so that an event stays 32 bytes.)
+    case slept(duration: UInt64, number: Int32, role: ThreadRole, stopped: Bool = false)
 }
 
 /// What a thread of an experiment does.

@@ -248,7 +248,7 @@ private struct Builder {
             return ("exec", args.isEmpty ? "{}" : args)
         case let .exit(code):
             return ("exit", "{\"code\":\(code)}")
-        case .threadStarted, .threadEnded:
+        case .threadStarted, .threadEnded, .slept:
             return nil
         case .mainPrinted:
             switch record.experiment {
