@@ -27,6 +27,19 @@ public struct ExperimentRecord: Hashable, Sendable {
     }
 }
 
+extension ExperimentRecord {
+    /// What its marks are, for a note that some were dropped: `lines, puts
+    /// and gets`, and sleeps when the experiment paced its threads.
+    var marksName: String {
+        let paced = switch experiment {
+        case let .threads(plan): plan.sleep > 0
+        case let .produce(plan): plan.sleep > 0
+        default: false
+        }
+        return paced ? "lines, puts, gets and sleeps" : "lines, puts and gets"
+    }
+}
+
 /// One event with when and where it happened.
 public struct Occurrence: Hashable, Sendable {
     /// Nanoseconds since the command started (CLOCK_MONOTONIC).
