@@ -34,8 +34,8 @@ extern "C" {
 #define FL_SLOT_COLOR 0x12
 
 /// What happened, as recorded in an fl_log. Kinds from FL_EVENT_FIRST_MARK
-/// on are marks (lines, puts, gets, sleeps), of which there can be millions: they
-/// have a region of their own, and those past its capacity are dropped,
+/// on are marks (lines, puts, gets, sleeps), of which there can be millions:
+/// they have a region of their own, and those past its capacity are dropped,
 /// while the lives of processes and threads are always kept.
 enum fl_event_kind {
     FL_EVENT_NONE = 0,

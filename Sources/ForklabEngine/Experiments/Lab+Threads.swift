@@ -82,7 +82,8 @@ extension Lab {
         ThreadConsole(fd: fd, locked: locked, tears: tears, gathers: isatty(fd) == 0, crew: crew, log: log)
     }
 
-    /// A thread's role and number, with the sink's lines for its start and end.
+    /// A thread's role and number, with the sink's lines for its start, its
+    /// end and its sleeps.
     func threadLife(_ role: ThreadRole, _ number: Int, _ recording: ThreadRecording, _ console: ThreadConsole) -> ThreadLife {
         ThreadLife(role: role, number: number, startLine: sink.threadLine(for: .started(role)),
                    endLine: sink.threadLine(for: .ended(role)), sleepLine: sink.threadLine(for: .slept(role)),
