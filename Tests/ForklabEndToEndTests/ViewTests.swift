@@ -123,6 +123,27 @@ extension EndToEnd {
             #expect(Set(tids.values.map(\.first!)).count == 8)
         }
 
+        @Test("at a terminal, where each line is written as it comes, each thread writes a whole sleep object before each paced line")
+        func sleepObjectsAtATerminal() {
+            let live = LiveForklab(terminal: ["--json"])
+            live.expect("forklab> ")
+            live.send("threads 2 count 2 sleep 0.05\r")
+            guard let seen = live.expect("forklab> ") else { return }
+            let lines = seen.components(separatedBy: "\r\n")
+            let sleeps = lines.filter { $0.hasPrefix("{\"v\":1,\"event\":\"sleep\"") }
+            #expect(sleeps.count == 4, "\(lines)")
+            #expect(sleeps.allSatisfy { $0.contains(",\"role\":\"thread\",\"thread\":") && $0.hasSuffix("}") })
+            // Each comes before the line it paced: its thread's i-th sleep before its i-th line.
+            for thread in 0..<2 {
+                let own = lines.filter { $0.contains("\"thread\":\(thread),") || $0.contains("\"thread\":\(thread)}") }
+                    .filter { $0.contains("\"event\":\"sleep\"") || $0.contains("\"event\":\"thread\"") }
+                #expect(own.map { $0.contains("\"event\":\"sleep\"") ? "sleep" : "line" } == ["sleep", "line", "sleep", "line"],
+                        "\(own)")
+            }
+            live.send("q\r")
+            #expect(live.waitForExit() == Ending(exitCode: 0))
+        }
+
         @Test("set format json switches in the middle of a script, and set format book back")
         func switching() {
             let result = forklab("fork 1; set format json; fork 1; set format book; fork 1")
