@@ -123,6 +123,27 @@ extension EndToEnd {
             #expect(Set(tids.values.map(\.first!)).count == 8)
         }
 
+        @Test("at a terminal, where each line is written as it comes, each thread writes a whole sleep object before each paced line")
+        func sleepObjectsAtATerminal() {
+            let live = LiveForklab(terminal: ["--json"])
+            live.expect("forklab> ")
+            live.send("threads 2 count 2 sleep 0.05\r")
+            guard let seen = live.expect("forklab> ") else { return }
+            let lines = seen.components(separatedBy: "\r\n")
+            let sleeps = lines.filter { $0.hasPrefix("{\"v\":1,\"event\":\"sleep\"") }
+            #expect(sleeps.count == 4, "\(lines)")
+            #expect(sleeps.allSatisfy { $0.contains(",\"role\":\"thread\",\"thread\":") && $0.hasSuffix("}") })
+            // Each comes before the line it paced: its thread's i-th sleep before its i-th line.
+            for thread in 0..<2 {
+                let own = lines.filter { $0.contains("\"thread\":\(thread),") || $0.contains("\"thread\":\(thread)}") }
+                    .filter { $0.contains("\"event\":\"sleep\"") || $0.contains("\"event\":\"thread\"") }
+                #expect(own.map { $0.contains("\"event\":\"sleep\"") ? "sleep" : "line" } == ["sleep", "line", "sleep", "line"],
+                        "\(own)")
+            }
+            live.send("q\r")
+            #expect(live.waitForExit() == Ending(exitCode: 0))
+        }
+
         @Test("set format json switches in the middle of a script, and set format book back")
         func switching() {
             let result = forklab("fork 1; set format json; fork 1; set format book; fork 1")
@@ -247,6 +268,37 @@ extension EndToEnd {
     }
 
     @Suite struct Saving {
+        @Test("with sleep S the binary writes a sleep object per paced line, its timeline draws the sleeps ~ in ASCII, and its saved trace holds a sleep slice per line on the thread's track")
+        func sleepsInEveryView() throws {
+            let folder = temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let path = folder.appendingPathComponent("paced.json").path
+            let result = runForklab(["--json", "-c", "threads 2 count 2 sleep 0.05; timeline width 80 ascii; save \(path)"])
+            #expect(result.status == 0)
+            // The JSON objects, then the timeline's text.
+            let objects = result.stdoutLines.prefix { $0.hasPrefix("{") }.compactMap {
+                (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+            }
+            let sleeps = objects.filter { $0["event"] as? String == "sleep" }
+            let lines = objects.filter { $0["event"] as? String == "thread" }
+            #expect(sleeps.count == 4 && lines.count == 4)
+            // Each thread's sleeps come from its own tid, and each ends before the line it paces.
+            for line in lines {
+                let tid = line["tid"] as! Int, i = line["i"] as! Int
+                let own = sleeps.filter { $0["tid"] as? Int == tid }
+                try #require(own.count == 2)
+                #expect(own[i]["t"] as! Int + (own[i]["ns"] as! Int) <= line["t"] as! Int)
+            }
+            let picture = result.stdoutLines.drop { !$0.hasPrefix("timeline of threads 2 count 2 sleep 0.05") }
+            #expect(picture.filter { $0.hasPrefix("thread ") && $0.contains("~~~") }.count == 2, "\(picture)")
+            #expect(picture.contains { $0.contains("~~~ asleep (sleep S)") })
+            let trace = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+            let slices = (trace["traceEvents"] as! [[String: Any]]).filter { $0["name"] as? String == "sleep" }
+            #expect(slices.count == 4 && slices.allSatisfy { $0["ph"] as? String == "X" })
+            #expect(Set(slices.map { $0["tid"] as! Int }) == Set(sleeps.map { $0["tid"] as! Int }))
+            #expect(Set(slices.map { ($0["args"] as! [String: Any])["ns"] as! Int }) == Set(sleeps.map { $0["ns"] as! Int }))
+        }
+
         @Test("save writes a Chrome trace whose pids and tids are the experiment's; it never overwrites without force")
         func saveThreads() throws {
             let folder = temporaryFolder()

@@ -115,7 +115,27 @@ private let raceRecord = ExperimentRecord(
     ]),
     keptMarks: 0, droppedMarks: 0)
 
-private let allRecords = [forkRecord, forkExitRecord, spawnRecord, threadsRecord, produceRecord, raceRecord]
+/// `produce 2 consume 1 messages 1 sleep 0.05`, stopped by a Ctrl-C while
+/// producer 1 slept and the consumer slept its last, with 3 marks dropped.
+private let pacedRecord = ExperimentRecord(
+    experiment: .produce(ProducePlan(producers: 2, consumers: 1, messages: 1, capacity: nil, sleep: 50_000_000)),
+    parent: parent, duration: 30_000_000,
+    events: sorted([
+        at(100_000, parent, 5001, .threadStarted(.consumer, number: 0)),
+        at(110_000, parent, 5002, .threadStarted(.producer, number: 0)),
+        at(120_000, parent, 5003, .threadStarted(.producer, number: 1)),
+        at(130_000, parent, 5001, .slept(duration: 5_000_123, number: 0, role: .consumer)),
+        at(140_000, parent, 5003, .slept(duration: 19_860_000, number: 1, role: .producer, stopped: true)),
+        at(150_000, parent, 5002, .put(producer: 0, count: 0)),
+        at(160_000, parent, 5002, .threadEnded(.producer, number: 0)),
+        at(5_140_000, parent, 5001, .got(consumer: 0, producer: 0, count: 0)),
+        at(5_150_000, parent, 5001, .slept(duration: 14_850_000, number: 0, role: .consumer, stopped: true)),
+        at(20_000_500, parent, 5003, .threadEnded(.producer, number: 1)),
+        at(20_000_600, parent, 5001, .threadEnded(.consumer, number: 0)),
+    ]),
+    keptMarks: 5, droppedMarks: 3)
+
+private let allRecords = [forkRecord, forkExitRecord, spawnRecord, threadsRecord, produceRecord, raceRecord, pacedRecord]
 
 // MARK: - Reading the JSON back
 
@@ -399,6 +419,32 @@ private func expectedTids(_ record: ExperimentRecord) -> Set<Int> {
         let puts = trace.events.filter { $0["name"] as? String == "put" }
         #expect(puts.map(Pair.init) == [Pair(1000, 3001), Pair(1000, 3001)])
         #expect(puts.allSatisfy { $0["ph"] as? String == "i" })
+    }
+
+    @Test func sleepsAreSlicesNamedSleepOnTheSleepingThreadsTrackWithTheirDuration() throws {
+        let trace = try Trace(pacedRecord)
+        let sleeps = trace.events.filter { $0["name"] as? String == "sleep" }
+        #expect(sleeps.allSatisfy { $0["ph"] as? String == "X" })
+        #expect(sleeps.map(Pair.init) == [Pair(1000, 5001), Pair(1000, 5003), Pair(1000, 5001)])
+        #expect(sleeps.map { number($0["ts"]) } == [130, 140, 5150])
+        #expect(sleeps.map { number($0["dur"]) } == [5000.123, 19860, 14850])
+        let args = sleeps.map { $0["args"] as? [String: Any] ?? [:] }
+        #expect(args.map { number($0["ns"]).map(Int.init) } == [5_000_123, 19_860_000, 14_850_000])
+        // Only a sleep a stop cut short says so.
+        #expect(args.map { $0["stopped"] as? Bool } == [nil, true, true])
+        // Each lies within its thread's life, which Perfetto needs of slices on one track.
+        for sleep in sleeps {
+            let life = try #require(trace.events.first {
+                $0["ph"] as? String == "X" && $0["name"] as? String != "sleep" && Pair($0) == Pair(sleep)
+            })
+            let start = try #require(number(life["ts"])), end = start + (try #require(number(life["dur"])))
+            let from = try #require(number(sleep["ts"])), to = from + (try #require(number(sleep["dur"])))
+            #expect(start <= from && to <= end, "\(sleep)")
+        }
+        // Not instants: the record's other events are.
+        #expect(trace.instantTexts == ["consumer 0 got => [producer id=0, count=0]"])
+        let other = try #require(trace.root["otherData"] as? [String: Any])
+        #expect(other["note"] as? String == "3 lines, puts, gets and sleeps past the record's capacity were dropped")
     }
 
     @Test func raceResultsAreInstantsOnTheMainThread() throws {

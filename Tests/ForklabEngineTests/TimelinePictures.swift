@@ -25,7 +25,7 @@ import Testing
         let sorted = events.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
         let marks = sorted.count { event in
             switch event.what {
-            case .threadPrinted, .put, .got: true
+            case .threadPrinted, .put, .got, .slept: true
             default: false
             }
         }

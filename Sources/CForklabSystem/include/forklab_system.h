@@ -34,8 +34,8 @@ extern "C" {
 #define FL_SLOT_COLOR 0x12
 
 /// What happened, as recorded in an fl_log. Kinds from FL_EVENT_FIRST_MARK
-/// on are marks (lines, puts, gets), of which there can be millions: they
-/// have a region of their own, and those past its capacity are dropped,
+/// on are marks (lines, puts, gets, sleeps), of which there can be millions:
+/// they have a region of their own, and those past its capacity are dropped,
 /// while the lives of processes and threads are always kept.
 enum fl_event_kind {
     FL_EVENT_NONE = 0,
@@ -60,6 +60,13 @@ enum fl_event_kind {
     FL_EVENT_PUT = 17,
     /// Consumer a got producer c's message number b.
     FL_EVENT_GOT = 18,
+    /// A thread slept (`sleep S`), from `time` on, to its deadline: role,
+    /// a = its number, b and c = how long in nanoseconds (b the high 32 bits,
+    /// c the low). One before each paced line, put or get.
+    FL_EVENT_SLEPT = 19,
+    /// The same for a sleep that a stop (Ctrl-C, SIGTERM, a failed write)
+    /// ended before its deadline.
+    FL_EVENT_SLEEP_STOPPED = 20,
 };
 
 /// One event, 32 bytes.

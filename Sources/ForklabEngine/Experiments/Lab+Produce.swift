@@ -150,6 +150,7 @@ final class ProducerThread: ThreadWorker, @unchecked Sendable {
     private let producing: Producing
     private let gate: Gate
     private let pacer: Pacer
+    private let sleeper: Sleeper
     private let console: ThreadConsole
     private let renderer: LineRenderer
     private let id: Int32
@@ -163,6 +164,7 @@ final class ProducerThread: ThreadWorker, @unchecked Sendable {
         self.producing = producing
         self.gate = gate
         self.pacer = pacer
+        sleeper = Sleeper(pacer: pacer, life: life)
         self.console = console
         renderer = LineRenderer(line, recording: life.recording, kind: FL_EVENT_PUT, role: life.role)
         self.id = Int32(id)
@@ -183,7 +185,7 @@ final class ProducerThread: ThreadWorker, @unchecked Sendable {
         for count in 0..<messages {
             if crew.stopRequested { return }
             if interval > 0 || overflow,
-               !pacer.sleep(until: overflow ? .max : pacer.due(every: interval, times: count + 1)) { return }
+               !sleeper.sleep(until: overflow ? .max : pacer.due(every: interval, times: count + 1)) { return }
             // The time before the put: a consumer may take the message (and
             // record its get) before this thread records the put.
             let now = renderer.timestamp()
@@ -202,6 +204,7 @@ final class ConsumerThread: ThreadWorker, @unchecked Sendable {
     // @unchecked: as for ProducerThread.
     let crew: Crew
     private let pacer: Pacer
+    private let sleeper: Sleeper
     private let console: ThreadConsole
     private let queue: WorkQueue<Message>
     private let renderer: LineRenderer
@@ -214,6 +217,7 @@ final class ConsumerThread: ThreadWorker, @unchecked Sendable {
          life: ThreadLife) {
         self.crew = crew
         self.pacer = pacer
+        sleeper = Sleeper(pacer: pacer, life: life)
         self.console = console
         self.queue = queue
         renderer = LineRenderer(line, recording: life.recording, kind: FL_EVENT_GOT, role: life.role)
@@ -225,7 +229,7 @@ final class ConsumerThread: ThreadWorker, @unchecked Sendable {
         var taken = 0, printed = 0  // locals in the loop; see CountingThread.run
         defer { (self.taken, self.printed) = (taken, printed) }
         let interval = pacer.interval / 10  // the book's time.sleep(0.1) before each get
-        while !crew.stopRequested, interval == 0 || pacer.sleep(until: fl_monotonic_ns() &+ interval),
+        while !crew.stopRequested, interval == 0 || sleeper.sleep(for: interval),
               let message = queue.take() {
             taken += 1
             guard renderer.write(to: console, thread: id, index: Int(message.count), producer: Int(message.producer))

@@ -108,10 +108,12 @@ extension Lab {
                       log: log, exitGuard: program?.exitGuard)
     }
 
-    /// A thread's role and number, with the sink's lines for its start and end.
+    /// A thread's role and number, with the sink's lines for its start, its
+    /// end and its sleeps.
     func threadLife(_ role: ThreadRole, _ number: Int, _ recording: ThreadRecording, _ console: ThreadConsole) -> ThreadLife {
         ThreadLife(role: role, number: number, startLine: sink.threadLine(for: .started(role)),
-                   endLine: sink.threadLine(for: .ended(role)), recording: recording, console: console)
+                   endLine: sink.threadLine(for: .ended(role)), sleepLine: sink.threadLine(for: .slept(role)),
+                   recording: recording, console: console)
     }
 
     /// After a thread's write failed, nothing more is written in this
@@ -130,6 +132,7 @@ final class CountingThread: ThreadWorker, @unchecked Sendable {
     let crew: Crew
     private let gate: Gate
     private let pacer: Pacer
+    private let sleeper: Sleeper
     private let console: ThreadConsole
     private let renderer: LineRenderer
     private let thread: Int
@@ -142,6 +145,7 @@ final class CountingThread: ThreadWorker, @unchecked Sendable {
         self.crew = crew
         self.gate = gate
         self.pacer = pacer
+        sleeper = Sleeper(pacer: pacer, life: life)
         self.console = console
         renderer = LineRenderer(line, recording: life.recording, kind: FL_EVENT_THREAD_PRINTED, role: life.role)
         self.thread = thread
@@ -158,7 +162,7 @@ final class CountingThread: ThreadWorker, @unchecked Sendable {
         let interval = pacer.interval
         for index in 0..<count {
             // Line i comes (i+1) × S after the gate opened, as time.sleep(1) before each print.
-            if interval > 0 && !pacer.sleep(until: pacer.due(every: interval, times: index + 1)) { return }
+            if interval > 0 && !sleeper.sleep(until: pacer.due(every: interval, times: index + 1)) { return }
             guard renderer.write(to: console, thread: thread, index: index) else { return }
             written += 1
         }

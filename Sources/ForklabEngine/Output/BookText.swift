@@ -85,7 +85,7 @@ public final class BookText: TraceSink {
                          ", count=", LineTemplate.index, "]")
         case .mainExit:
             line = bytes("Main thread exit")
-        case .put, .started, .ended:
+        case .put, .started, .ended, .slept:
             return LineTemplate(bytes: [], fd: console.fd)
         }
         return LineTemplate(bytes: line + [0x0a], fd: console.fd)

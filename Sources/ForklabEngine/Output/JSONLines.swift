@@ -71,6 +71,9 @@ public final class JSONLines: TraceSink {
             return line("start", fields: Self.roleFields(role))
         case let .ended(role):
             return line("end", fields: Self.roleFields(role))
+        case let .slept(role):
+            // `t` is when the sleep began; the index is how long it lasted.
+            return line("sleep", fields: Self.roleFields(role) + bytes(",\"ns\":", LineTemplate.index))
         }
     }
 

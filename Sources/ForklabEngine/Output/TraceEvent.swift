@@ -51,6 +51,10 @@ public enum ThreadEvent: Hashable, Sendable {
     /// A thread began running, or is about to return. No book line.
     case started(ThreadRole)
     case ended(ThreadRole)
+    /// `sleep S`: a thread woke from a sleep that lasted to its deadline;
+    /// the line's time is when the sleep began, and the `index`
+    /// placeholder is how long it lasted, in nanoseconds. No book line.
+    case slept(ThreadRole)
 }
 
 /// An event with when it happened and which process wrote it.

@@ -59,7 +59,8 @@ public struct LineTemplate: Hashable, Sendable {
     public static let counter = UInt8(FL_SLOT_COUNTER)
     /// Replaced by the thread's number (0-based), or the consumer's.
     public static let thread = UInt8(FL_SLOT_THREAD)
-    /// Replaced by the count: `i` of `[t] => i`, a message's count.
+    /// Replaced by the count: `i` of `[t] => i`, a message's count; a
+    /// sleep's nanoseconds.
     public static let index = UInt8(FL_SLOT_INDEX)
     /// Replaced by the number of the producer that put a message.
     public static let producer = UInt8(FL_SLOT_PRODUCER)

@@ -4,8 +4,8 @@ import CForklabSystem
 /// The shared mapping that children and threads record their events in
 /// (see log.c), made once, before the first fork, and emptied before each
 /// experiment. Fixed-size: process and thread lives up to `livesCapacity`,
-/// lines, puts and gets up to `marksCapacity`; past that, marks are counted
-/// and dropped, so a run of ten million lines keeps memory bounded.
+/// lines, puts, gets and sleeps up to `marksCapacity`; past that, marks are
+/// counted and dropped, so a run of ten million lines keeps memory bounded.
 final class EventLog: @unchecked Sendable {
     // @unchecked: the mapping is written through fl_log_add, which is safe
     // from any thread or child; reading and resetting happen on the main
@@ -147,6 +147,11 @@ extension Occurrence {
         case FL_EVENT_THREAD_PRINTED: what = .threadPrinted(thread: raw.a, index: raw.b)
         case FL_EVENT_PUT: what = .put(producer: raw.a, count: raw.b)
         case FL_EVENT_GOT: what = .got(consumer: raw.a, producer: raw.c, count: raw.b)
+        case FL_EVENT_SLEPT, FL_EVENT_SLEEP_STOPPED:
+            guard let role = ThreadRole(rawValue: raw.role) else { return nil }
+            let duration = UInt64(UInt32(bitPattern: raw.b)) << 32 | UInt64(UInt32(bitPattern: raw.c))
+            what = .slept(duration: duration, number: raw.a, role: role,
+                          stopped: raw.kind == UInt16(FL_EVENT_SLEEP_STOPPED.rawValue))
         default: return nil
         }
         self.init(time: raw.time, pid: raw.pid, tid: raw.tid, what: what)

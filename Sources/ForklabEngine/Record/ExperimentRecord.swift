@@ -27,6 +27,19 @@ public struct ExperimentRecord: Hashable, Sendable {
     }
 }
 
+extension ExperimentRecord {
+    /// What its marks are, for a note that some were dropped: `lines, puts
+    /// and gets`, and sleeps when the experiment paced its threads.
+    var marksName: String {
+        let paced = switch experiment {
+        case let .threads(plan): plan.sleep > 0
+        case let .produce(plan): plan.sleep > 0
+        default: false
+        }
+        return paced ? "lines, puts, gets and sleeps" : "lines, puts and gets"
+    }
+}
+
 /// One event with when and where it happened.
 public struct Occurrence: Hashable, Sendable {
     /// Nanoseconds since the command started (CLOCK_MONOTONIC).
@@ -76,6 +89,11 @@ public enum Happening: Hashable, Sendable {
     case put(producer: Int32, count: Int32)
     /// `produce`: consumer `consumer` took producer `producer`'s message `count`.
     case got(consumer: Int32, producer: Int32, count: Int32)
+    /// `sleep S` (`threads`, `produce`): thread `number` of its `role`
+    /// slept `duration` nanoseconds from the event's time, before a line, a
+    /// put or a get; `stopped`: a stop woke it before its deadline. (The
+    /// duration comes first so that an event stays 32 bytes.)
+    case slept(duration: UInt64, number: Int32, role: ThreadRole, stopped: Bool = false)
 }
 
 /// What a thread of an experiment does.

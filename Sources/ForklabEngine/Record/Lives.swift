@@ -132,6 +132,7 @@ private struct LivesBuilder {
             case let .threadPrinted(thread, _): name = "thread \(thread)"
             case let .put(producer, _): name = "producer \(producer)"
             case let .got(consumer, _, _): name = "consumer \(consumer)"
+            case let .slept(_, number, role, _): name = role.laneName(number)
             default: name = "tid \(tid)"
             }
             index = others.count

@@ -55,15 +55,27 @@ final class Pacer: @unchecked Sendable {
     /// `fl_monotonic_ns`). False when `stop` ended the sleep, or had
     /// before it began: the thread must stop.
     func sleep(until deadline: UInt64) -> Bool {
+        sleep(from: fl_monotonic_ns(), until: deadline).finished
+    }
+
+    /// Sleeps until CLOCK_MONOTONIC reads `deadline`, from `now`, a reading
+    /// of it taken just before.
+    /// - Returns: when the sleep ended, a reading of the clock no earlier
+    ///   than `now`, and no earlier than `deadline` when `finished`;
+    ///   `finished` false when `stop` ended the sleep, or had before it
+    ///   began: the thread must stop.
+    func sleep(from now: UInt64, until deadline: UInt64) -> (ended: UInt64, finished: Bool) {
         var time = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
+        var now = now
         mutex.lock()
         defer { mutex.unlock() }
         while !stopped.load(ordering: .relaxed) {
-            if fl_monotonic_ns() >= deadline { return true }
+            if now >= deadline { return (now, true) }
             // ETIMEDOUT, a spurious wake or the broadcast of `stop`: the loop tells which.
             _ = pthread_cond_timedwait(condition, mutex.raw, &time)
+            now = fl_monotonic_ns()
         }
-        return false
+        return (fl_monotonic_ns(), false)
     }
 
     /// Ends every sleep, now and to come.

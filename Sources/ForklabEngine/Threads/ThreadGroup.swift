@@ -118,13 +118,15 @@ extension ThreadWorker {
     var life: ThreadLife? { nil }
 }
 
-/// A thread's place in its experiment, and the sink's lines for its start
-/// and end (empty in the book's text).
+/// A thread's place in its experiment, and the sink's lines for its start,
+/// its end and each of its sleeps (empty in the book's text).
 struct ThreadLife: Sendable {
     let role: ThreadRole
     let number: Int
     let startLine: LineTemplate
     let endLine: LineTemplate
+    /// See `Sleeper`.
+    let sleepLine: LineTemplate
     let recording: ThreadRecording
     let console: ThreadConsole
 

@@ -183,14 +183,24 @@ private struct Builder {
         for step in record.events.indices {
             let position = order?[step] ?? step
             let occurrence = record.events[position]
-            guard let (name, args) = instant(occurrence, child: execChild[position]) else { continue }
+            let json: String
+            if case let .slept(duration, _, _, stopped) = occurrence.what {
+                // A slice of its own, inside its thread's, made as it comes:
+                // one a line would make the slices as many as the lines.
+                json = Self.complete(Track(pid: occurrence.pid, tid: occurrence.tid), name: "sleep",
+                                     start: occurrence.time, duration: duration,
+                                     args: "{\"ns\":\(duration)" + (stopped ? ",\"stopped\":true}" : "}"))
+            } else {
+                guard let (name, args) = instant(occurrence, child: execChild[position]) else { continue }
+                json = "{\"ph\":\"i\",\"ts\":\(ChromeTrace.microseconds(occurrence.time)),"
+                    + "\"pid\":\(occurrence.pid),\"tid\":\(occurrence.tid),\"name\":\(name.jsonQuoted),"
+                    + "\"s\":\"t\",\"args\":\(args)}"
+            }
             while nextSlice < sortedSlices.count && slices[sortedSlices[nextSlice]].start <= occurrence.time {
                 try out(",\n" + sliceJSON(slices[sortedSlices[nextSlice]]))
                 nextSlice += 1
             }
-            try out(",\n{\"ph\":\"i\",\"ts\":\(ChromeTrace.microseconds(occurrence.time)),"
-                           + "\"pid\":\(occurrence.pid),\"tid\":\(occurrence.tid),\"name\":\(name.jsonQuoted),"
-                           + "\"s\":\"t\",\"args\":\(args)}")
+            try out(",\n" + json)
         }
         for index in sortedSlices[nextSlice...] { try out(",\n" + sliceJSON(slices[index])) }
 
@@ -198,7 +208,7 @@ private struct Builder {
             + "\"keptMarks\":\(record.keptMarks)"
         if record.droppedMarks > 0 {
             other += ",\"droppedMarks\":\(record.droppedMarks),\"note\":"
-                + "\("\(record.droppedMarks) lines, puts and gets past the record's capacity were dropped".jsonQuoted)"
+                + "\("\(record.droppedMarks) \(record.marksName) past the record's capacity were dropped".jsonQuoted)"
         }
         other += "}"
         try out("\n],\n\"displayTimeUnit\":\"ns\",\n\"otherData\":\(other)}\n")
@@ -214,7 +224,8 @@ private struct Builder {
         return events.indices.sorted { (events[$0].time, $0) < (events[$1].time, $1) }
     }
 
-    /// An instant event's name and args, or nil for an event drawn as a life.
+    /// An instant event's name and args, or nil for an event drawn as a
+    /// life or a slice (a sleep).
     /// `child`: the place among the children of the child that recorded it.
     func instant(_ occurrence: Occurrence, child: Int?) -> (String, String)? {
         func text(_ line: String, _ more: String = "") -> String { "{\"text\":\(line.jsonQuoted)\(more)}" }
@@ -248,7 +259,7 @@ private struct Builder {
             return ("exec", args.isEmpty ? "{}" : args)
         case let .exit(code):
             return ("exit", "{\"code\":\(code)}")
-        case .threadStarted, .threadEnded:
+        case .threadStarted, .threadEnded, .slept:
             return nil
         case .mainPrinted:
             switch record.experiment {

@@ -1,6 +1,6 @@
 /// What a character of the picture means, for the legend.
 enum LegendKey: Int, Comparable {
-    case alive, fork, threadStart, threadEnd, exec, program, printed, printedMany, lost, put, got, producerHigh
+    case alive, asleep, fork, threadStart, threadEnd, exec, program, printed, printedMany, lost, put, got, producerHigh
     case gotSeveral, exit, zombie, reaped, summary
 
     static func < (a: LegendKey, b: LegendKey) -> Bool { a.rawValue < b.rawValue }
@@ -22,6 +22,15 @@ extension Lane {
             for column in min(grid.column(time), final)...final {
                 cells[column] = character
                 keys[column] = key
+            }
+        }
+        // A sleep covers the columns it fills from its start; the column it
+        // ends in shows the thread awake, where its line, put or get follows.
+        for sleep in sleeps {
+            let from = grid.column(sleep.start), to = min(grid.column(sleep.end), final)
+            for column in from..<max(from, to) where keys[column] == .alive {
+                cells[column] = glyphs.asleep
+                keys[column] = .asleep
             }
         }
         let first = grid.column(start)
@@ -111,6 +120,7 @@ extension Timeline {
         for key in used.sorted() {
             switch key {
             case .alive: entries.append("\(line(glyphs.alive)) alive")
+            case .asleep: entries.append("\(line(glyphs.asleep)) asleep (sleep S)")
             case .fork: entries.append("F fork: a child begins")
             case .threadStart: entries.append("\(glyphs.threadStart) a thread starts")
             case .exec:

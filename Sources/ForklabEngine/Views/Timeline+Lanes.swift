@@ -35,6 +35,9 @@ struct Lane {
     var note = ""
     var marks: [(time: UInt64, mark: Mark)] = []
     var stretches: [(time: UInt64, stretch: Stretch)] = []
+    /// A thread's sleeps (`sleep S`), in time order: drawn over its
+    /// alive stretch.
+    var sleeps: [(start: UInt64, end: UInt64)] = []
 
     /// Where the drawn life ends: its recorded end, else its last mark.
     var last: UInt64 { end ?? max(start, marks.lazy.map(\.time).max() ?? start) }
@@ -84,6 +87,8 @@ struct Lane {
                 marks.append((time, .put(producer: producer)))
             case let (.thread, .got(_, producer, _)):
                 marks.append((time, .got(producer: producer)))
+            case let (.thread, .slept(duration, _, _, _)):
+                sleeps.append((time, time &+ duration))
             default:
                 break
             }

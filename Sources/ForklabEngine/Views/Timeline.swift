@@ -52,7 +52,7 @@ public struct Timeline {
                          width: width, separator: " ")
         if record.droppedMarks > 0 {
             let total = record.keptMarks + record.droppedMarks
-            lines += wrap("Only the first \(record.keptMarks) of \(total) lines, puts and gets were recorded: "
+            lines += wrap("Only the first \(record.keptMarks) of \(total) \(record.marksName) were recorded: "
                           + "the rest are not drawn.", width: width)
         }
         lines.append("")
@@ -129,14 +129,14 @@ struct Scale {
 
 /// The characters of one mode.
 struct Glyphs {
-    var alive: Character, program: Character, zombie: Character
+    var alive: Character, asleep: Character, program: Character, zombie: Character
     var threadStart: Character, threadEnd: Character
     var axis: Character, axisStart: Character, tick: Character
     var ellipsis: String, dash: String, micro: String
 
-    static let unicode = Glyphs(alive: "─", program: "═", zombie: "·", threadStart: "├", threadEnd: "┤",
+    static let unicode = Glyphs(alive: "─", asleep: "┄", program: "═", zombie: "·", threadStart: "├", threadEnd: "┤",
                                 axis: "─", axisStart: "└", tick: "┴", ellipsis: "…", dash: "—", micro: "µs")
-    static let ascii = Glyphs(alive: "-", program: "=", zombie: ".", threadStart: "[", threadEnd: "]",
+    static let ascii = Glyphs(alive: "-", asleep: "~", program: "=", zombie: ".", threadStart: "[", threadEnd: "]",
                               axis: "-", axisStart: "+", tick: "+", ellipsis: "...", dash: "--", micro: "us")
 }
 

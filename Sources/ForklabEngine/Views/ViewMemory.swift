@@ -59,7 +59,8 @@ enum ViewMemory {
     /// What `Timeline.render()` needs beyond the record: the lives; the
     /// marks of the lanes drawn (16 bytes each); while a lane is drawn, its
     /// marks by column (4 bytes, 12 while growing) and one column's
-    /// temporaries (up to 24).
+    /// temporaries (up to 24). A sleep is no mark: its 16 bytes among the
+    /// lane's sleeps (32 while growing) stay within what a mark may take.
     static func toDrawTimeline(events: Int, lives: Int) -> Int {
         base + forLives(events: events, lives: lives) + events * (16 + 12 + 24)
     }
