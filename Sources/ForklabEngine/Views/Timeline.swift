@@ -130,13 +130,13 @@ struct Scale {
 /// The characters of one mode.
 struct Glyphs {
     var alive: Character, program: Character, zombie: Character
-    var threadStart: Character, threadEnd: Character
+    var threadStart: Character, threadEnd: Character, cutOff: Character
     var axis: Character, axisStart: Character, tick: Character
     var ellipsis: String, dash: String, micro: String
 
-    static let unicode = Glyphs(alive: "─", program: "═", zombie: "·", threadStart: "├", threadEnd: "┤",
+    static let unicode = Glyphs(alive: "─", program: "═", zombie: "·", threadStart: "├", threadEnd: "┤", cutOff: "✗",
                                 axis: "─", axisStart: "└", tick: "┴", ellipsis: "…", dash: "—", micro: "µs")
-    static let ascii = Glyphs(alive: "-", program: "=", zombie: ".", threadStart: "[", threadEnd: "]",
+    static let ascii = Glyphs(alive: "-", program: "=", zombie: ".", threadStart: "[", threadEnd: "]", cutOff: "/",
                               axis: "-", axisStart: "+", tick: "+", ellipsis: "...", dash: "--", micro: "us")
 }
 
