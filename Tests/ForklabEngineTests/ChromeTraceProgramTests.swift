@@ -92,23 +92,25 @@ private func microseconds(_ value: Any?) -> Double? { (value as? NSNumber)?.doub
         #expect(microseconds(ended["ts"]) == 100 && microseconds(ended["dur"]) == 130)
     }
 
-    @Test func theProgramsLinesAreInstantsOnItsOwnTracksAndForklabsSpawnAndReapOnForklabs() throws {
-        let instants = try ProgramTrace().events.filter { $0["ph"] as? String == "i" }
+    @Test func theProgramsLinesAreInstantsOnItsOwnNamedTracksInTimeOrderAndForklabsSpawnAndReapOnForklabs() throws {
+        let trace = try ProgramTrace()
+        let events = trace.events
+        var last: [Lane: Double] = [:]
+        for event in events where event["ph"] as? String != "M" {
+            let lane = ProgramTrace.lane(event), time = try #require(microseconds(event["ts"]))
+            #expect(time >= last[lane, default: 0], "\(lane) goes back to \(time)")
+            last[lane] = time
+        }
+        let instants = events.filter { $0["ph"] as? String == "i" }
         let seen = instants.map { "\($0["name"] as! String)@\(ProgramTrace.lane($0).pid)/\(ProgramTrace.lane($0).tid)" }
         #expect(seen == ["spawn@1000/1000", "exec@1001/1001", "print@1001/1002", "print@1001/1003", "print@1001/1002",
                          "print@1001/1001", "reap@1000/1000"])
         let main = try #require(instants.first { ProgramTrace.lane($0) == Lane(pid: 1001, tid: 1001) && $0["name"] as? String == "print" })
         #expect((main["args"] as? [String: Any])?["text"] as? String == "Main thread exiting...")
+        // Every track something happens on is named: a thread's lines are not on a track of no name.
+        let named = trace.metadata("thread_name")
+        for instant in instants { #expect(named[ProgramTrace.lane(instant)] != nil, "\(instant)") }
         // forklab's spawn and reap have no book line: the book's program is the program.
         #expect(instants.filter { ProgramTrace.lane($0).pid == 1000 }.allSatisfy { ($0["args"] as? [String: Any])?["text"] == nil })
-    }
-
-    @Test func timeNeverGoesBackWithinATrack() throws {
-        var last: [Lane: Double] = [:]
-        for event in try ProgramTrace().events where event["ph"] as? String != "M" {
-            let lane = ProgramTrace.lane(event), time = try #require(microseconds(event["ts"]))
-            #expect(time >= last[lane, default: 0], "\(lane) goes back to \(time)")
-            last[lane] = time
-        }
     }
 }
