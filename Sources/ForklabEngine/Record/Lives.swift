@@ -1,5 +1,6 @@
 /// A life in an experiment's record: forklab's main thread, a child
-/// process, or one of forklab's threads, from its start to its end, with
+/// process (a program of its own among them), or a thread of forklab's or
+/// of such a program, from its start to its end, with
 /// the events it recorded itself. The timeline draws one lane a life; the
 /// Chrome trace writes one slice a life.
 struct Life: Hashable, Sendable {
@@ -7,22 +8,34 @@ struct Life: Hashable, Sendable {
         /// forklab's main thread: the parent of every child.
         case main
         case child
+        /// A program of its own (`exit after T`): forklab's child, which
+        /// execs forklab to run the experiment's threads, as python3 runs
+        /// the book's.
+        case program
         /// The role its recorded start gave it; nil when its start was not
         /// recorded (it is known by its events).
         case thread(ThreadRole?)
     }
 
     var kind: Kind
-    /// The process; for a thread, forklab's.
+    // Declared here, after the one-byte kind, it takes no room: a Life stays 88 bytes.
+    /// A thread of a program of its own that had not ended when its
+    /// program did: the program's exit (exit_group) or a signal cut it off.
+    /// Its `end` is its program's: the main thread's last line when it
+    /// printed one, else the program's reap.
+    var cutOff = false
+    /// The process; for a thread, forklab's or its program's.
     var pid: Int32
     /// A child's pid (its one thread), or the thread's tid.
     var tid: Int32
-    /// `parent 5000` or `main thread`, `child 5001`, `racer 1 (mutex)`.
+    /// `parent 5000`, `main thread` or `forklab 5000`, `child 5001`,
+    /// `program 5001`, `racer 1 (mutex)`.
     var name: String
     var start: UInt64
     /// Its reap, its thread's end, or the main thread's summary; or, when
     /// the same pid or tid began a new life before an end was recorded, that
-    /// new life's start. Nil: no end was recorded.
+    /// new life's start; for a thread cut off, its program's end. Nil: no
+    /// end was recorded.
     var end: UInt64?
     /// A child: its place among the children, 1-based, in fork order; nil
     /// when its fork (or spawn) is not in the record.
@@ -44,7 +57,9 @@ extension ExperimentRecord {
     /// its life, and a tid started again opens a new one (race's second
     /// run). A child's own event belongs to its open life; one recorded
     /// before the parent recorded its fork opens the life, which the fork
-    /// then joins. A reap without a fork is a life of an instant.
+    /// then joins. A reap without a fork is a life of an instant. A thread
+    /// of a child (a program of its own) is a life of its own, as forklab's
+    /// threads are; the child's reap cuts off those with no end.
     var lives: [Life] {
         var builder = LivesBuilder(record: self)
         for index in events.indices { builder.add(index) }
@@ -60,6 +75,11 @@ private struct LivesBuilder {
     var openChildren: [Int32: Int] = [:]
     var openThreads: [Int32: Int] = [:]
     var forks = 0
+    /// Whether the experiment ran as a program of its own (`exit after T`).
+    let programs: Bool
+    /// When a child's main thread printed its last line (a program's main
+    /// line, just before its exit), by pid.
+    var lastMainLine: [Int32: UInt64] = [:]
 
     init(record: ExperimentRecord) {
         self.record = record
@@ -68,14 +88,20 @@ private struct LivesBuilder {
         case .threads, .produce, .race: threaded = true
         case .fork, .forkExit, .spawn: threaded = false
         }
+        programs = record.experiment.runsAsProgram
+        // With a program of its own, the main thread is the program's: forklab is its parent.
         main = Life(kind: .main, pid: record.parent, tid: record.parent,
-                    name: threaded ? "main thread" : "parent \(record.parent)", start: 0)
+                    name: programs ? "forklab \(record.parent)" : threaded ? "main thread" : "parent \(record.parent)",
+                    start: 0)
     }
 
     mutating func add(_ index: Int) {
         let occurrence = record.events[index]
-        if occurrence.pid != record.parent {
+        if occurrence.pid != record.parent && occurrence.tid != occurrence.pid {
+            addThread(occurrence, index)  // a thread of a program of its own
+        } else if occurrence.pid != record.parent {
             others[openChild(occurrence.pid, at: occurrence.time)].events.append(Int32(index))
+            if occurrence.what == .mainPrinted { lastMainLine[occurrence.pid] = occurrence.time }
         } else if occurrence.tid == record.parent {
             main.events.append(Int32(index))
             addParent(occurrence)
@@ -87,7 +113,8 @@ private struct LivesBuilder {
     private mutating func addParent(_ occurrence: Occurrence) {
         let time = occurrence.time
         switch occurrence.what {
-        case let .trace(.forked(_, child)), let .trace(.spawned(child)), let .unprinted(.forked(_, child)):
+        case let .trace(.forked(_, child)), let .trace(.spawned(child)), let .unprinted(.forked(_, child)),
+             let .unprinted(.spawned(child)):
             forks += 1
             if let index = openChildren[child], others[index].child == nil {
                 // The child recorded something before the parent saw fork return.
@@ -95,17 +122,19 @@ private struct LivesBuilder {
             } else {
                 if let index = openChildren[child] { others[index].end = time }
                 openChildren[child] = others.count
-                others.append(Life(kind: .child, pid: child, tid: child, name: "child \(child)", start: time,
-                                   child: forks))
+                others.append(newChild(child, start: time, child: forks))
             }
         case let .trace(.reaped(child, status)), let .unprinted(.reaped(child, status)):
             if let index = openChildren.removeValue(forKey: child) {
                 others[index].end = time
                 others[index].status = status
             } else {
-                others.append(Life(kind: .child, pid: child, tid: child, name: "child \(child)", start: time,
-                                   end: time, status: status))
+                var life = newChild(child, start: time)
+                life.end = time
+                life.status = status
+                others.append(life)
             }
+            cutOffThreads(of: child, reapedAt: time)
         case .trace(.summary):
             main.end = time
         default:
@@ -117,9 +146,9 @@ private struct LivesBuilder {
         let tid = occurrence.tid, time = occurrence.time
         let index: Int
         if case let .threadStarted(role, number) = occurrence.what {
-            if let open = openThreads[tid] { others[open].end = time }
+            if let open = openThreads[tid], others[open].end == nil { others[open].end = time }
             index = others.count
-            others.append(Life(kind: .thread(role), pid: record.parent, tid: tid, name: role.laneName(number),
+            others.append(Life(kind: .thread(role), pid: occurrence.pid, tid: tid, name: role.laneName(number),
                                start: time))
             openThreads[tid] = index
         } else if let open = openThreads[tid] {
@@ -136,10 +165,12 @@ private struct LivesBuilder {
             default: name = "tid \(tid)"
             }
             index = others.count
-            others.append(Life(kind: .thread(nil), pid: record.parent, tid: tid, name: name, start: time))
+            others.append(Life(kind: .thread(nil), pid: occurrence.pid, tid: tid, name: name, start: time))
             openThreads[tid] = index
         }
         others[index].events.append(Int32(event))
+        // Only a record made by hand has a thread's event after its process's reap.
+        if others[index].cutOff, let end = others[index].end, time > end { others[index].end = time }
         if case .threadEnded = occurrence.what {
             others[index].end = time
             openThreads[tid] = nil
@@ -151,8 +182,28 @@ private struct LivesBuilder {
     private mutating func openChild(_ pid: Int32, at time: UInt64) -> Int {
         if let index = openChildren[pid] { return index }
         openChildren[pid] = others.count
-        others.append(Life(kind: .child, pid: pid, tid: pid, name: "child \(pid)", start: time))
+        others.append(newChild(pid, start: time))
         return others.count - 1
+    }
+
+    /// A child's life from `start`: a program of its own, or a child.
+    private func newChild(_ pid: Int32, start: UInt64, child: Int? = nil) -> Life {
+        programs ? Life(kind: .program, pid: pid, tid: pid, name: "program \(pid)", start: start, child: child)
+            : Life(kind: .child, pid: pid, tid: pid, name: "child \(pid)", start: start, child: child)
+    }
+
+    /// Child `pid` was reaped at `time`: its threads with no end ended
+    /// with it, cut off where its main thread printed its last line (its
+    /// exit follows at once), or at the reap when it printed none (a
+    /// signal ended it). They stay open in `openThreads`, as
+    /// `lifeCountBound` keeps them, so an event of theirs after this (only
+    /// a hand-made record has one) joins the same life.
+    private mutating func cutOffThreads(of pid: Int32, reapedAt time: UInt64) {
+        for index in openThreads.values where others[index].pid == pid && others[index].end == nil {
+            let last = others[index].events.last.map { record.events[Int($0)].time } ?? others[index].start
+            others[index].end = max(lastMainLine[pid] ?? time, last)
+            others[index].cutOff = true
+        }
     }
 
     func finished() -> [Life] {
@@ -161,19 +212,51 @@ private struct LivesBuilder {
     }
 }
 
+extension Experiment {
+    /// Whether it runs as a program of its own: `threads` and `produce`
+    /// with `exit after T`.
+    var runsAsProgram: Bool {
+        switch self {
+        case let .threads(plan): plan.exitAfter != nil
+        case let .produce(plan): plan.exitAfter != nil
+        default: false
+        }
+    }
+}
+
 extension ExperimentRecord {
     /// How many lives `lives` gives, at most, counted without building
     /// them: the same pass in time order, keeping only which child pids
     /// and thread tids have a life open (and whether an open child's fork
-    /// was seen), one bit each. Exact for ids below 2²² (Linux's largest
+    /// was seen), one bit each; a thread of a program of its own counts as
+    /// forklab's threads do. Exact for ids below 2²² (Linux's largest
     /// pid_max); an event with any other id counts as a life of its own.
     /// A view checks that it has the memory for this many lives before it
     /// builds them (see `ViewMemory`); the bit sets take 1.5 MiB.
     var lifeCountBound: Int {
         var openChildren = IDSet(), forkSeen = IDSet(), openThreads = IDSet()
         var count = 1  // the main thread's
+        /// A thread's event: it opens a life when it is a start, or when no
+        /// life of its tid is open.
+        func countThread(_ occurrence: Occurrence) {
+            let tid = occurrence.tid
+            guard openThreads.holds(tid) else {
+                count += 1
+                return
+            }
+            if case .threadStarted = occurrence.what {
+                count += 1
+                openThreads.insert(tid)
+            } else if !openThreads.contains(tid) {
+                count += 1
+                openThreads.insert(tid)
+            }
+            if case .threadEnded = occurrence.what { openThreads.remove(tid) }
+        }
         for occurrence in events {
-            if occurrence.pid != parent {
+            if occurrence.pid != parent && occurrence.tid != occurrence.pid {
+                countThread(occurrence)  // a thread of a program of its own
+            } else if occurrence.pid != parent {
                 // A child's own event opens a life unless one is open.
                 guard openChildren.holds(occurrence.pid) else {
                     count += 1
@@ -186,7 +269,8 @@ extension ExperimentRecord {
                 }
             } else if occurrence.tid == parent {
                 switch occurrence.what {
-                case let .trace(.forked(_, child)), let .trace(.spawned(child)), let .unprinted(.forked(_, child)):
+                case let .trace(.forked(_, child)), let .trace(.spawned(child)), let .unprinted(.forked(_, child)),
+                     let .unprinted(.spawned(child)):
                     guard openChildren.holds(child) else {
                         count += 1
                         continue
@@ -209,19 +293,7 @@ extension ExperimentRecord {
                     break
                 }
             } else {
-                let tid = occurrence.tid
-                guard openThreads.holds(tid) else {
-                    count += 1
-                    continue
-                }
-                if case .threadStarted = occurrence.what {
-                    count += 1
-                    openThreads.insert(tid)
-                } else if !openThreads.contains(tid) {
-                    count += 1
-                    openThreads.insert(tid)
-                }
-                if case .threadEnded = occurrence.what { openThreads.remove(tid) }
+                countThread(occurrence)
             }
         }
         return count

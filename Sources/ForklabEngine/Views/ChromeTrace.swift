@@ -7,7 +7,10 @@
 /// parent's own events (fork, spawn, reap, race, summary, its lines). Each
 /// child is a process of its own (pid = tid = the child), alive from its
 /// fork to its reap; each thread is a lane of forklab's process, alive from
-/// its start to its end. Prints, puts, gets, execs and exits are instant
+/// its start to its end. A program of its own (`exit after T`) is a process
+/// like a child, whose main track is its main thread and whose threads are
+/// tracks of it; a thread its program's end cut off ends there, its slice
+/// named `… (cut off)` with `"cutOff":true`. Prints, puts, gets, execs and exits are instant
 /// events on the lane that recorded them, with the book's line as `text`.
 ///
 /// Timestamps are microseconds since the command started, with the
@@ -85,10 +88,11 @@ private struct Builder {
         main = Track(pid: record.parent, tid: record.parent)
     }
 
-    /// A slice's name: a spawned child is named by its program.
+    /// A slice's name: a spawned child is named by its program, a thread
+    /// its program's end cut off says so.
     func name(of life: Life) -> String {
         if case .child = life.kind, case let .spawn(plan) = record.experiment { return "\(plan.program) (\(life.pid))" }
-        return life.name
+        return life.cutOff ? life.name + " (cut off)" : life.name
     }
 
     /// The metadata, then the slices and instants in the order a streaming
@@ -117,11 +121,20 @@ private struct Builder {
         // Lanes in the order their first life started.
         var processOrder: [Int32] = []
         var threadOrder: [Int32] = []
+        // The threads of each program of its own, in the order they started.
+        var programThreads: [Int32: [Int32]] = [:]
         var names: [Track: [String]] = [:]
         for life in lives {
-            let lane = Track(pid: life.pid, tid: life.tid), name = name(of: life)
+            // A track is named by its life, not by how its slice ends.
+            let lane = Track(pid: life.pid, tid: life.tid), name = life.cutOff ? life.name : name(of: life)
             if names[lane] == nil {
-                if lane.pid == parent { threadOrder.append(lane.tid) } else { processOrder.append(lane.pid) }
+                if lane.pid == parent {
+                    threadOrder.append(lane.tid)
+                } else if lane.tid == lane.pid {
+                    processOrder.append(lane.pid)
+                } else {
+                    programThreads[lane.pid, default: []].append(lane.tid)
+                }
             }
             if !(names[lane]?.contains(name) ?? false) { names[lane, default: []].append(name) }
         }
@@ -142,7 +155,15 @@ private struct Builder {
             let name = names[lane]!.joined(separator: " / ")
             try out(",\n" + Self.meta("process_name", lane, name: name))
             try out(",\n" + Self.meta("process_sort_index", lane, sortIndex: index + 1))
-            try out(",\n" + Self.meta("thread_name", lane, name: name))
+            guard let threads = programThreads.removeValue(forKey: pid) else {
+                try out(",\n" + Self.meta("thread_name", lane, name: name))
+                continue
+            }
+            try writeProgramTracks(lane, threads: threads, names: names, out)
+        }
+        // Threads of a process whose own life is not in the record (only a hand-made one).
+        for pid in programThreads.keys.sorted() {
+            try writeProgramTracks(Track(pid: pid, tid: pid), threads: programThreads[pid]!, names: names, out)
         }
         names = [:]
 
@@ -168,10 +189,11 @@ private struct Builder {
             if let index = slice.life {
                 let life = lives[index]
                 name = self.name(of: life)
-                if life.pid != parent {
+                if life.pid != parent && life.tid == life.pid {
                     args = "{\"pid\":\(life.pid)" + (life.end == nil ? ",\"reaped\":false" : "") + "}"
                 } else {
-                    args = "{\"tid\":\(life.tid)" + (life.end == nil ? ",\"ended\":false" : "") + "}"
+                    args = "{\"tid\":\(life.tid)" + (life.end == nil ? ",\"ended\":false" : "")
+                        + (life.cutOff ? ",\"cutOff\":true" : "") + "}"
                 }
             } else {
                 args = "{\"command\":\(command.jsonQuoted)}"
@@ -212,6 +234,20 @@ private struct Builder {
         }
         other += "}"
         try out("\n],\n\"displayTimeUnit\":\"ns\",\n\"otherData\":\(other)}\n")
+    }
+
+    /// The tracks of a program of its own (`lane` is its main thread's)
+    /// after its process's name: its main thread, then its threads in the
+    /// order they started, named by role.
+    func writeProgramTracks<Failure: Error>(_ lane: Track, threads: [Int32], names: [Track: [String]],
+                                            _ out: (String) throws(Failure) -> Void) throws(Failure) {
+        try out(",\n" + Self.meta("thread_name", lane, name: "main thread"))
+        try out(",\n" + Self.meta("thread_sort_index", lane, sortIndex: 0))
+        for (index, tid) in threads.enumerated() {
+            let track = Track(pid: lane.pid, tid: tid)
+            try out(",\n" + Self.meta("thread_name", track, name: names[track]!.joined(separator: " / ")))
+            try out(",\n" + Self.meta("thread_sort_index", track, sortIndex: index + 1))
+        }
     }
 
     /// The record's events by time, ties in the record's order; nil when

@@ -1,6 +1,6 @@
 /// What a character of the picture means, for the legend.
 enum LegendKey: Int, Comparable {
-    case alive, asleep, fork, threadStart, threadEnd, exec, program, printed, printedMany, lost, put, got, producerHigh
+    case alive, asleep, fork, threadStart, threadEnd, cutOff, exec, program, printed, printedMany, lost, put, got, producerHigh
     case gotSeveral, exit, zombie, reaped, summary
 
     static func < (a: LegendKey, b: LegendKey) -> Bool { a.rawValue < b.rawValue }
@@ -91,6 +91,7 @@ extension Lane {
         case .summary: return ("#", .summary)
         case .threadStart: return (glyphs.threadStart, .threadStart)
         case .threadEnd: return (glyphs.threadEnd, .threadEnd)
+        case .cutOff: return (glyphs.cutOff, .cutOff)
         }
     }
 
@@ -114,6 +115,7 @@ extension Timeline {
     func legend(_ used: Set<LegendKey>, glyphs: Glyphs) -> [String] {
         var program = "the program"
         if case let .spawn(plan) = record.experiment { program = printable(plan.program, unicode: unicode) }
+        let ownProgram = record.experiment.runsAsProgram
         if program.count > 24 { program = fit(program, 24, glyphs) }
         let line = { (character: Character) in String(repeating: character, count: 3) }
         var entries: [String] = []
@@ -127,6 +129,10 @@ extension Timeline {
                 // A child that records an exit after its exec is one whose exec failed.
                 let execs = Set(record.events.lazy.filter { $0.what == .exec }.map(\.pid))
                 let failed = record.events.contains { if case .exit = $0.what { execs.contains($0.pid) } else { false } }
+                if ownProgram {
+                    entries.append("E exec: the child becomes the program (forklab --as-program)")
+                    continue
+                }
                 entries.append(failed ? "E execvp: the child tries to become \(program)" : "E execvp: the child becomes \(program)")
             case .program: entries.append("\(line(glyphs.program)) running \(program)")
             case .printed: entries.append("* printed a line")
@@ -143,6 +149,7 @@ extension Timeline {
             case .zombie: entries.append("\(line(glyphs.zombie)) zombie: ended, not yet reaped")
             case .reaped: entries.append("R reaped by the parent (waitpid)")
             case .threadEnd: entries.append("\(glyphs.threadEnd) the thread returns")
+            case .cutOff: entries.append("\(glyphs.cutOff) cut off: its program ended while the thread ran")
             case .summary: entries.append("# the summary line")
             }
         }

@@ -7,16 +7,20 @@ struct Lane {
         /// threw away (`fork N buffered`).
         case fork, exec, printed, lost, exit, reaped, summary
         case threadStart, threadEnd
+        /// A thread of a program of its own ended by its program's end.
+        case cutOff
         case put(producer: Int32), got(producer: Int32)
 
         /// Which mark a column with several shows: the most telling.
         var rank: Int {
             switch self {
-            case .summary: return 9
-            case .reaped: return 8
-            case .fork: return 7
-            case .exit: return 6
-            case .exec: return 5
+            case .summary: return 10
+            case .reaped: return 9
+            case .fork: return 8
+            case .exit: return 7
+            case .exec: return 6
+            // Over the line it cut short: the program's end is the lesson.
+            case .cutOff: return 5
             case .got, .put: return 4
             case .printed, .lost: return 3
             case .threadEnd: return 2
@@ -51,13 +55,14 @@ struct Lane {
         stretches = [(start, .alive)]
         // A child may print before the parent records its fork: the fork
         // is drawn where its life starts.
-        if case .child = life.kind, life.child != nil { marks.append((start, .fork)) }
+        if life.kind == .child || life.kind == .program, life.child != nil { marks.append((start, .fork)) }
         var exitCode: Int32?
         marks.reserveCapacity(life.events.count + 2)
         for index in life.events {
             let occurrence = record.events[Int(index)], time = occurrence.time
             switch (life.kind, occurrence.what) {
-            case (.main, .trace(.forked)), (.main, .trace(.spawned)), (.main, .unprinted(.forked)):
+            case (.main, .trace(.forked)), (.main, .trace(.spawned)), (.main, .unprinted(.forked)),
+                 (.main, .unprinted(.spawned)):
                 marks.append((time, .fork))
             case (.main, .trace(.reaped)), (.main, .unprinted(.reaped)):
                 marks.append((time, .reaped))
@@ -73,7 +78,12 @@ struct Lane {
                 // record its exit after the exec is one whose exec failed.
                 let failed = life.events.contains { if case .exit = record.events[Int($0)].what { true } else { false } }
                 if !failed { stretches.append((time, .program)) }
-            case let (.child, .exit(code)):
+            case (.program, .exec):
+                // forklab becomes the program, whose own events are recorded: alive, not `═══`.
+                marks.append((time, .exec))
+            case (.program, .mainPrinted):
+                marks.append((time, .printed))
+            case let (.child, .exit(code)), let (.program, .exit(code)):
                 exitCode = code
                 marks.append((time, .exit))
                 stretches.append((time, .zombie))
@@ -96,7 +106,7 @@ struct Lane {
         switch life.kind {
         case .main:
             if end == nil { end = max(record.duration, record.events.lazy.map(\.time).max() ?? 0) }
-        case .child:
+        case .child, .program:
             if let status = life.status, let end {
                 marks.append((end, .reaped))
                 if let code = status.exitCode {
@@ -108,6 +118,7 @@ struct Lane {
             // `fork` reaps without a trace event: its children end at _exit.
             if note.isEmpty, let exitCode { note = "exit \(exitCode)" }
         case let .thread(role):
+            if life.cutOff, let end { marks.append((end, .cutOff)) }
             let printed = marks.count(where: { $0.mark == .printed })
             let put = marks.count(where: { if case .put = $0.mark { true } else { false } })
             let got = marks.count(where: { if case .got = $0.mark { true } else { false } })

@@ -130,13 +130,13 @@ struct Scale {
 /// The characters of one mode.
 struct Glyphs {
     var alive: Character, asleep: Character, program: Character, zombie: Character
-    var threadStart: Character, threadEnd: Character
+    var threadStart: Character, threadEnd: Character, cutOff: Character
     var axis: Character, axisStart: Character, tick: Character
     var ellipsis: String, dash: String, micro: String
 
     static let unicode = Glyphs(alive: "─", asleep: "┄", program: "═", zombie: "·", threadStart: "├", threadEnd: "┤",
-                                axis: "─", axisStart: "└", tick: "┴", ellipsis: "…", dash: "—", micro: "µs")
-    static let ascii = Glyphs(alive: "-", asleep: "~", program: "=", zombie: ".", threadStart: "[", threadEnd: "]",
+                                cutOff: "✗", axis: "─", axisStart: "└", tick: "┴", ellipsis: "…", dash: "—", micro: "µs")
+    static let ascii = Glyphs(alive: "-", asleep: "~", program: "=", zombie: ".", threadStart: "[", threadEnd: "]", cutOff: "/",
                               axis: "-", axisStart: "+", tick: "+", ellipsis: "...", dash: "--", micro: "us")
 }
 
