@@ -103,19 +103,15 @@ extension Lab {
     /// After a stop the program noted nothing: what was produced and not
     /// consumed is counted as left in the queue.
     private func runProduceAsProgram(_ plan: ProducePlan, exitAfter: UInt64) throws(LabError) {
-        let run = try runOwnProgram(.produce(plan))
-        let exited = log?.read(.exited) == 1
-        let threads = exited ? log?.read(.threads) ?? 0 : log?.total(of: FL_EVENT_THREAD_START) ?? 0
-        let ended = log?.total(of: FL_EVENT_THREAD_END) ?? 0
+        let run = try runOwnProgram(.produce(plan), exitAfter: exitAfter)
+        let exited = run.exit.exited
         let consumed = log?.total(of: FL_EVENT_GOT) ?? 0
         let produced = exited ? log?.read(.produced) ?? 0 : log?.total(of: FL_EVENT_PUT) ?? 0
         emit(.summary(.produceExited(ProduceExit(
             producers: plan.producers, consumers: plan.consumers, expected: plan.producers * plan.messages,
             produced: produced, consumed: consumed,
-            queued: exited ? log?.read(.queued) ?? 0 : max(0, produced - consumed),
-            program: ProgramExit(pid: run.pid, after: exitAfter, exited: exited, threads: threads,
-                                 stillRunning: threads - ended, elapsed: run.ended)))))
-        try finish(exited ? nil : programFailure("produce", run.status))
+            queued: exited ? log?.read(.queued) ?? 0 : max(0, produced - consumed), program: run.exit))))
+        try finishProgram(run)
     }
 }
 

@@ -59,9 +59,30 @@ extension Lab {
 
     /// forklab's side: starts the program, waits for it (a Ctrl-C or
     /// SIGTERM reaches it as any child's, and SIGKILL after the grace), and
-    /// returns what its record holds: its pid and how it ended, or nil
-    /// when it could not be started (`failure` says why).
-    func runOwnProgram(_ experiment: Experiment) throws(LabError) -> (pid: pid_t, status: WaitStatus, ended: UInt64) {
+    /// returns how it ended, from its record: whether its main thread
+    /// exited after `exitAfter`, the threads it made and those still running.
+    /// - Throws: why it could not be started.
+    func runOwnProgram(_ experiment: Experiment, exitAfter: UInt64) throws(LabError) -> OwnProgramRun {
+        let (pid, status, ended) = try startAndReap(experiment)
+        let exited = log?.read(.exited) == 1
+        // Threads made, as the program noted; after a stop, those that ran.
+        let threads = exited ? log?.read(.threads) ?? 0 : log?.total(of: FL_EVENT_THREAD_START) ?? 0
+        let stillRunning = threads - (log?.total(of: FL_EVENT_THREAD_END) ?? 0)
+        return OwnProgramRun(
+            experiment: experiment.name, status: status,
+            exit: ProgramExit(pid: pid, after: exitAfter, exited: exited, threads: threads, stillRunning: stillRunning,
+                              elapsed: ended))
+    }
+
+    /// Ends the command of a program of its own: a stop, or the program's
+    /// ending otherwise than by its main thread's exit, makes it fail.
+    func finishProgram(_ run: OwnProgramRun) throws(LabError) {
+        try finish(run.exit.exited ? nil : programFailure(run.experiment, run.status))
+    }
+
+    /// Forks and execs the program, and reaps it: its pid, how it ended,
+    /// and when it was reaped.
+    private func startAndReap(_ experiment: Experiment) throws(LabError) -> (pid: pid_t, status: WaitStatus, ended: UInt64) {
         let name = experiment.name
         guard let log, let descriptor = log.descriptor else {
             throw .system(call: "\(name): memfd_create for the program's record", Errno(rawValue: ENOSYS))
@@ -74,7 +95,7 @@ extension Lab {
             throw .system(call: "\(name): pipe2", error)
         }
         let argv = ["forklab", "--as-program", "\(descriptor)", "\(started)"]
-            + (sink.programOptions) + ["-c", experiment.command]
+            + sink.programOptions + ["-c", experiment.command]
         var forkErrno = Errno(rawValue: 0)
         let pid = withCStrings([programPath] + argv) { strings in
             let candidates = [UnsafePointer(strings[0])]
@@ -120,11 +141,19 @@ extension Lab {
 
     /// Why a program of its own ended other than by its main thread's
     /// exit: a stop (Ctrl-C, SIGTERM), which wins, or its own failure.
-    func programFailure(_ name: String, _ status: WaitStatus) -> LabError? {
+    private func programFailure(_ name: String, _ status: WaitStatus) -> LabError? {
         if checkStop(), let stop { return stop }
         if status.terminatingSignal == SIGPIPE { return .output(.closed) }
         return .programFailed(experiment: name, status: status)
     }
+}
+
+/// A program of its own, reaped: how its record says it ended, and its
+/// wait status.
+struct OwnProgramRun {
+    let experiment: String
+    let status: WaitStatus
+    let exit: ProgramExit
 }
 
 extension Experiment {

@@ -66,16 +66,11 @@ extension Lab {
     /// counts, from its record, the lines printed and the threads its exit
     /// ended.
     private func runThreadsAsProgram(_ plan: ThreadsPlan, exitAfter: UInt64) throws(LabError) {
-        let run = try runOwnProgram(.threads(plan))
-        let exited = log?.read(.exited) == 1
-        let threads = exited ? log?.read(.threads) ?? 0 : log?.total(of: FL_EVENT_THREAD_START) ?? 0
-        let ended = log?.total(of: FL_EVENT_THREAD_END) ?? 0
+        let run = try runOwnProgram(.threads(plan), exitAfter: exitAfter)
         emit(.summary(.threadsExited(ThreadsExit(
             wanted: plan.threads, printed: log?.total(of: FL_EVENT_THREAD_PRINTED) ?? 0,
-            expected: plan.threads * plan.count,
-            program: ProgramExit(pid: run.pid, after: exitAfter, exited: exited, threads: threads,
-                                 stillRunning: threads - ended, elapsed: run.ended)))))
-        try finish(exited ? nil : programFailure("threads", run.status))
+            expected: plan.threads * plan.count, program: run.exit))))
+        try finishProgram(run)
     }
 
     /// Waits until every thread of `group` has ended, then joins them.
