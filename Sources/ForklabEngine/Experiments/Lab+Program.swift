@@ -26,13 +26,15 @@ extension Lab {
     ) -> Never {
         _ = fl_name_process("forklab")  // not `exe`, from /proc/self/exe, in ps
         let lab = Lab(sink: sink, log: EventLog(attaching: descriptor), started: started)
+        guard experiment.runsAsProgram else {
+            complain("--as-program runs 'threads … exit after T' or 'produce … exit after T', not '\(experiment.command)'")
+            _exit(2)
+        }
         do {
             switch experiment {
-            case let .threads(plan) where plan.exitAfter != nil: try lab.runThreads(plan)
-            case let .produce(plan) where plan.exitAfter != nil: try lab.runProduce(plan)
-            default:
-                complain("--as-program runs 'threads … exit after T' or 'produce … exit after T', not '\(experiment.command)'")
-                _exit(2)
+            case let .threads(plan): try lab.runThreads(plan)
+            case let .produce(plan): try lab.runProduce(plan)
+            default: break
             }
         } catch {
             complain("\(error)")
@@ -159,6 +161,16 @@ struct OwnProgramRun {
 extension Experiment {
     /// The command's name: `threads`, `produce`, …
     var name: String { String(command.prefix { $0 != " " }) }
+
+    /// Whether it runs as a program of its own: `threads` and `produce`
+    /// with `exit after T`.
+    var runsAsProgram: Bool {
+        switch self {
+        case let .threads(plan): plan.exitAfter != nil
+        case let .produce(plan): plan.exitAfter != nil
+        default: false
+        }
+    }
 }
 
 /// Writes `forklab: MESSAGE` on stderr, as a program of its own says why it failed.

@@ -212,18 +212,6 @@ private struct LivesBuilder {
     }
 }
 
-extension Experiment {
-    /// Whether it runs as a program of its own: `threads` and `produce`
-    /// with `exit after T`.
-    var runsAsProgram: Bool {
-        switch self {
-        case let .threads(plan): plan.exitAfter != nil
-        case let .produce(plan): plan.exitAfter != nil
-        default: false
-        }
-    }
-}
-
 extension ExperimentRecord {
     /// How many lives `lives` gives, at most, counted without building
     /// them: the same pass in time order, keeping only which child pids
