@@ -70,8 +70,7 @@ public enum System {
 
     /// Whether child `pid` has ended, without reaping it: it stays a
     /// zombie. The corresponding C function is `waitid` with `WEXITED |
-    /// WNOWAIT | WNOHANG`, which answers under the same lock that
-    /// notifies forklab of the end (a look at /proc could come just before).
+    /// WNOWAIT | WNOHANG`: waitpid's question, without its reaping.
     static func hasEnded(_ pid: pid_t) throws(Errno) -> Bool {
         var info = siginfo_t()
         _ = try valueOrErrno { waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT | WNOHANG) }
