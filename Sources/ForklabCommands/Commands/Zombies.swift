@@ -30,7 +30,8 @@ extension CommandSpec {
             each:
               Parent got CHILDPID STATUS CODE
             Each wait takes the zombie's entry out of the process table; "ps" then shows
-            forklab alone. With none held it prints "reap: no zombies held".
+            forklab alone. With none held it prints "reap: no zombies held". q, the end
+            of a script and Ctrl-C at the prompt reap them too, without a line.
             """,
         keywords: [],
         parse: { spec, arguments throws(ParseError) in
