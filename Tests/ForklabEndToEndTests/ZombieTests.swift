@@ -123,7 +123,7 @@ extension EndToEnd {
             #expect(leftBehind(named: "forklab").isEmpty)
         }
 
-        @Test("Ctrl-C at the prompt reaps the zombies noreap left; the session goes on")
+        @Test("at a terminal: ps draws the zombies in box characters; Ctrl-C at the prompt reaps them; the session goes on")
         func interruptAtThePromptReaps() {
             let live = LiveForklab(terminal: [])
             live.expect("forklab> ")
@@ -131,6 +131,11 @@ extension EndToEnd {
             live.expect("3 left as zombies")
             live.expect("forklab> ")
             #expect(children(of: live.pid).filter { $0.state == "Z" }.count == 3)
+            live.send("ps\r")
+            // A UTF-8 terminal gets the tree in box characters, as the timeline.
+            live.expect("├── forklab <defunct>")
+            live.expect("└── forklab <defunct>")
+            live.expect("forklab> ")
             live.send("\u{3}")
             live.expect("forklab> ")
             #expect(children(of: live.pid).isEmpty)
