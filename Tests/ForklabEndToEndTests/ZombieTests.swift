@@ -105,9 +105,18 @@ extension EndToEnd {
             #expect(tables[1].count == 1 && tables[1].first?.command == "forklab")
         }
 
-        @Test("the end of a script, q and a spawn's noreap leave no zombie once forklab has exited")
-        func nothingLeftAtExit() {
+        @Test("the end of a script (-c, a FILE, output to a file), q and a spawn's noreap leave no zombie once forklab has exited")
+        func nothingLeftAtExit() throws {
             #expect(subreaper)  // what forklab leaves would come back to this test
+            let folder = temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let script = folder.appendingPathComponent("zombies.lab")
+            try "fork 2 noreap\nforkexit 2 noreap\n".write(to: script, atomically: true, encoding: .utf8)
+            let fromFile = runForklab([script.path], RunOptions(stdoutToFile: true))
+            #expect(fromFile.status == 0)
+            #expect(fromFile.stdoutLines.filter { $0.contains(" left as zombies (ps shows them, reap ends them); ") }.count == 2)
+            #expect(leftBehind(named: "forklab").isEmpty)
+
             let ended = forklab("fork 4 noreap; spawn true 2 noreap")
             #expect(ended.status == 0)
             #expect(ended.stdoutLines.last?.hasPrefix("# spawn: 2 children started, 0 reaped, 2 left as zombies") == true)
