@@ -1,12 +1,13 @@
 /// One command of the language, with defaults filled in.
 public enum Command: Hashable, Sendable {
-    /// `fork [N] [buffered]`.
-    case fork(count: Int, buffered: Bool = false)
-    /// `forkexit [N] [buffered]`.
-    case forkExit(count: Int, buffered: Bool = false)
-    /// `count` is nil when N was left out (one child, run with no argument);
-    /// `arguments` is nil when no `--` was given.
-    case spawn(program: String, count: Int?, arguments: [String]?)
+    /// `fork [N] [buffered] [noreap]`.
+    case fork(count: Int, buffered: Bool = false, noreap: Bool = false)
+    /// `forkexit [N] [buffered] [noreap]`.
+    case forkExit(count: Int, buffered: Bool = false, noreap: Bool = false)
+    /// `spawn PROGRAM [N] [noreap] [-- ARG…]`. `count` is nil when N was
+    /// left out (one child, run with no argument); `arguments` is nil when
+    /// no `--` was given.
+    case spawn(program: String, count: Int?, arguments: [String]?, noreap: Bool = false)
     /// `threads N [count C] [sleep S] [nolock] [nojoin | exit after T]`;
     /// `sleep` in nanoseconds, 0 when not given; `exitAfter` T in
     /// nanoseconds, nil when not given.
@@ -30,6 +31,10 @@ public enum Command: Hashable, Sendable {
     /// `help` (nil) or `help TOPIC`.
     case help(topic: String?)
     case set(Setting)
+    /// `ps`: forklab and the processes below it, from /proc.
+    case ps
+    /// `reap`: reap every zombie `noreap` left.
+    case reap
     case quit
 
     /// Whether this runs an experiment (and so is what an empty line repeats).
@@ -37,7 +42,7 @@ public enum Command: Hashable, Sendable {
         switch self {
         case .fork, .forkExit, .spawn, .threads, .produce, .race: return true
         // `book NAME` is not: Enter repeats the command it ran.
-        case .bench, .book, .timeline, .save, .help, .set, .quit: return false
+        case .bench, .book, .timeline, .save, .help, .set, .ps, .reap, .quit: return false
         }
     }
 }

@@ -52,24 +52,31 @@ extension CommandSpec {
         }
     }
 
-    /// `[N] [buffered]`, as fork and forkexit take: N (1 when left out),
-    /// and whether `buffered` was given.
-    func countAndBuffered(_ arguments: ArraySlice<Word>) throws(ParseError) -> (count: Int, buffered: Bool) {
+    /// `[N] [buffered] [noreap]`, as fork and forkexit take (the two words
+    /// in either order, each once): N (1 when left out), and which words
+    /// were given.
+    func countAndFlags(_ arguments: ArraySlice<Word>) throws(ParseError) -> (count: Int, buffered: Bool, noreap: Bool) {
         var rest = arguments
         var count = 1
-        if let first = rest.first, first.text != "buffered" {
+        if let first = rest.first, first.text != "buffered", first.text != "noreap" {
             count = try number(first, name: "N", in: Limits.processes)
             rest = rest.dropFirst()
         }
-        guard let word = rest.first else { return (count, false) }
-        guard word.text == "buffered" else {
-            throw ParseError(.unexpectedWord(command: name, word: word.text, usage: usage))
+        var buffered = false
+        var noreap = false
+        for word in rest {
+            switch word.text {
+            case "buffered":
+                if buffered { throw ParseError(.givenTwice(command: name, word: "buffered")) }
+                buffered = true
+            case "noreap":
+                if noreap { throw ParseError(.givenTwice(command: name, word: "noreap")) }
+                noreap = true
+            default:
+                throw ParseError(.unexpectedWord(command: name, word: word.text, usage: usage))
+            }
         }
-        if let again = rest.dropFirst().first, again.text == "buffered" {
-            throw ParseError(.givenTwice(command: name, word: "buffered"))
-        }
-        try expectEnd(rest.dropFirst())
-        return (count, true)
+        return (count, buffered, noreap)
     }
 
     /// A count such as fork's N: plain decimal, `1_000` allowed, within `range`.

@@ -68,6 +68,11 @@ public struct Completer {
             if !words.contains("--") && prefix.hasPrefix("-") && "--".hasPrefix(prefix) {
                 return ["--"]
             }
+            // noreap comes before `--`, once, after the program and its N.
+            if !words.contains("--") && !words.contains("noreap") && words.count <= 3 && !prefix.isEmpty
+                && "noreap".hasPrefix(prefix) {
+                return ["noreap"] + paths(prefix)
+            }
             return paths(prefix)
         case "book" where words.count == 1:
             return BookProgram.names.filter { $0.hasPrefix(prefix) }

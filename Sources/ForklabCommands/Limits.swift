@@ -2,6 +2,9 @@
 public enum Limits {
     /// `N` of fork, forkexit, spawn, threads and race.
     public static let processes: ClosedRange<Int> = 1...10_000
+    /// Zombies `noreap` may hold at once, until `reap`: each keeps a slot
+    /// of the process table and counts against the user's process limit.
+    public static let heldZombies = 1_000
     /// `count C` of threads and race: lines a thread prints, additions it makes.
     public static let count: ClosedRange<Int> = 1...1_000_000
     /// `produce P` and `consume C`: producer and consumer threads.

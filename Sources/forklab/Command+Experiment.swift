@@ -5,14 +5,14 @@ extension Command {
     /// The engine's form of an experiment command; nil for any other.
     var experiment: Experiment? {
         switch self {
-        case let .fork(count, buffered):
-            return .fork(count: count, buffered: buffered)
-        case let .forkExit(count, buffered):
-            return .forkExit(count: count, buffered: buffered)
-        case let .spawn(program, count, arguments):
+        case let .fork(count, buffered, noreap):
+            return .fork(count: count, buffered: buffered, noreap: noreap)
+        case let .forkExit(count, buffered, noreap):
+            return .forkExit(count: count, buffered: buffered, noreap: noreap)
+        case let .spawn(program, count, arguments, noreap):
             return .spawn(SpawnPlan(
                 program: program, count: count ?? 1, numbered: count != nil && arguments == nil,
-                arguments: arguments ?? []))
+                arguments: arguments ?? [], noreap: noreap))
         case let .threads(count, lines, locked, joined, sleep, exitAfter):
             return .threads(ThreadsPlan(
                 threads: count, count: lines, locked: locked, joined: joined, sleep: UInt64(sleep),
@@ -23,7 +23,7 @@ extension Command {
                 exitAfter: exitAfter.map { UInt64($0) }))
         case let .race(threads, count):
             return .race(threads: threads, count: count)
-        case .timeline, .save, .bench, .help, .set, .quit, .book:
+        case .timeline, .save, .bench, .help, .set, .ps, .reap, .quit, .book:
             return nil
         }
     }

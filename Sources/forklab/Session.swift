@@ -84,7 +84,10 @@ final class Session {
                 return anyFailed ? Status.failure : Status.success
             case .interrupted:
                 if let signal = Interruption.termination { return terminated(signal) }
-                if reader.interactive { continue }
+                if reader.interactive {
+                    _ = try? lab.reapZombies(reported: false)  // Ctrl-C at the prompt drops them
+                    continue
+                }
                 return interrupted()
             case let .tooLong(limit):
                 _ = failed("line longer than \(limit) bytes; skipped")
@@ -212,6 +215,11 @@ final class Session {
             } catch {
                 return stopped(by: error)
             }
+        case .ps:
+            guard let tree = ProcessTree.read() else { return failed("ps: cannot read /proc") }
+            return write(tree.render(unicode: unicode()))
+        case .reap:
+            return reap()
         case let .bench(target, runs):
             // bench all: each primitive in turn, in the order help lists them.
             for primitive in BenchPrimitive.allCases where target == .all || target.rawValue == primitive.rawValue {
@@ -242,6 +250,26 @@ final class Session {
             guard said == .succeeded else { return said }
         }
         return execute(command)
+    }
+
+    /// `reap`: every zombie noreap left, each with its `Parent got` line;
+    /// with none, a line saying so (on stderr in JSON mode, where stdout
+    /// holds only JSON).
+    private func reap() -> Outcome {
+        guard lab.zombiesHeld > 0 else {
+            let line = "reap: no zombies held\n"
+            if format == .json {
+                try? errors.write(line)
+                return .succeeded
+            }
+            return write(line)
+        }
+        do {
+            try lab.reapZombies()
+            return .succeeded
+        } catch {
+            return stopped(by: error)
+        }
     }
 
     /// How a command the engine could not complete went.

@@ -142,6 +142,7 @@ if let commands = options.commands {
 let book = BookText(console: out, colors: Environment.usesColor(1))
 let json = JSONLines(console: out)
 let lab = Lab(sink: options.json ? json as any TraceSink : book, childInput: childInput, programDirectory: programDirectory)
+lab.zombieLimit = Limits.heldZombies
 let session = Session(
     reader: reader, lab: lab, out: out, errors: errors, bail: options.bail,
     terminal: reader.interactive ? TerminalModes() : nil,
@@ -152,6 +153,9 @@ let session = Session(
         ? ProgressBar(console: out, after: Environment.progressDelay, width: { Environment.terminalWidth(1) })
         : nil)
 let status = session.run()
+// q, the end of input, a stop: the zombies noreap left are reaped, silently,
+// so that none outlives forklab (init does not reap them on every system).
+_ = try? lab.reapZombies(reported: false)
 if let signal = session.terminatedBy {
     // End as that signal's default action would (SIGQUIT's dumps core), now
     // that the children are reaped and the terminal is back to normal: the

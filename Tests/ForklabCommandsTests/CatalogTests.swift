@@ -145,11 +145,13 @@ struct CatalogTests {
     }
 
     @Test(arguments: [
-        ("fork", "fork [N] [buffered]"), ("forkexit", "forkexit [N] [buffered]"), ("spawn", "spawn PROGRAM [N] [-- ARG…]"),
+        ("fork", "fork [N] [buffered] [noreap]"), ("forkexit", "forkexit [N] [buffered] [noreap]"),
+        ("spawn", "spawn PROGRAM [N] [noreap] [-- ARG…]"),
         ("threads", "threads N [count C] [sleep S] [nolock] [nojoin | exit after T]"),
         ("produce", "produce P consume C [messages M] [capacity K] [sleep S] [exit after T]"), ("race", "race N [count C]"),
         ("timeline", "timeline [width W] [ascii|unicode]"), ("save", "save FILE.json [force]"),
         ("book", "book [NAME]"), ("help", "help [COMMAND]"), ("set", "set repeat on|off | set format book|json"), ("q", "q"),
+        ("ps", "ps"), ("reap", "reap"),
     ])
     func theUsagesAreExact(name: String, usage: String) {
         #expect(Catalog.spec(named: name)?.usage == usage)

@@ -34,9 +34,9 @@ struct CompleterCommandTests {
 
     @Test func theThreadCommandsCompleteFromTheirFirstLetters() {
         #expect(completer.complete("th") == result("reads "))
-        #expect(completer.complete("p") == result("roduce "))
+        #expect(completer.complete("pr") == result("oduce "))
         #expect(completer.complete("c") == result("onsume "))
-        #expect(completer.complete("r") == result("ace "))
+        #expect(completer.complete("ra") == result("ce "))
     }
 
     @Test func theSeeingCommandsCompleteFromTheirFirstLetters() {
@@ -75,9 +75,27 @@ struct CompleterCommandTests {
     }
 
     @Test func forkAndForkexitCompleteBufferedOnce() {
-        #expect(completer.complete("fork ") == result("buffered "))
+        #expect(completer.complete("fork b") == result("uffered "))
         #expect(completer.complete("forkexit 2 b") == result("uffered "))
-        #expect(completer.complete("fork 3 buffered ") == result(""))
+        #expect(completer.complete("fork 3 buffered b") == result(""))
+    }
+
+    @Test func forkForkexitAndSpawnCompleteNoreapOnce() {
+        #expect(completer.complete("fork ") == Completer.Result(insertion: "", candidates: ["buffered", "noreap"]))
+        #expect(completer.complete("fork 3 n") == result("oreap "))
+        #expect(completer.complete("forkexit 3 buffered ") == result("noreap "))
+        #expect(completer.complete("fork 3 noreap ") == result("buffered "))
+        #expect(completer.complete("fork 3 noreap buffered ") == result(""))
+        #expect(completer.complete("spawn echo 3 nor") == result("eap "))
+        #expect(completer.complete("spawn echo 3 noreap nor") == result(""))
+        #expect(completer.complete("spawn echo -- nor") == result(""))
+    }
+
+    @Test func psAndReapCompleteFromTheirNames() {
+        #expect(completer.complete("p") == Completer.Result(insertion: "", candidates: ["produce", "ps"]))
+        #expect(completer.complete("re") == result("ap "))
+        #expect(completer.complete("ps ") == result(""))
+        #expect(completer.complete("reap ") == result(""))
     }
 
     @Test func textInACommentIsNotCompleted() {

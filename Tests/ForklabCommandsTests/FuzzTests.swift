@@ -90,9 +90,9 @@ private func checkMessage(_ error: ParseError, line: String) {
 /// program and arguments carry no NUL and the program is not empty.
 private func checkCommand(_ command: Command) {
     switch command {
-    case let .fork(count, _), let .forkExit(count, _):
+    case let .fork(count, _, _), let .forkExit(count, _, _):
         #expect(Limits.processes.contains(count))
-    case let .spawn(program, count, arguments):
+    case let .spawn(program, count, arguments, _):
         #expect(!program.isEmpty)
         #expect(count.map(Limits.processes.contains) ?? true)
         #expect(!([program] + (arguments ?? [])).contains { $0.utf8.contains(0) })
@@ -124,7 +124,7 @@ private func checkCommand(_ command: Command) {
         #expect(!path.utf8.contains(0))
     case let .book(program):
         #expect(program.map(BookProgram.all.contains) ?? true)
-    case .set, .quit:
+    case .set, .ps, .reap, .quit:
         break
     }
 }

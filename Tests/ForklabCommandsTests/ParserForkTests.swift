@@ -9,7 +9,7 @@ struct ParserForkTests {
     /// The count of a fork or forkexit command; nil for any other command.
     func count(_ command: Command) -> Int? {
         switch command {
-        case let .fork(count, _), let .forkExit(count, _): return count
+        case let .fork(count, _, _), let .forkExit(count, _, _): return count
         default: return nil
         }
     }
@@ -122,8 +122,8 @@ struct ParserForkTests {
     }
 
     @Test func anExtraWordIsRefused() {
-        #expect(message("fork 2 3") == "fork: unexpected '3' (usage: fork [N] [buffered])")
-        #expect(message("forkexit 2 x") == "forkexit: unexpected 'x' (usage: forkexit [N] [buffered])")
+        #expect(message("fork 2 3") == "fork: unexpected '3' (usage: fork [N] [buffered] [noreap])")
+        #expect(message("forkexit 2 x") == "forkexit: unexpected 'x' (usage: forkexit [N] [buffered] [noreap])")
     }
 
     @Test func bufferedAfterTheCountParsesToBufferedChildren() throws {
@@ -147,12 +147,12 @@ struct ParserForkTests {
     }
 
     @Test func theCountAfterBufferedIsRefused() {
-        #expect(message("fork buffered 3") == "fork: unexpected '3' (usage: fork [N] [buffered])")
+        #expect(message("fork buffered 3") == "fork: unexpected '3' (usage: fork [N] [buffered] [noreap])")
     }
 
     @Test func aWordOtherThanBufferedAfterTheCountIsRefused() {
-        #expect(message("fork 3 buffer") == "fork: unexpected 'buffer' (usage: fork [N] [buffered])")
-        #expect(message("forkexit 3 buffered x") == "forkexit: unexpected 'x' (usage: forkexit [N] [buffered])")
+        #expect(message("fork 3 buffer") == "fork: unexpected 'buffer' (usage: fork [N] [buffered] [noreap])")
+        #expect(message("forkexit 3 buffered x") == "forkexit: unexpected 'x' (usage: forkexit [N] [buffered] [noreap])")
     }
 
     @Test func bufferedIsNotABadCount() {

@@ -3,7 +3,7 @@ import Testing
 
 @Suite("Parser: spawn")
 struct ParserSpawnTests {
-    static let usage = "spawn PROGRAM [N] [-- ARG…]"
+    static let usage = "spawn PROGRAM [N] [noreap] [-- ARG…]"
 
     @Test func programAloneRunsOnceWithNoArgument() throws {
         #expect(try command("spawn ls") == .spawn(program: "ls", count: nil, arguments: nil))

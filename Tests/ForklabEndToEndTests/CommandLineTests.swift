@@ -123,8 +123,8 @@ extension EndToEnd {
         func help() {
             let result = forklab("help; help spawn")
             #expect(result.status == 0)
-            #expect(result.stdout.contains("  spawn PROGRAM [N] [-- ARG…]"))
-            #expect(result.stdout.contains("usage: spawn PROGRAM [N] [-- ARG…]\nbook:  Use Python to Launch Another Program\n"))
+            #expect(result.stdout.contains("  spawn PROGRAM [N] [noreap] [-- ARG…]"))
+            #expect(result.stdout.contains("usage: spawn PROGRAM [N] [noreap] [-- ARG…]\nbook:  Use Python to Launch Another Program\n"))
         }
     }
 }

@@ -20,7 +20,7 @@ extension RealProcesses {
             #expect(runLab(.fork(count: 1), sink: sink) == nil)
             let child = try #require(sink.forked.first?.child)
             let elapsed = try #require(sink.summaries.first.flatMap { summary -> UInt64? in
-                if case let .fork(_, _, elapsed, _) = summary { return elapsed } else { return nil }
+                if case let .fork(_, _, elapsed, _, _) = summary { return elapsed } else { return nil }
             })
             let written = pipe.drainLines().lines
             #expect(written.count == 1)

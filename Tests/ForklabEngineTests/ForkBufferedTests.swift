@@ -28,7 +28,7 @@ extension RealProcesses {
             try lab.run(.fork(count: 3, buffered: true))
             #expect(pipe.drain() == [])
             let summary = try #require(sink.summaries.first)
-            guard case let .fork(made, reaped, _, buffered) = summary else {
+            guard case let .fork(made, reaped, _, buffered, _) = summary else {
                 Issue.record("not a fork summary: \(summary)")
                 return
             }
@@ -53,7 +53,7 @@ extension RealProcesses {
             let lab = Lab(sink: sink, childInput: .null, programDirectory: nil)
             try lab.run(.forkExit(count: 3, buffered: true))
             let summary = try #require(sink.summaries.first)
-            guard case let .forkExit(made, _, codes, _, _, buffered) = summary else {
+            guard case let .forkExit(made, _, codes, _, _, buffered, _) = summary else {
                 Issue.record("not a forkexit summary: \(summary)")
                 return
             }
@@ -83,7 +83,7 @@ extension RealProcesses {
             let lab = Lab(sink: sink, childInput: .null, programDirectory: nil)
             try lab.run(.fork(count: 1, buffered: true))
             #expect(pipe.drain() == [UInt8](repeating: UInt8(ascii: "a"), count: 4096))
-            if case let .fork(_, _, _, buffered)? = sink.summaries.first {
+            if case let .fork(_, _, _, buffered, _)? = sink.summaries.first {
                 #expect(buffered?.lost == 1)
             } else {
                 Issue.record("no fork summary")
@@ -97,7 +97,7 @@ extension RealProcesses {
             let lab = Lab(sink: sink, childInput: .null, programDirectory: nil)
             try lab.run(.fork(count: 2))
             #expect(pipe.drainLines().lines.count == 2)
-            if case let .fork(_, _, _, buffered)? = sink.summaries.first {
+            if case let .fork(_, _, _, buffered, _)? = sink.summaries.first {
                 #expect(buffered == nil)
             } else {
                 Issue.record("no fork summary")

@@ -37,7 +37,7 @@ extension RealProcesses {
             #expect(sink.events.count == 4)
             let summary = try #require(sink.summaries.first)
             #expect(sink.events.last == .summary(summary))
-            guard case let .forkExit(made, reapedCount, exitCodes, parentExitStat, _, _) = summary else {
+            guard case let .forkExit(made, reapedCount, exitCodes, parentExitStat, _, _, _) = summary else {
                 Issue.record("not a forkexit summary: \(summary)")
                 return
             }
@@ -70,7 +70,7 @@ extension RealProcesses {
             #expect(lines.count == 4)
             for line in lines { #expect(line.hasSuffix(" 1")) }
             for summary in sink.summaries {
-                if case let .forkExit(_, _, codes, parent, _, _) = summary {
+                if case let .forkExit(_, _, codes, parent, _, _, _) = summary {
                     #expect(codes == [1: 2])
                     #expect(parent == 0)
                 }

@@ -33,7 +33,7 @@ extension RealProcesses {
             let summary = try #require(sink.summaries.first)
             #expect(sink.summaries.count == 1)
             #expect(sink.events.last == .summary(summary))
-            guard case let .fork(made, reaped, _, _) = summary else {
+            guard case let .fork(made, reaped, _, _, _) = summary else {
                 Issue.record("not a fork summary: \(summary)")
                 return
             }
@@ -59,7 +59,7 @@ extension RealProcesses {
             let child = sink.forked.first?.child ?? -1
             #expect(sink.forked.count == 1)
             #expect(pipe.drainLines().lines == ["Hello from child \(child)"])
-            if case let .fork(children, reaped, _, _)? = sink.summaries.first {
+            if case let .fork(children, reaped, _, _, _)? = sink.summaries.first {
                 #expect(children == 1 && reaped == 1)
             } else {
                 Issue.record("no fork summary")
@@ -78,7 +78,7 @@ extension RealProcesses {
             #expect(complete)
             #expect(lines.count == 50)
             #expect(Set(lines) == Set(children.map { "Hello from child \($0)" }))
-            if case let .fork(made, reaped, _, _)? = sink.summaries.first {
+            if case let .fork(made, reaped, _, _, _)? = sink.summaries.first {
                 #expect(made == 50 && reaped == 50)
             } else {
                 Issue.record("no fork summary")

@@ -23,7 +23,7 @@ extension RealProcesses {
             let sink = Recorder()
             #expect(runLab(.fork(count: 3), sink: sink) == .interrupted)
             #expect(sink.forked.isEmpty)
-            if case let .fork(children, reaped, _, _)? = sink.summaries.first {
+            if case let .fork(children, reaped, _, _, _)? = sink.summaries.first {
                 #expect(children == 0 && reaped == 0)
             } else {
                 Issue.record("no fork summary")

@@ -18,7 +18,7 @@ extension RealProcesses {
             #expect(sink.spawned.count == 2)
             #expect(Set(sink.reaped.map(\.child)) == Set(sink.spawned))
             for (_, status) in sink.reaped { #expect(status == .exited(0)) }
-            if case let .spawn(_, _, outcomes, _)? = sink.summaries.first {
+            if case let .spawn(_, _, outcomes, _, _)? = sink.summaries.first {
                 #expect(outcomes.exitedZero == 2)
             } else {
                 Issue.record("no spawn summary")
@@ -54,7 +54,7 @@ extension RealProcesses {
             #expect(reaped.child == sink.spawned.first)
             #expect(reaped.status.rawValue == 32512)
             #expect(reaped.status.exitCode == 127)
-            if case let .spawn(children, reapedCount, outcomes, _)? = sink.summaries.first {
+            if case let .spawn(children, reapedCount, outcomes, _, _)? = sink.summaries.first {
                 #expect(children == 1 && reapedCount == 1)
                 #expect(outcomes.couldNotRun == 1)
                 #expect(outcomes.exitedNonZero == 0)
@@ -87,7 +87,7 @@ extension RealProcesses {
             let reaped = try #require(sink.reaped.first)
             #expect(reaped.status.rawValue == 32256)
             #expect(reaped.status.exitCode == 126)
-            if case let .spawn(_, _, outcomes, _)? = sink.summaries.first {
+            if case let .spawn(_, _, outcomes, _, _)? = sink.summaries.first {
                 #expect(outcomes.couldNotRun == 1)
             } else {
                 Issue.record("no spawn summary")

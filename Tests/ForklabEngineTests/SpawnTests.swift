@@ -22,7 +22,7 @@ extension RealProcesses {
             #expect(reaped.child == sink.spawned.first)
             #expect(reaped.status.exitCode == 127)
             #expect(reaped.status.rawValue == 32512)
-            guard case let .spawn(children, reapedCount, outcomes, _)? = sink.summaries.first else {
+            guard case let .spawn(children, reapedCount, outcomes, _, _)? = sink.summaries.first else {
                 Issue.record("no spawn summary")
                 return
             }
@@ -63,7 +63,7 @@ extension RealProcesses {
             #expect(reaped.status.shiftedCode == 0)
             #expect(BookText.line(for: .reaped(child: reaped.child, status: reaped.status))
                 == "Parent got \(reaped.child) 9 0 (killed by SIGKILL)")
-            if case let .spawn(_, _, outcomes, _)? = sink.summaries.first {
+            if case let .spawn(_, _, outcomes, _, _)? = sink.summaries.first {
                 #expect(outcomes.killed == 1)
             } else {
                 Issue.record("no spawn summary")

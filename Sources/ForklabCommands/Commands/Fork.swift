@@ -2,7 +2,7 @@ extension CommandSpec {
     static let fork: CommandSpec = CommandSpec(
         name: "fork",
         aliases: [],
-        usage: "fork [N] [buffered]",
+        usage: "fork [N] [buffered] [noreap]",
         summary: "fork N children; each says hello and exits",
         book: "Python Basic Forking",
         details: """
@@ -23,10 +23,17 @@ extension CommandSpec {
             (4096 bytes here), written only when full, and every child's line is lost:
             try `fork 3 buffered` at the prompt, then `forklab -c 'fork 3 buffered' | cat`.
             The summary counts the lost lines; timeline marks them x.
+
+            With noreap, the parent does not wait, as the book's does not: each child,
+            once it has ended, stays a zombie (an entry in the process table holding its
+            exit status) until its parent waits for it. forklab waits for the children to
+            end without reaping them, and holds them: "ps" shows them (state Z), "reap"
+            waits for them and prints "Parent got PID STATUS CODE" for each. q, the end
+            of a script and Ctrl-C at the prompt reap them too. At most 1000 are held.
             """,
-        keywords: ["buffered"],
+        keywords: ["buffered", "noreap"],
         parse: { spec, arguments throws(ParseError) in
-            let (count, buffered) = try spec.countAndBuffered(arguments)
-            return .fork(count: count, buffered: buffered)
+            let (count, buffered, noreap) = try spec.countAndFlags(arguments)
+            return .fork(count: count, buffered: buffered, noreap: noreap)
         })
 }

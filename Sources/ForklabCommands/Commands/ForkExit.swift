@@ -2,7 +2,7 @@ extension CommandSpec {
     static let forkExit: CommandSpec = CommandSpec(
         name: "forkexit",
         aliases: [],
-        usage: "forkexit [N] [buffered]",
+        usage: "forkexit [N] [buffered] [noreap]",
         summary: "children change a counter and exit with it",
         book: "Python Fork() Exit Status",
         details: """
@@ -22,10 +22,13 @@ extension CommandSpec {
             shows at a terminal (line-buffered), none through a pipe or into a file
             (block-buffered). The exit codes are the same; the summary counts the lost
             lines (see help fork).
+
+            With noreap, the parent does not wait: no "Parent got" line comes, and the
+            children stay zombies until "reap", which prints those lines (see help fork).
             """,
-        keywords: ["buffered"],
+        keywords: ["buffered", "noreap"],
         parse: { spec, arguments throws(ParseError) in
-            let (count, buffered) = try spec.countAndBuffered(arguments)
-            return .forkExit(count: count, buffered: buffered)
+            let (count, buffered, noreap) = try spec.countAndFlags(arguments)
+            return .forkExit(count: count, buffered: buffered, noreap: noreap)
         })
 }

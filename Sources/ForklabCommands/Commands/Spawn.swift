@@ -2,7 +2,7 @@ extension CommandSpec {
     static let spawn: CommandSpec = CommandSpec(
         name: "spawn",
         aliases: [],
-        usage: "spawn PROGRAM [N] [-- ARG…]",
+        usage: "spawn PROGRAM [N] [noreap] [-- ARG…]",
         summary: "fork N children that each exec PROGRAM",
         book: "Use Python to Launch Another Program",
         details: """
@@ -25,8 +25,12 @@ extension CommandSpec {
             parent learns how a child ended. A program that cannot run is reported by
             forklab, and its child exits 127 (not found) or 126, as in a shell.
             N is 1…10000.
+
+            With noreap, the parent does not wait, as the book's launcher never does:
+            forklab waits for the children to end without reaping them, and each stays a
+            zombie. "ps" shows them (state Z), "reap" ends them (see help fork).
             """,
-        keywords: ["--"],
+        keywords: ["noreap", "--"],
         parse: { spec, arguments throws(ParseError) in
             guard let program = arguments.first else {
                 throw ParseError(.missingWord(command: "spawn", what: "PROGRAM", usage: spec.usage))
@@ -34,7 +38,7 @@ extension CommandSpec {
             if program.text == "{}" { throw ParseError(.numberAsProgram) }
             var rest = arguments.dropFirst()
             var count: Int?
-            if let word = rest.first, word.text != "--" {
+            if let word = rest.first, word.text != "--", word.text != "noreap" {
                 if word.text == "buffered" { throw ParseError(.bufferedOnSpawn(program: program.text)) }
                 guard looksNumeric(word.text) else {
                     throw ParseError(.spawnArgumentWithoutSeparator(program: program.text, word: word.text))
@@ -42,9 +46,15 @@ extension CommandSpec {
                 count = try spec.number(word, name: "N", in: Limits.processes)
                 rest = rest.dropFirst()
             }
+            var noreap = false
+            if let word = rest.first, word.text == "noreap" {
+                noreap = true
+                rest = rest.dropFirst()
+            }
             var programArguments: [String]?
             if let word = rest.first {
                 guard word.text == "--" else {
+                    if word.text == "noreap" { throw ParseError(.givenTwice(command: "spawn", word: "noreap")) }
                     if word.text == "buffered" { throw ParseError(.bufferedOnSpawn(program: program.text)) }
                     throw ParseError(.unexpectedWord(command: "spawn", word: word.text, usage: spec.usage))
                 }
@@ -56,6 +66,6 @@ extension CommandSpec {
             if ([program.text] + (programArguments ?? [])).contains(where: { $0.utf8.contains(0) }) {
                 throw ParseError(.nulByte(command: "spawn"))
             }
-            return .spawn(program: program.text, count: count, arguments: programArguments)
+            return .spawn(program: program.text, count: count, arguments: programArguments, noreap: noreap)
         })
 }

@@ -6,8 +6,10 @@ extension Lab {
     /// `Hello from child PID` and leaves with `_exit(0)`, while the parent
     /// prints `Hello from parent PPID PID`. Unlike the book, the parent reaps
     /// every child. `buffered`: the children print into a stdio-like buffer
-    /// that their `_exit` may throw away, as the book's do.
-    func runFork(count: Int, buffered: Bool) throws(LabError) {
+    /// that their `_exit` may throw away, as the book's do. `noreap`: as the
+    /// book, the parent does not wait; forklab waits for the children to
+    /// end and holds them as zombies (`holdZombies`).
+    func runFork(count: Int, buffered: Bool, noreap: Bool = false) throws(LabError) {
         let buffering = buffered ? System.stdioBuffering(sink.childLine(for: .hello).fd) : nil
         var reaper = Reaper(grace: killGrace, pids: reaperPIDs, family: family)
         var reaped = 0
@@ -15,25 +17,29 @@ extension Lab {
             reaper.add(pid)
             emit(.forked(parent: self.pid, child: pid))
             // Keeps zombies from piling up under a process limit.
-            reaper.reapOldestEnded { pid, status in
-                reaped += 1
-                emit(.reaped(child: pid, status: status), printed: false)
+            if !noreap {
+                reaper.reapOldestEnded { pid, status in
+                    reaped += 1
+                    emit(.reaped(child: pid, status: status), printed: false)
+                }
             }
         }
+        let zombies = noreap ? holdZombies(&reaper) : 0
         reaper.reapAll { pid, status in
             reaped += 1
             emit(.reaped(child: pid, status: status), printed: false)
         }
         emit(.summary(.fork(children: forked, reaped: reaped, elapsed: System.now() &- started,
-                            buffered: lostLines(buffering))))
+                            buffered: lostLines(buffering), zombies: zombies)))
         try finish(failure)
     }
 
     /// `forkexit N`: each child adds one to its copy of exitstat, writes
     /// `Hello from child PID EXITSTAT` and exits with it; the parent waits
     /// and prints `Parent got PID STATUS CODE`. The parent's exitstat stays
-    /// 0, as the summary shows. `buffered` as for `fork`.
-    func runForkExit(count: Int, buffered: Bool) throws(LabError) {
+    /// 0, as the summary shows. `buffered` and `noreap` as for `fork`; with
+    /// `noreap` no `Parent got` line comes until `reap`.
+    func runForkExit(count: Int, buffered: Bool, noreap: Bool = false) throws(LabError) {
         let buffering = buffered ? System.stdioBuffering(sink.childLine(for: .exitStat).fd) : nil
         let exitstat = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
         defer { exitstat.deallocate() }
@@ -46,15 +52,23 @@ extension Lab {
                                               buffering: buffering) { pid in
             emit(.forked(parent: self.pid, child: pid), printed: false)
             reaper.add(pid)
+            if noreap { return }
             reaper.reapAll { pid, status in
                 reaped += 1
                 if let code = status.exitCode { codes[code, default: 0] += 1 }
                 emit(.reaped(child: pid, status: status))
             }
         }
+        let zombies = noreap ? holdZombies(&reaper) : 0
+        // After a stop that came before noreap's children were held.
+        reaper.reapAll { pid, status in
+            reaped += 1
+            if let code = status.exitCode { codes[code, default: 0] += 1 }
+            emit(.reaped(child: pid, status: status))
+        }
         emit(.summary(.forkExit(
             children: forked, reaped: reaped, exitCodes: codes, parentExitStat: exitstat.pointee,
-            elapsed: System.now() &- started, buffered: lostLines(buffering))))
+            elapsed: System.now() &- started, buffered: lostLines(buffering), zombies: zombies)))
         try finish(failure)
     }
 

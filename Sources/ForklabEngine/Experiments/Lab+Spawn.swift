@@ -52,6 +52,8 @@ extension Lab {
             }
         }
 
+        // noreap: not when exec failed, which reports the child's end.
+        let zombies = plan.noreap && failure == nil ? holdZombies(&reaper) : 0
         reaper.reapAll { pid, status in
             reaped += 1
             if pid == failedPID {
@@ -68,7 +70,8 @@ extension Lab {
         childrenSpawned = launched
         outcomes.leftRunning = family.endLeftovers()
         emit(.summary(.spawn(
-            children: launched, reaped: reaped, outcomes: outcomes, elapsed: System.now() &- started)))
+            children: launched, reaped: reaped, outcomes: outcomes, elapsed: System.now() &- started,
+            zombies: zombies)))
         try finish(failure)
     }
 

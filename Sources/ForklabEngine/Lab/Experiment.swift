@@ -5,9 +5,12 @@ import ForklabWords
 public enum Experiment: Hashable, Sendable {
     /// The book's Basic Forking loop, `count` times. `buffered`: each child
     /// prints into a stdio-like buffer and `_exit`s, as the book's does.
-    case fork(count: Int, buffered: Bool = false)
-    /// The book's Fork() Exit Status loop, `count` times; `buffered` as for fork.
-    case forkExit(count: Int, buffered: Bool = false)
+    /// `noreap`: the parent does not wait, as the book's does not; its
+    /// children are held as zombies until `reapZombies`.
+    case fork(count: Int, buffered: Bool = false, noreap: Bool = false)
+    /// The book's Fork() Exit Status loop, `count` times; `buffered` and
+    /// `noreap` as for fork.
+    case forkExit(count: Int, buffered: Bool = false, noreap: Bool = false)
     /// The book's launcher: `count` children exec `program`. Child i runs
     /// `program i` when `numbered`, else `program arguments…` with each
     /// `{}` replaced by i (see `SpawnPlan`).
@@ -27,11 +30,14 @@ extension Experiment {
     /// `threads 2 count 2 nolock`, `spawn echo 2 -- a b`; defaults left out.
     public var command: String {
         switch self {
-        case let .fork(count, buffered): return "fork \(count)" + (buffered ? " buffered" : "")
-        case let .forkExit(count, buffered): return "forkexit \(count)" + (buffered ? " buffered" : "")
+        case let .fork(count, buffered, noreap):
+            return "fork \(count)" + (buffered ? " buffered" : "") + (noreap ? " noreap" : "")
+        case let .forkExit(count, buffered, noreap):
+            return "forkexit \(count)" + (buffered ? " buffered" : "") + (noreap ? " noreap" : "")
         case let .spawn(plan):
             var text = "spawn \(plan.program)"
             if plan.numbered || plan.count != 1 { text += " \(plan.count)" }
+            if plan.noreap { text += " noreap" }
             if !plan.numbered && !plan.arguments.isEmpty { text += " -- " + plan.arguments.joined(separator: " ") }
             return text
         case let .threads(plan):
@@ -143,13 +149,18 @@ public struct SpawnPlan: Hashable, Sendable {
     /// The first child's number: 1, or where the last run stopped when
     /// Enter repeats it, as the book's counter keeps growing.
     public var first: Int
+    /// The parent does not wait: the children are held as zombies once
+    /// they end, until `reapZombies` (the book's launcher never waits).
+    public var noreap: Bool
 
-    public init(program: String, count: Int, numbered: Bool, arguments: [String], first: Int = 1) {
+    public init(program: String, count: Int, numbered: Bool, arguments: [String], first: Int = 1,
+                noreap: Bool = false) {
         self.program = program
         self.count = count
         self.numbered = numbered
         self.arguments = arguments
         self.first = first
+        self.noreap = noreap
     }
 
     /// The number of child `index` (1-based place in this run).
@@ -189,6 +200,8 @@ public enum LabError: Error, Hashable, Sendable, CustomStringConvertible {
     /// main thread's exit: it could not start its threads (and said why on
     /// stderr), or something killed it.
     case programFailed(experiment: String, status: WaitStatus)
+    /// `noreap` would hold more zombies than `limit`; nothing was forked.
+    case tooManyZombies(experiment: String, held: Int, wanted: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -217,6 +230,9 @@ public enum LabError: Error, Hashable, Sendable, CustomStringConvertible {
                 return "\(experiment): its program was killed by \(signalName(signal)) before its main thread exited"
             }
             return "\(experiment): its program exited with status \(status.exitCode ?? 0) before its main thread's exit"
+        case let .tooManyZombies(experiment, held, wanted, limit):
+            return "\(experiment): noreap would hold \(held + wanted) zombies, at most \(limit) are allowed"
+                + (held > 0 ? " (\(held) held now); reap them first, or ask for fewer" : "; ask for fewer")
         }
     }
 }

@@ -49,10 +49,15 @@ public final class Lab {
     /// forklab's pid, read once a command.
     private(set) var pid: Int32 = 0
     /// The processes of the command under way (see `Family`).
-    private(set) lazy var family = Family(root: getpid())
+    lazy var family = Family(root: getpid())
     /// How many children the last `spawn` started: Enter's repeat numbers
     /// its children on from there.
     public internal(set) var childrenSpawned = 0
+    /// Children `noreap` left as zombies, in the order forked, until
+    /// `reapZombies` (Lab+Zombies.swift).
+    var zombies: [pid_t] = []
+    /// The most zombies `noreap` may hold at once.
+    public var zombieLimit = 1000
     /// The last experiment that ran, and when its summary came.
     private var lastExperiment: Experiment?
     private var lastDuration: UInt64 = 0
@@ -95,6 +100,7 @@ public final class Lab {
     /// - Throws: why it did not complete; a child that exits non-zero is a
     ///   result, not an error.
     public func run(_ experiment: Experiment) throws(LabError) {
+        try checkZombieRoom(for: experiment)
         beginCommand()
         log?.reset()
         parentEvents.removeAll()
@@ -107,8 +113,8 @@ public final class Lab {
             _ = family.endLeftovers()
         }
         switch experiment {
-        case let .fork(count, buffered): try runFork(count: count, buffered: buffered)
-        case let .forkExit(count, buffered): try runForkExit(count: count, buffered: buffered)
+        case let .fork(count, buffered, noreap): try runFork(count: count, buffered: buffered, noreap: noreap)
+        case let .forkExit(count, buffered, noreap): try runForkExit(count: count, buffered: buffered, noreap: noreap)
         case let .spawn(plan): try runSpawn(plan)
         case let .threads(plan): try runThreads(plan)
         case let .produce(plan): try runProduce(plan)

@@ -1,14 +1,14 @@
 /// What an experiment did, counted, and what it cost.
 public enum Summary: Hashable, Sendable {
     /// `fork`: children forked and reaped; with `buffered`, how the
-    /// children's buffers went.
-    case fork(children: Int, reaped: Int, elapsed: UInt64, buffered: BufferedLines? = nil)
+    /// children's buffers went; with `noreap`, the children left as zombies.
+    case fork(children: Int, reaped: Int, elapsed: UInt64, buffered: BufferedLines? = nil, zombies: Int = 0)
     /// `forkexit`: the exit codes the children returned (code → how many),
-    /// and the parent's own exitstat afterwards.
+    /// and the parent's own exitstat afterwards; `zombies` as for fork.
     case forkExit(children: Int, reaped: Int, exitCodes: [Int32: Int], parentExitStat: Int32, elapsed: UInt64,
-                  buffered: BufferedLines? = nil)
-    /// `spawn`: children started and how each ended.
-    case spawn(children: Int, reaped: Int, outcomes: SpawnOutcomes, elapsed: UInt64)
+                  buffered: BufferedLines? = nil, zombies: Int = 0)
+    /// `spawn`: children started and how each ended; `zombies` as for fork.
+    case spawn(children: Int, reaped: Int, outcomes: SpawnOutcomes, elapsed: UInt64, zombies: Int = 0)
     /// `threads`: threads started (of those wanted) and joined, and the
     /// lines they wrote (of those they would have without a stop).
     /// Of `elapsed`, `startup` went to creating the threads, before the gate

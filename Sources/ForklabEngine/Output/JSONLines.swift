@@ -134,6 +134,7 @@ public final class JSONLines: TraceSink {
                 fields += [("buffering", buffered.buffering.lineBuffered ? "\"line\"" : "\"block\""),
                            ("buffer", "\(buffered.buffering.size)"), ("lost", "\(buffered.lost)")]
             }
+            if summary.zombies > 0 { fields.append(("zombies", "\(summary.zombies)")) }
             return fields + programFields(of: summary)
         }
     }
@@ -166,7 +167,7 @@ extension Summary {
     /// their lines; nil for any other command.
     var bufferedLines: BufferedLines? {
         switch self {
-        case let .fork(_, _, _, buffered), let .forkExit(_, _, _, _, _, buffered): return buffered
+        case let .fork(_, _, _, buffered, _), let .forkExit(_, _, _, _, _, buffered, _): return buffered
         default: return nil
         }
     }

@@ -2,13 +2,14 @@ extension Summary {
     /// The summary's text, without the leading `# `.
     public var text: String {
         switch self {
-        case let .fork(children, reaped, elapsed, buffered):
+        case let .fork(children, reaped, elapsed, buffered, zombies):
             return "fork: \(count(children, "child", "children")) forked, \(reaped) reaped, \(children - reaped) left"
-                + lostText(buffered) + cost(elapsed, children, "fork+wait")
-        case let .forkExit(children, reaped, exitCodes, parentExitStat, elapsed, buffered):
+                + zombiesText(zombies) + lostText(buffered) + cost(elapsed, children, zombies > 0 ? "fork" : "fork+wait")
+        case let .forkExit(children, reaped, exitCodes, parentExitStat, elapsed, buffered, zombies):
             var text = children == reaped
                 ? "forkexit: \(count(children, "child", "children")) reaped"
                 : "forkexit: \(count(children, "child", "children")) forked, \(reaped) reaped, \(children - reaped) left"
+                    + zombiesText(zombies)
             let codes = exitCodes.keys.sorted()
             // A child a signal killed has no exit code: it is counted apart.
             let killed = reaped - exitCodes.values.reduce(0, +)
@@ -20,21 +21,22 @@ extension Summary {
                 if killed > 0 { parts.append("\(killed) killed by a signal") }
                 text += " (" + parts.joined(separator: ", ") + "); the parent's exitstat is \(parentExitStat)"
             }
-            return text + lostText(buffered) + cost(elapsed, children, "fork+wait")
-        case let .spawn(children, reaped, outcomes, elapsed):
+            return text + lostText(buffered) + cost(elapsed, children, zombies > 0 ? "fork" : "fork+wait")
+        case let .spawn(children, reaped, outcomes, elapsed, zombies):
             var parts: [String] = []
             if outcomes.exitedZero > 0 { parts.append("\(outcomes.exitedZero) exited 0") }
             if outcomes.exitedNonZero > 0 { parts.append("\(outcomes.exitedNonZero) exited non-zero") }
             if outcomes.killed > 0 { parts.append("\(outcomes.killed) killed by a signal") }
             if outcomes.couldNotRun > 0 { parts.append("\(outcomes.couldNotRun) could not run") }
             var text = "spawn: \(count(children, "child", "children")) started, \(reaped) reaped, \(children - reaped) left"
+                + zombiesText(zombies)
             if !parts.isEmpty { text += " (" + parts.joined(separator: ", ") + ")" }
             if outcomes.leftRunning > 0 {
                 text += outcomes.leftRunning == 1
                     ? "; 1 process left running by a child was ended"
                     : "; \(outcomes.leftRunning) processes left running by children were ended"
             }
-            return text + cost(elapsed, children, "fork+exec+wait")
+            return text + cost(elapsed, children, zombies > 0 ? "fork+exec" : "fork+exec+wait")
         case let .threads(started, wanted, lines, expectedLines, elapsed, startup, running):
             let threads = started == wanted
                 ? "\(count(started, "thread", "threads")) started and joined"

@@ -15,7 +15,7 @@ struct Family {
     /// forklab's pid.
     let root: pid_t
     /// forklab's children when the command began: not the command's.
-    private let former: Set<pid_t>
+    private var former: Set<pid_t>
     /// forklab's process group: a terminal's Ctrl-C reached every member.
     private let group: pid_t
 
@@ -33,6 +33,13 @@ struct Family {
         self.root = root
         group = getpgrp()
         former = Set(Self.children(of: root) ?? [])
+    }
+
+    /// Leaves `pids` (children held as zombies, `noreap`) out of the
+    /// command's processes, as if they were there before it began: nothing
+    /// here reaps or signals them.
+    mutating func leave(_ pids: [pid_t]) {
+        former.formUnion(pids)
     }
 
     /// The command's processes that are forklab's children: those it

@@ -61,6 +61,40 @@ struct Reaper {
         }
     }
 
+    /// `noreap`: waits until every child has ended without reaping any,
+    /// so that each stays a zombie. Children end about in the order they
+    /// were forked, so each look starts at the first not seen ended.
+    /// - Returns: false at a stop (Ctrl-C, SIGTERM), which `reapAll` then
+    ///   handles as for any command; true when every child has ended.
+    mutating func awaitEnded() -> Bool {
+        var next = 0
+        while next < running.count {
+            if Interruption.stopRequested { return false }
+            let pid = running[next]
+            let ended: Bool
+            do throws(Errno) {
+                ended = try System.hasEnded(pid)
+            } catch {
+                ended = true  // not a child after all: nothing to wait for
+            }
+            if ended {
+                next += 1
+            } else {
+                System.awaitWakeUp(timeoutMilliseconds: -1)
+            }
+        }
+        return true
+    }
+
+    /// Hands over every child not reaped, in the order they were started,
+    /// and forgets them: the caller reaps them later.
+    mutating func release() -> [pid_t] {
+        var pids: [pid_t] = []
+        running.withElements { pids.append(contentsOf: $0) }
+        running.removeAll()
+        return pids
+    }
+
     /// Waits until every child has ended, reporting each as it ends.
     /// A Ctrl-C is passed on to the children and everything below them (a
     /// terminal's Ctrl-C already reached those in forklab's process

@@ -68,6 +68,16 @@ public enum System {
         return result == pid ? WaitStatus(rawValue: status) : nil
     }
 
+    /// Whether child `pid` has ended, without reaping it: it stays a
+    /// zombie. The corresponding C function is `waitid` with `WEXITED |
+    /// WNOWAIT | WNOHANG`: waitpid's question, without its reaping.
+    static func hasEnded(_ pid: pid_t) throws(Errno) -> Bool {
+        var info = siginfo_t()
+        _ = try valueOrErrno { waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT | WNOHANG) }
+        // Linux writes si_signo 0 when the child has not ended yet.
+        return info.si_signo == SIGCHLD
+    }
+
     /// Sends a signal; a process that is already gone is not an error.
     static func signal(_ pid: pid_t, _ signal: Int32) {
         _ = kill(pid, signal)

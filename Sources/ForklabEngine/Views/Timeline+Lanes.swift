@@ -117,6 +117,12 @@ struct Lane {
             }
             // `fork` reaps without a trace event: its children end at _exit.
             if note.isEmpty, let exitCode { note = "exit \(exitCode)" }
+            if life.status == nil && record.experiment.leavesZombies {
+                // noreap: still a zombie when the record ends (an exec'd
+                // program records no exit: its lane stops at the exec).
+                if exitCode != nil, end == nil { end = max(record.duration, record.events.lazy.map(\.time).max() ?? 0) }
+                note += note.isEmpty ? "zombie" : ", zombie"
+            }
         case let .thread(role):
             if life.cutOff, let end { marks.append((end, .cutOff)) }
             let printed = marks.count(where: { $0.mark == .printed })
