@@ -1,7 +1,7 @@
 /// Every command of the language, in the order `help` lists them.
 public enum Catalog {
     public static let commands: [CommandSpec] = [
-        .fork, .forkExit, .spawn, .threads, .produce, .race, .bench, .book, .timeline, .save, .help, .set, .quit,
+        .fork, .forkExit, .spawn, .threads, .produce, .race, .tree, .bench, .book, .timeline, .save, .help, .set, .quit,
     ]
 
     /// Every name a command answers to, for completion and suggestions.

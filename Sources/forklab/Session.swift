@@ -196,7 +196,7 @@ final class Session {
                 return failed("save: \(error)")
             }
             return .succeeded
-        case .fork, .forkExit, .spawn, .threads, .produce, .race:
+        case .fork, .forkExit, .spawn, .threads, .produce, .race, .tree:
             lastExperiment = command
             let ownedTerminal = terminal?.inForeground ?? false
             defer { if ownedTerminal { terminal?.restore() } }  // see TerminalModes.restore
@@ -206,6 +206,10 @@ final class Session {
                 experiment = .spawn(plan)
             }
             defer { if case let .spawn(plan) = experiment { nextSpawnNumber = plan.first &+ lab.childrenSpawned } }
+            if case var .tree(plan) = experiment {
+                plan.unicode = unicode()  // the tree is drawn as the timeline would be
+                experiment = .tree(plan)
+            }
             do {
                 try lab.run(experiment)
                 return .succeeded
