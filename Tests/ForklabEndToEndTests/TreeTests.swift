@@ -1,0 +1,141 @@
+import CTestSupport
+import Foundation
+import Testing
+
+/// `tree` run by the binary: its lines, its drawing, its refusals, and a
+/// 100-process tree stopped in the middle that leaves nothing behind.
+extension EndToEnd {
+    @Suite struct TreeCommand {
+        /// The lines with each pid replaced by `#`, and the pids by name.
+        static func withoutPIDs(_ lines: [String]) -> (lines: [String], pids: [String: String]) {
+            var pids: [String: String] = [:]
+            let masked = lines.map { line -> String in
+                if line.hasPrefix("# ") { return line }
+                var words = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+                for index in words.indices.dropFirst() where Int(words[index]) != nil && !words[index - 1].isEmpty {
+                    let name = words[index - 1]
+                    if let known = pids[name] { #expect(known == words[index], "\(name) has two pids") }
+                    pids[name] = words[index]
+                    words[index] = "#"
+                }
+                return words.joined(separator: " ")
+            }
+            return (masked, pids)
+        }
+
+        @Test("tree a+b,b+c,c+d,b-,a+e: b's child c goes to a, c's child d stays with c; drawn from the kernel")
+        func exitWithGrandchildren() throws {
+            let run = forklab("tree a+b,b+c,c+d,b-,a+e")
+            #expect(run.status == 0)
+            #expect(run.stderr == "")
+            let (lines, pids) = Self.withoutPIDs(run.stdoutLines)
+            #expect(Array(lines.dropLast()) == [
+                "a # forks b #",
+                "b # forks c #",
+                "c # forks d #",
+                "b # exits",
+                "c # is an orphan: its parent is now a #",
+                "a # forks e #",
+                "a #",
+                "├─ c #",
+                "│  └─ d #",
+                "└─ e #",
+            ])
+            #expect(run.stdoutLines.last?.hasPrefix(
+                "# tree: 5 processes forked, 1 exit, 1 orphan adopted by a \(pids["a"] ?? "?") (the root the one subreaper); "
+                + "at the end 4 exited, children first, each reaped by its parent; ") == true)
+            #expect(Set(pids.keys) == ["a", "b", "c", "d", "e"])
+            for (name, pid) in pids { #expect(kill(pid_t(pid)!, 0) != 0, "\(name) \(pid) is still there") }
+        }
+
+        @Test("tree … local: every process a subreaper, so d, orphaned by c, goes to b, c's parent")
+        func localGivesOrphansToTheParent() throws {
+            let local = forklab("tree a+b,b+c,c+d,c- local")
+            let plain = forklab("tree a+b,b+c,c+d,c-")
+            #expect(local.status == 0 && plain.status == 0)
+            let lines = Self.withoutPIDs(local.traceLines).lines + Self.withoutPIDs(plain.traceLines).lines
+            #expect(lines == [
+                "a # forks b #", "b # forks c #", "c # forks d #", "c # exits",
+                "d # is an orphan: its parent is now b #",
+                "a #", "└─ b #", "   └─ d #",
+                "a # forks b #", "b # forks c #", "c # forks d #", "c # exits",
+                "d # is an orphan: its parent is now a #",
+                "a #", "├─ b #", "└─ d #",
+            ])
+        }
+
+        @Test("steps draws the tree after every action, in ASCII where the locale is not UTF-8")
+        func stepsInASCII() throws {
+            var options = RunOptions()
+            options.environment = testEnvironment(home: temporaryFolder(), extra: ["LANG": "C", "LC_ALL": "C"])
+            let run = forklab("tree a+b,b+c,a+d,b- steps", options)
+            #expect(run.status == 0)
+            let (lines, _) = Self.withoutPIDs(run.traceLines)
+            #expect(lines == [
+                "a # forks b #", "a #", "`- b #",
+                "b # forks c #", "a #", "`- b #", "   `- c #",
+                "a # forks d #", "a #", "|- b #", "|  `- c #", "`- d #",
+                "b # exits", "c # is an orphan: its parent is now a #", "a #", "|- c #", "`- d #",
+            ])
+        }
+
+        @Test("tree random N seed S prints a list that, typed back, runs the same tree")
+        func randomWithASeedIsTypedBack() throws {
+            let first = forklab("tree random 30 seed 11 forks 60; tree random 30 seed 11 forks 60")
+            #expect(first.status == 0)
+            let lists = first.stdoutLines.filter { $0.hasPrefix("tree ") }
+            #expect(lists.count == 2)
+            #expect(lists.first == lists.last)
+            let list = try #require(lists.first)
+            #expect(list.hasSuffix("  # random 30 seed 11 forks 60"))
+            let again = forklab(list)
+            #expect(again.status == 0)
+            let (randomLines, _) = Self.withoutPIDs(Array(first.traceLines.dropFirst().prefix(while: { !$0.hasPrefix("tree ") })))
+            #expect(Self.withoutPIDs(again.traceLines).lines == randomLines)
+        }
+
+        @Test("a bad list is refused naming the action, and nothing is forked")
+        func badListForksNothing() {
+            let run = forklab("tree a+b,b+c,c-,c+d")
+            #expect(run.status == 1)
+            #expect(run.stdout == "")
+            #expect(run.stderr == "forklab: line 1: tree: action 4 'c+d': c has exited already (action 3 'c-')\n")
+        }
+
+        @Test("Ctrl-C in the middle of a 100-process tree ends it all at once; nothing is left, not even a zombie")
+        func interruptA100ProcessTree() throws {
+            try stopA100ProcessTree(with: SIGINT)
+        }
+
+        @Test("SIGTERM in the middle of a 100-process tree ends it all; nothing is left")
+        func terminateA100ProcessTree() throws {
+            try stopA100ProcessTree(with: SIGTERM)
+        }
+
+        /// Runs a tree that grows to 100 processes and keeps forking and
+        /// exiting, drawing each step into a pipe the test stops reading;
+        /// once 100 are alive (read from /proc), sends `signal`.
+        func stopA100ProcessTree(with signal: Int32) throws {
+            let live = LiveForklab(pipes: [])
+            live.send("tree random 1000 seed 3 forks 100 steps\n")
+            // The 99th new process is cv: with it the tree holds 100.
+            guard let seen = live.expect(" forks cv ") else { return }
+            let root = try #require(seen.split(separator: "\n").dropFirst().first?.split(separator: " ").dropFirst().first.flatMap { pid_t($0) })
+            // Wait for forklab to fill the pipe and block, the tree alive under it.
+            var group: [ProcessInfoEntry] = []
+            for _ in 0..<200 {
+                group = allProcesses().filter { $0.group == root }
+                if group.count >= 99 { break }
+                usleep(10_000)
+            }
+            #expect(group.count >= 99, "the tree in /proc: \(group.count) processes")
+            #expect(group.allSatisfy { $0.group == root && $0.session != root })
+            kill(live.pid, signal)
+            let ending = live.waitForExit()
+            #expect(ending == (signal == SIGINT ? Ending(exitCode: 130) : Ending(exitCode: nil, signal: SIGTERM)))
+            #expect(allProcesses().filter { $0.group == root }.isEmpty)
+            for process in group { #expect(kill(process.pid, 0) != 0, "\(process.pid) is still there") }
+            #expect(leftBehind(named: "forklab").isEmpty)
+        }
+    }
+}
