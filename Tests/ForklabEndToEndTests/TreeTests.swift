@@ -102,6 +102,30 @@ extension EndToEnd {
             #expect(run.stderr == "forklab: line 1: tree: action 4 'c+d': c has exited already (action 3 'c-')\n")
         }
 
+        @Test("timeline and save refuse tree with one line each, not a picture without its processes")
+        func viewsRefuseTree() {
+            let run = forklab("tree a+b; timeline; save never-written.json")
+            #expect(run.status == 1)
+            #expect(run.stderrLines == [
+                "forklab: line 1: timeline: the last experiment was tree, which draws its own tree; timeline does not show tree's processes yet",
+                "forklab: line 1: save: the last experiment was tree, which draws its own tree; save does not show tree's processes yet",
+            ])
+        }
+
+        @Test("--json: a fork, an exit and an orphan each an object with both pids and both names")
+        func jsonObjects() throws {
+            let run = forklab("set format json; tree a+b,b+c,b-")
+            #expect(run.status == 0)
+            let events = run.stdoutLines.compactMap { line -> String? in
+                guard let range = line.range(of: "\"event\":\"") else { return nil }
+                return String(line[range.upperBound...].prefix { $0 != "\"" })
+            }
+            #expect(events == ["tree_fork", "tree_fork", "tree_fork", "tree_exit", "tree_orphan", "tree_drawing",
+                               "tree_exit", "tree_exit", "summary"])
+            let orphan = try #require(run.stdoutLines.first { $0.contains("tree_orphan") })
+            #expect(orphan.contains("\"name\":\"c\"") && orphan.contains("\"parent_name\":\"a\""))
+        }
+
         @Test("Ctrl-C in the middle of a 100-process tree ends it all at once; nothing is left, not even a zombie")
         func interruptA100ProcessTree() throws {
             try stopA100ProcessTree(with: SIGINT)
