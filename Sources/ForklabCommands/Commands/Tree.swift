@@ -3,7 +3,7 @@ extension CommandSpec {
         name: "tree",
         aliases: [],
         usage: "tree ACTIONS [local] [steps]",
-        summary: "real processes fork and exit: orphans and who adopts them",
+        summary: "real processes fork and exit; who adopts orphans",
         book: "not in the book: OSTEP's fork.py homework, with real processes",
         details: """
             ACTIONS is a comma-separated list, as OSTEP's fork.py takes: X+Y (process X
