@@ -23,6 +23,12 @@ extension EndToEnd {
             return (masked, pids)
         }
 
+        /// The root's pid: the second word of the first `a PID forks …` line.
+        static func rootPID(_ output: String) -> pid_t? {
+            let line = output.split(whereSeparator: \.isNewline).first { $0.hasPrefix("a ") && $0.contains(" forks ") }
+            return line.flatMap { $0.split(separator: " ").dropFirst().first }.flatMap { pid_t($0) }
+        }
+
         @Test("tree a+b,b+c,c+d,b-,a+e: b's child c goes to a, c's child d stays with c; drawn from the kernel")
         func exitWithGrandchildren() throws {
             let run = forklab("tree a+b,b+c,c+d,b-,a+e")
@@ -131,6 +137,30 @@ extension EndToEnd {
             try stopA100ProcessTree(with: SIGINT)
         }
 
+        @Test("Ctrl-C typed at the terminal reaches forklab alone (the tree has a group of its own); the tree is ended, nothing left, prompt back")
+        func interruptAtTheTerminal() throws {
+            let live = LiveForklab(terminal: [])
+            live.expect("forklab> ")
+            live.send("tree random 1000 seed 3 forks 100 steps\r")
+            guard let seen = live.expect(" forks cv ") else { return }
+            let root = try #require(Self.rootPID(seen))
+            var group: [ProcessInfoEntry] = []
+            for _ in 0..<200 {
+                group = allProcesses().filter { $0.group == root }
+                if group.count >= 99 { break }
+                usleep(10_000)
+            }
+            #expect(group.count >= 99, "the tree in /proc: \(group.count) processes")
+            live.send("\u{3}")
+            live.expect("forklab: interrupted\r\n")
+            live.expect("forklab> ")
+            #expect(allProcesses().filter { $0.group == root }.isEmpty)
+            #expect(children(of: live.pid).isEmpty)
+            for process in group { #expect(kill(process.pid, 0) != 0, "\(process.pid) is still there") }
+            live.send("q\r")
+            #expect(live.waitForExit() == Ending(exitCode: 0))
+        }
+
         @Test("SIGTERM in the middle of a 100-process tree ends it all; nothing is left")
         func terminateA100ProcessTree() throws {
             try stopA100ProcessTree(with: SIGTERM)
@@ -144,7 +174,7 @@ extension EndToEnd {
             live.send("tree random 1000 seed 3 forks 100 steps\n")
             // The 99th new process is cv: with it the tree holds 100.
             guard let seen = live.expect(" forks cv ") else { return }
-            let root = try #require(seen.split(separator: "\n").dropFirst().first?.split(separator: " ").dropFirst().first.flatMap { pid_t($0) })
+            let root = try #require(Self.rootPID(seen))
             // Wait for forklab to fill the pipe and block, the tree alive under it.
             var group: [ProcessInfoEntry] = []
             for _ in 0..<200 {
