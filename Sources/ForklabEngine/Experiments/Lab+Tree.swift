@@ -16,14 +16,27 @@ extension Lab {
         var failure: LabError?
         var rootStatus: WaitStatus?
         var reaper = Reaper(grace: killGrace, pids: reaperPIDs, family: family)
-        // The root is forklab's child: reaped here, by pid.
-        let reapRoot = { (pid: pid_t) throws(TreeProcesses.Failure) -> Void in
-            reaper.reapAll { _, status in rootStatus = status }
-            if self.checkStop() { throw .stopped }
-            _ = pid
+        var rootPID: pid_t = 0
+        // The root is forklab's child: reaped here, by pid. So is any process
+        // forklab would have adopted (none, while the root is a subreaper),
+        // lest it wait for the root instead.
+        func reapRoot(_ pid: pid_t) throws(TreeProcesses.Failure) {
+            if pid == rootPID {
+                reaper.reapAll { _, status in rootStatus = status }
+            } else {
+                while true {
+                    let ended: WaitStatus?
+                    do throws(Errno) { ended = try System.reapIfEnded(pid) } catch { throw .system(call: "waitpid", error) }
+                    if ended != nil { break }
+                    if checkStop() { throw .stopped }
+                    System.awaitWakeUp(timeoutMilliseconds: 100)
+                }
+            }
+            if checkStop() { throw .stopped }
         }
         do throws(TreeProcesses.Failure) {
             let root = try tree.startRoot(TreePlan.root)
+            rootPID = root
             reaper.add(root)
             outcome.forked = 1
             emit(.tree(.forked(parent: tree.member(pid), child: TreeMember(name: TreePlan.root, pid: root))), printed: false)
