@@ -110,7 +110,7 @@ extension EndToEnd {
 
         @Test("timeline and save refuse tree with one line each, not a picture without its processes")
         func viewsRefuseTree() {
-            let run = forklab("tree a+b; timeline; save never-written.json")
+            let run = forklab("tree a+b; timeline; save /nonexistent/never-written.json")
             #expect(run.status == 1)
             #expect(run.stderrLines == [
                 "forklab: line 1: timeline: the last experiment was tree, which draws its own tree; timeline does not show tree's processes yet",
