@@ -48,7 +48,7 @@ extension EndToEnd {
                 "└─ e #",
             ])
             #expect(run.stdoutLines.last?.hasPrefix(
-                "# tree: 5 processes forked, 1 exit, 1 orphan adopted by a \(pids["a"] ?? "?") (the root the one subreaper); "
+                "# tree: 5 processes forked, 1 exit, 1 orphan adopted by a \(pids["a"] ?? "?") (only the root is a subreaper); "
                 + "at the end 4 exited, children first, each reaped by its parent; ") == true)
             #expect(Set(pids.keys) == ["a", "b", "c", "d", "e"])
             for (name, pid) in pids { #expect(kill(pid_t(pid)!, 0) != 0, "\(name) \(pid) is still there") }

@@ -14,7 +14,6 @@ extension Lab {
         var tree = TreeProcesses(forklab: pid, shouldStop: { self.checkStop() })
         var outcome = TreeOutcome(local: plan.local, actions: plan.actions.count)
         var failure: LabError?
-        var rootStatus: WaitStatus?
         var reaper = Reaper(grace: killGrace, pids: reaperPIDs, family: family)
         var rootPID: pid_t = 0
         // The root is forklab's child: reaped here, by pid. So is any process
@@ -22,7 +21,7 @@ extension Lab {
         // lest it wait for the root instead.
         func reapRoot(_ pid: pid_t) throws(TreeProcesses.Failure) {
             if pid == rootPID {
-                reaper.reapAll { _, status in rootStatus = status }
+                reaper.reapAll { _, _ in }
             } else {
                 while true {
                     let ended: WaitStatus?
@@ -82,11 +81,10 @@ extension Lab {
             tree.killAll()
         }
         tree.closeAll()
-        reaper.reapAll { _, status in rootStatus = status }
+        reaper.reapAll { _, _ in }
         // Everything but the root was reaped by its parent, or (after a
         // stop) comes back to forklab and is reaped by Lab.run's end.
         outcome.reaped = outcome.exits + outcome.endExits
-        _ = rootStatus
         emit(.summary(.tree(outcome)))
         try finish(failure)
     }

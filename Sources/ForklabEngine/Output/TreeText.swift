@@ -1,6 +1,6 @@
 extension TreeOutcome {
-    /// `tree: 5 processes forked, 1 exit, 2 orphans adopted by a 4100 (the
-    /// root, the one subreaper); at the end 4 exited, children first, each
+    /// `tree: 5 processes forked, 1 exit, 2 orphans adopted by a 4100 (only
+    /// the root is a subreaper); at the end 4 exited, children first, each
     /// reaped by its parent; 350 µs per fork`.
     var text: String {
         var text = actionsDone < actions
@@ -8,7 +8,7 @@ extension TreeOutcome {
                 + "\(count(forked, "process", "processes")) forked"
             : "tree: \(count(forked, "process", "processes")) forked"
         text += ", \(count(exits, "exit", "exits"))"
-        let roles = local ? "every process a subreaper" : "the root the one subreaper"
+        let roles = local ? "every process is a subreaper" : "only the root is a subreaper"
         if orphans == 0 {
             text += ", no orphan (\(roles))"
         } else {
