@@ -17,6 +17,8 @@ public enum Command: Hashable, Sendable {
     case produce(producers: Int, consumers: Int, messages: Int, capacity: Int?, sleep: Int = 0, exitAfter: Int? = nil)
     /// `race N [count C]`.
     case race(threads: Int, count: Int)
+    /// `tree ACTIONS [local] [steps]` or `tree random N [seed S] [forks P] …`.
+    case tree(TreeSource, local: Bool, steps: Bool)
     /// `timeline [width W] [ascii|unicode]`: draw the last experiment.
     /// `width` nil = the terminal's width (80 when stdout is not a terminal);
     /// `charset` nil = chosen from the locale.
@@ -40,11 +42,19 @@ public enum Command: Hashable, Sendable {
     /// Whether this runs an experiment (and so is what an empty line repeats).
     public var isExperiment: Bool {
         switch self {
-        case .fork, .forkExit, .spawn, .threads, .produce, .race: return true
+        case .fork, .forkExit, .spawn, .threads, .produce, .race, .tree: return true
         // `book NAME` is not: Enter repeats the command it ran.
         case .bench, .book, .timeline, .save, .help, .set, .ps, .reap, .quit: return false
         }
     }
+}
+
+/// Where `tree`'s actions come from.
+public enum TreeSource: Hashable, Sendable {
+    /// A list typed out, already checked.
+    case list([TreeAction])
+    /// `random N [seed S] [forks P]`; `seed` nil: a new one each run.
+    case random(count: Int, seed: UInt64?, forkPercent: Int)
 }
 
 /// A session setting changed by `set`.

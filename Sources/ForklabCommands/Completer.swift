@@ -101,6 +101,13 @@ public struct Completer {
             return spec.keywords.filter { $0.hasPrefix(prefix) }
         case "save":
             return []
+        case "tree" where words.count == 1:
+            return "random".hasPrefix(prefix) ? ["random"] : []  // else ACTIONS
+        case "tree" where words.last == "seed" || words.last == "forks" || words == ["tree", "random"]:
+            return []  // a number
+        case "tree":
+            let keywords = words[1] == "random" ? ["local", "steps", "seed", "forks"] : ["local", "steps"]
+            return keywords.filter { $0.hasPrefix(prefix) && !words.contains($0) }
         case _ where words.last == "exit":
             return "after".hasPrefix(prefix) ? ["after"] : []  // exit after T
         default:

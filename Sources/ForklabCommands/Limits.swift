@@ -24,6 +24,12 @@ public enum Limits {
     public static let exitAfterSeconds = 600
     /// `bench PRIMITIVE N`: operations timed.
     public static let benchRuns: ClosedRange<Int> = 1...1_000_000
+    /// `tree`: processes alive at once, the root included.
+    public static let treeAlive = 100
+    /// `tree`: actions in a list, and `tree random N`'s N.
+    public static let treeActions: ClosedRange<Int> = 1...1_000
+    /// `tree random N forks P`: the percentage of actions that fork.
+    public static let treeForkPercent: ClosedRange<Int> = 0...100
     /// `timeline width W`: columns the drawing takes (by default the
     /// terminal's width, 80 when stdout is not a terminal).
     public static let timelineWidth: ClosedRange<Int> = 40...1_000

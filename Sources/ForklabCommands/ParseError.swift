@@ -33,8 +33,27 @@ public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
         case unknownHelpTopic(String, suggestion: String?)
         /// A word that must be one of a few: `bench forks`.
         case unknownChoice(command: String, what: String, allowed: [String], got: String, suggestion: String?)
+        /// An action of `tree`'s list that breaks a rule; `index` counts from 1.
+        case badTreeAction(command: String, index: Int, action: String, problem: TreeProblem)
+        /// A `tree` list longer than `Limits.treeActions`.
+        case treeTooLong(command: String, count: Int, limit: Int)
         case unknownSetting(String)
         case badSettingValue(setting: String, allowed: [String], got: String?)
+    }
+
+    /// What is wrong with an action of `tree`'s list.
+    public enum TreeProblem: Hashable, Sendable {
+        /// Neither `X+Y` nor `X-` with names of 1…8 letters or digits.
+        case malformed
+        /// No process of that name yet; `bornLater`: the action that forks it.
+        case notYet(name: String, bornLater: Int?)
+        /// It exited in action `at`.
+        case exited(name: String, at: Int, action: String)
+        /// The name is in use since action `at` (0 and no action: the root).
+        case nameTaken(name: String, at: Int, action: String?)
+        case rootExits
+        /// One process more than `limit` would be alive.
+        case tooMany(limit: Int)
     }
 
     public var kind: Kind
@@ -84,6 +103,10 @@ public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
             return "\(command): unknown \(what) '\(display(got))' (did you mean '\(suggestion)'? \(choices))"
         case let .unknownHelpTopic(word, suggestion):
             return "help: no command '\(display(word))'" + hint(suggestion)
+        case let .badTreeAction(command, index, action, problem):
+            return "\(command): action \(index) '\(display(action))': " + problem.text
+        case let .treeTooLong(command, count, limit):
+            return "\(command): \(count) actions; a list has at most \(limit)"
         case let .unknownSetting(word):
             return "set: unknown setting '\(display(word))' (settings: repeat on|off, format book|json)"
         case let .badSettingValue(setting, allowed, got):
@@ -96,5 +119,28 @@ public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
     private func hint(_ suggestion: String?) -> String {
         if let suggestion { return " (did you mean '\(suggestion)'?)" }
         return " (type 'help' for the commands)"
+    }
+}
+
+extension ParseError.TreeProblem {
+    var text: String {
+        switch self {
+        case .malformed:
+            return "not X+Y (X forks Y) or X- (X exits); names are 1…8 letters or digits"
+        case let .notYet(name, later?):
+            return "there is no process \(name) yet (action \(later) forks it)"
+        case let .notYet(name, nil):
+            return "there is no process \(name); a is the root, and X+\(name) would fork it"
+        case let .exited(name, at, action):
+            return "\(name) has exited already (action \(at) '\(action)')"
+        case let .nameTaken(name, _, nil):
+            return "the name \(name) is the root's; give the new process a name of its own"
+        case let .nameTaken(name, at, action?):
+            return "the name \(name) is taken (action \(at) '\(action)'); give the new process a name of its own"
+        case .rootExits:
+            return "the root a cannot exit: it adopts the orphans and outlives the tree"
+        case let .tooMany(limit):
+            return "\(limit + 1) processes would be alive at once; at most \(limit), the root included"
+        }
     }
 }

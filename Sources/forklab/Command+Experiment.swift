@@ -23,8 +23,30 @@ extension Command {
                 exitAfter: exitAfter.map { UInt64($0) }))
         case let .race(threads, count):
             return .race(threads: threads, count: count)
+        case let .tree(source, local, steps):
+            switch source {
+            case let .list(actions):
+                return .tree(TreePlan(actions: actions.map(\.step), local: local, steps: steps))
+            case let .random(count, seed, forkPercent):
+                // No seed given: a new one each run, printed with the list.
+                let seed = seed ?? UInt64.random(in: 0...UInt64(Int.max))
+                let actions = TreeActions.random(count: count, seed: seed, forkPercent: forkPercent)
+                return .tree(TreePlan(
+                    actions: actions.map(\.step), local: local, steps: steps,
+                    origin: TreePlan.Origin(count: count, seed: seed, forkPercent: forkPercent)))
+            }
         case .timeline, .save, .bench, .help, .set, .ps, .reap, .quit, .book:
             return nil
+        }
+    }
+}
+
+extension TreeAction {
+    /// The engine's form of an action.
+    var step: TreePlan.Action {
+        switch self {
+        case let .fork(parent, child): return .fork(parent: parent, child: child)
+        case let .exit(name): return .exit(name)
         }
     }
 }

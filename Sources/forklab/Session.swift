@@ -173,6 +173,7 @@ final class Session {
             let picture: String
             do {
                 guard let record = try lab.lastRecord() else { return failed(Self.nothingYet("timeline")) }
+                if case .tree = record.experiment { return failed(Self.notForTree("timeline")) }
                 let timeline = Timeline(
                     record: record, width: width ?? terminalWidth() ?? 80,
                     unicode: charset.map { $0 == .unicode } ?? unicode())
@@ -186,6 +187,7 @@ final class Session {
             let record: ExperimentRecord
             do {
                 guard let last = try lab.lastRecord() else { return failed(Self.nothingYet("save")) }
+                if case .tree = last.experiment { return failed(Self.notForTree("save")) }
                 try ChromeTrace.requireMemory(for: last)
                 record = last
             } catch {
@@ -199,7 +201,7 @@ final class Session {
                 return failed("save: \(error)")
             }
             return .succeeded
-        case .fork, .forkExit, .spawn, .threads, .produce, .race:
+        case .fork, .forkExit, .spawn, .threads, .produce, .race, .tree:
             lastExperiment = command
             let ownedTerminal = terminal?.inForeground ?? false
             defer { if ownedTerminal { terminal?.restore() } }  // see TerminalModes.restore
@@ -209,6 +211,10 @@ final class Session {
                 experiment = .spawn(plan)
             }
             defer { if case let .spawn(plan) = experiment { nextSpawnNumber = plan.first &+ lab.childrenSpawned } }
+            if case var .tree(plan) = experiment {
+                plan.unicode = unicode()  // the tree is drawn as the timeline would be
+                experiment = .tree(plan)
+            }
             do {
                 try lab.run(experiment)
                 return .succeeded
@@ -288,6 +294,11 @@ final class Session {
         default:
             return failed(error.description)
         }
+    }
+
+    /// `tree` draws its processes itself; its lanes are not made yet.
+    static func notForTree(_ command: String) -> String {
+        "\(command): the last experiment was tree, which draws its own tree; \(command) does not show tree's processes yet"
     }
 
     static func nothingYet(_ command: String) -> String {

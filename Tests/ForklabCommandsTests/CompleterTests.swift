@@ -40,10 +40,21 @@ struct CompleterCommandTests {
     }
 
     @Test func theSeeingCommandsCompleteFromTheirFirstLetters() {
-        #expect(completer.complete("t") == result("", ["threads", "timeline"]))
+        #expect(completer.complete("t") == result("", ["threads", "timeline", "tree"]))
         #expect(completer.complete("ti") == result("meline "))
         #expect(completer.complete("s") == result("", ["save", "set", "spawn"]))
         #expect(completer.complete("sa") == result("ve "))
+    }
+
+    @Test func treeCompletesRandomThenItsWords() {
+        #expect(completer.complete("tr") == result("ee "))
+        #expect(completer.complete("tree r") == result("andom "))
+        #expect(completer.complete("tree a+b,b- ") == result("", ["local", "steps"]))
+        #expect(completer.complete("tree a+b,b- local ") == result("steps "))
+        #expect(completer.complete("tree random ") == result(""))
+        #expect(completer.complete("tree random 5 ") == result("", ["forks", "local", "seed", "steps"]))
+        #expect(completer.complete("tree random 5 seed ") == result(""))
+        #expect(completer.complete("tree random 5 seed 3 f") == result("orks "))
     }
 
     @Test func aCompleteUniqueNameGetsJustTheSpace() {

@@ -115,6 +115,11 @@ private func checkCommand(_ command: Command) {
     case let .race(threads, count):
         #expect(Limits.processes.contains(threads))
         #expect(Limits.count.contains(count))
+    case let .tree(.list(actions), _, _):
+        #expect(Limits.treeActions.contains(actions.count))
+    case let .tree(.random(count, _, forkPercent), _, _):
+        #expect(Limits.treeActions.contains(count))
+        #expect(Limits.treeForkPercent.contains(forkPercent))
     case let .timeline(width, _):
         #expect(width.map(Limits.timelineWidth.contains) ?? true)
     case let .bench(_, runs):

@@ -433,6 +433,52 @@ int64_t fl_bench_pipe_round_trip(const struct fl_pipe_partner *partner);
 int fl_bench_pipe_stop(struct fl_pipe_partner *partner, int *status);
 
 
+// `tree` (tree.c): processes that fork, exit and reap when forklab says.
+
+/// A message between forklab and a process of `tree`.
+struct fl_tree_message {
+    /// FL_TREE_*: an order (fork, exit, reap) or a report.
+    int32_t kind;
+    /// FORK: FL_TREE_SUBREAPER for a child that adopts orphans; EXIT: the
+    /// exit code; REAPED: the wait status.
+    int32_t flags;
+    /// REAP: the pid to wait for. HELLO: the sender's pid. FORKED: the
+    /// child's pid, or -errno. REAPED: the pid reaped. FAILED: -errno.
+    int64_t value;
+};
+
+enum {
+    /// Orders, from forklab. FORK comes with the new process's socket.
+    FL_TREE_FORK = 1,
+    FL_TREE_EXIT = 2,
+    FL_TREE_REAP = 3,
+    /// Reports, from a process.
+    FL_TREE_HELLO = 4,
+    FL_TREE_FORKED = 5,
+    FL_TREE_REAPED = 6,
+    FL_TREE_FAILED = 7,
+};
+
+/// FL_TREE_FORK's flag: the new process becomes a child subreaper.
+#define FL_TREE_SUBREAPER 1
+
+/// A close-on-exec SOCK_SEQPACKET pair: forklab keeps one end, a process
+/// of the tree gets the other. Returns 0, or -1 with errno set.
+int fl_tree_channel(int *forklab_end, int *process_end);
+
+/// Forks the tree's root: in a process group of its own, a child
+/// subreaper, it closes `forklab_end` and waits for orders on
+/// `process_end` (after saying hello) and never returns. In the parent:
+/// its pid, or -1 with errno set.
+pid_t fl_tree_start_root(int forklab_end, int process_end);
+
+/// Sends a message, with `pass_fd` attached unless it is -1. 0 or -1.
+int fl_tree_send(int fd, int32_t kind, int32_t flags, int64_t value, int pass_fd);
+
+/// Receives a message: 1, 0 when the process is gone, -1 with errno set.
+int fl_tree_receive(int fd, struct fl_tree_message *out);
+
+
 #ifdef __cplusplus
 }
 #endif

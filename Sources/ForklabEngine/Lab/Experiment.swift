@@ -23,6 +23,8 @@ public enum Experiment: Hashable, Sendable {
     /// `threads` threads each add one to a shared counter `count` times,
     /// first without the mutex, then with it.
     case race(threads: Int, count: Int)
+    /// Real processes fork and exit as a list says (OSTEP's fork.py).
+    case tree(TreePlan)
 }
 
 extension Experiment {
@@ -48,6 +50,9 @@ extension Experiment {
                 + (plan.messages == 4 ? "" : " messages \(plan.messages)")
                 + (plan.capacity.map { " capacity \($0)" } ?? "") + pacing(plan.sleep) + ending(plan.exitAfter)
         case let .race(threads, count): return "race \(threads) count \(count)"
+        case let .tree(plan):
+            guard let origin = plan.origin else { return "tree \(plan.list)" + plan.flags }
+            return "tree random \(origin.count) seed \(origin.seed) forks \(origin.forkPercent)" + plan.flags
         }
     }
 }
@@ -202,6 +207,9 @@ public enum LabError: Error, Hashable, Sendable, CustomStringConvertible {
     case programFailed(experiment: String, status: WaitStatus)
     /// `noreap` would hold more zombies than `limit`; nothing was forked.
     case tooManyZombies(experiment: String, held: Int, wanted: Int, limit: Int)
+    /// A process of `tree` ended or stopped answering without being told
+    /// to (killed from outside); the whole tree was ended and reaped.
+    case treeProcessLost(name: String, pid: Int32)
 
     public var description: String {
         switch self {
@@ -225,6 +233,8 @@ public enum LabError: Error, Hashable, Sendable, CustomStringConvertible {
             return "\(call) failed: \(errno)"
         case let .benchFailed(primitive, reason):
             return "bench \(primitive): \(reason)"
+        case let .treeProcessLost(name, pid):
+            return "tree: process \(name) \(pid) ended without being told to; the whole tree was ended and reaped"
         case let .programFailed(experiment, status):
             if let signal = status.terminatingSignal {
                 return "\(experiment): its program was killed by \(signalName(signal)) before its main thread exited"

@@ -26,6 +26,8 @@ public enum Summary: Hashable, Sendable {
     /// `produce … exit after T`: where the messages were when its
     /// program's main thread exited.
     case produceExited(ProduceExit)
+    /// `tree`: what the processes did.
+    case tree(TreeOutcome)
 }
 
 /// How a program of its own (`exit after T`) ended, from its record.

@@ -113,6 +113,8 @@ public final class BookText: TraceSink {
             return line.text
         case let .raced(locked, expected, got):
             return "race \(locked ? "lock" : "nolock"): expected \(expected) got \(got) lost \(expected - got)"
+        case let .tree(event):
+            return event.text
         case let .summary(summary):
             return "# " + summary.text
         }
@@ -150,7 +152,7 @@ extension BookText {
             line.append(" ")
             line.append(decimal: Int64(status.shiftedCode))
             if status.terminatingSignal != nil { line.append(utf8: status.signalNote) }
-        case .raced, .summary:
+        case .raced, .tree, .summary:
             break
         }
     }

@@ -106,6 +106,7 @@ public final class JSONLines: TraceSink {
         case .spawned: return "spawn"
         case .reaped: return "wait"
         case .raced: return "race"
+        case let .tree(event): return treeName(event)
         case .summary: return "summary"
         }
     }
@@ -128,6 +129,8 @@ public final class JSONLines: TraceSink {
         case let .raced(locked, expected, got):
             return [("locked", locked ? "true" : "false"), ("expected", "\(expected)"), ("got", "\(got)"),
                     ("lost", "\(expected - got)")]
+        case let .tree(event):
+            return treeFields(event)
         case let .summary(summary):
             var fields = [("experiment", summary.experimentName.jsonQuoted)]
             if let buffered = summary.bufferedLines {
@@ -183,6 +186,7 @@ extension Summary {
         case .race: return "race"
         case .threadsExited: return "threads"
         case .produceExited: return "produce"
+        case .tree: return "tree"
         }
     }
 }

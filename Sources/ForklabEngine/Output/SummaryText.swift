@@ -73,6 +73,8 @@ extension Summary {
             text += ", \(outcome.printed) of \(outcome.expected) lines printed"
             if outcome.neverPrinted > 0 { text += ", \(outcome.neverPrinted) never printed" }
             return text + "; " + programText(program)
+        case let .tree(outcome):
+            return outcome.text
         case let .produceExited(outcome):
             var text = "produce: \(outcome.produced) of \(outcome.expected) messages produced, \(outcome.consumed) consumed"
             if outcome.inHand > 0 { text += ", \(outcome.inHand) taken but not printed" }
@@ -150,13 +152,13 @@ extension String {
     }
 }
 
-private func count(_ n: Int, _ one: String, _ many: String) -> String {
+func count(_ n: Int, _ one: String, _ many: String) -> String {
     "\(n) \(n == 1 ? one : many)"
 }
 
 /// `; 312 µs per fork+wait`, with a decimal only below 100 µs; below
 /// 1 µs in nanoseconds: `; 8.4 ns per increment`.
-private func cost(_ elapsed: UInt64, _ operations: Int, _ name: String) -> String {
+func cost(_ elapsed: UInt64, _ operations: Int, _ name: String) -> String {
     guard operations > 0 else { return "" }
     let nanoseconds = Double(elapsed) / Double(operations)
     if nanoseconds < 999.5 {

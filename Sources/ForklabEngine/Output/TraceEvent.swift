@@ -14,6 +14,8 @@ public enum TraceEvent: Hashable, Sendable {
     /// stored inline they would make every event of a record 136 bytes
     /// instead of 32 (see "The event record and its views" in docs/internals.md).
     indirect case raced(locked: Bool, expected: Int, got: Int)
+    /// `tree`: a process forked, exited or was orphaned, or the tree drawn.
+    indirect case tree(TreeEvent)
     /// What the experiment did and what it cost; the book has no such line.
     indirect case summary(Summary)
 }

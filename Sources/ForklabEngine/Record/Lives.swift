@@ -86,7 +86,7 @@ private struct LivesBuilder {
         let threaded: Bool
         switch record.experiment {
         case .threads, .produce, .race: threaded = true
-        case .fork, .forkExit, .spawn: threaded = false
+        case .fork, .forkExit, .spawn, .tree: threaded = false
         }
         programs = record.experiment.runsAsProgram
         // With a program of its own, the main thread is the program's: forklab is its parent.

@@ -277,6 +277,7 @@ private struct Builder {
             case let .reaped(child, status):
                 return ("reap", args(",\"child\":\(child),\"status\":\(status.rawValue)"))
             case .raced: return ("race", args())
+            case let .tree(event): return (JSONLines.treeName(event), args())
             case .summary: return ("summary", args())
             }
         case let .childPrinted(exitStat, lost):
