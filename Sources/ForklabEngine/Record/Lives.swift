@@ -1,6 +1,6 @@
 /// A life in an experiment's record: forklab's main thread, a child
-/// process (a program of its own among them), or a thread of forklab's or
-/// of such a program, from its start to its end, with
+/// process (a program of its own among them), a thread of forklab's or
+/// of such a program, or a process of `tree`, from its start to its end, with
 /// the events it recorded itself. The timeline draws one lane a life; the
 /// Chrome trace writes one slice a life.
 struct Life: Hashable, Sendable {
@@ -15,6 +15,9 @@ struct Life: Hashable, Sendable {
         /// The role its recorded start gave it; nil when its start was not
         /// recorded (it is known by its events).
         case thread(ThreadRole?)
+        /// A process of `tree` (`a 4100`), known by the events forklab
+        /// emitted for it: from its fork to its exit (reaped by its parent).
+        case tree
     }
 
     var kind: Kind
@@ -29,7 +32,7 @@ struct Life: Hashable, Sendable {
     /// A child's pid (its one thread), or the thread's tid.
     var tid: Int32
     /// `parent 5000`, `main thread` or `forklab 5000`, `child 5001`,
-    /// `program 5001`, `racer 1 (mutex)`.
+    /// `program 5001`, `racer 1 (mutex)`, `b 4101` (a process of `tree`).
     var name: String
     var start: UInt64
     /// Its reap, its thread's end, or the main thread's summary; or, when
@@ -43,7 +46,9 @@ struct Life: Hashable, Sendable {
     /// A child: how it ended, when its reap was recorded.
     var status: WaitStatus?
     /// Indices into the record's events of those this life recorded itself,
-    /// in time order (a child's fork and reap are its parent's events).
+    /// in time order (a child's fork and reap are its parent's events). A
+    /// process of `tree` records nothing: its events are forklab's about
+    /// it, the forks it made, its adoption and its exit.
     /// Int32, not Int: together they name every event of the record, and
     /// half the bytes is what a view of 131072 lines spares (see ViewMemory).
     var events: [Int32] = []
@@ -59,7 +64,11 @@ extension ExperimentRecord {
     /// before the parent recorded its fork opens the life, which the fork
     /// then joins. A reap without a fork is a life of an instant. A thread
     /// of a child (a program of its own) is a life of its own, as forklab's
-    /// threads are; the child's reap cuts off those with no end.
+    /// threads are; the child's reap cuts off those with no end. A `tree`
+    /// fork opens a life for its new process, and its exit closes it; the
+    /// fork belongs to its parent's open life (forklab's for the root), an
+    /// orphan's adoption and an exit to the process's, and an adoption or
+    /// exit with no open life is a life of an instant.
     var lives: [Life] {
         var builder = LivesBuilder(record: self)
         for index in events.indices { builder.add(index) }
@@ -74,6 +83,8 @@ private struct LivesBuilder {
     /// Index into `others` of the life still open, by child pid or thread tid.
     var openChildren: [Int32: Int] = [:]
     var openThreads: [Int32: Int] = [:]
+    /// Index into `others` of the open life of each process of `tree`, by pid.
+    var openTree: [Int32: Int] = [:]
     var forks = 0
     /// Whether the experiment ran as a program of its own (`exit after T`).
     let programs: Bool
@@ -90,14 +101,20 @@ private struct LivesBuilder {
         }
         programs = record.experiment.runsAsProgram
         // With a program of its own, the main thread is the program's: forklab is its parent.
+        // tree's processes have names of their own (`a 4100`): forklab is named as itself.
+        let named: Bool = if case .tree = record.experiment { true } else { programs }
         main = Life(kind: .main, pid: record.parent, tid: record.parent,
-                    name: programs ? "forklab \(record.parent)" : threaded ? "main thread" : "parent \(record.parent)",
+                    name: named ? "forklab \(record.parent)" : threaded ? "main thread" : "parent \(record.parent)",
                     start: 0)
     }
 
     mutating func add(_ index: Int) {
         let occurrence = record.events[index]
-        if occurrence.pid != record.parent && occurrence.tid != occurrence.pid {
+        if case let .trace(.tree(event)) = occurrence.what {
+            addTree(event, occurrence.time, index)
+        } else if case let .unprinted(.tree(event)) = occurrence.what {
+            addTree(event, occurrence.time, index)
+        } else if occurrence.pid != record.parent && occurrence.tid != occurrence.pid {
             addThread(occurrence, index)  // a thread of a program of its own
         } else if occurrence.pid != record.parent {
             others[openChild(occurrence.pid, at: occurrence.time)].events.append(Int32(index))
@@ -140,6 +157,42 @@ private struct LivesBuilder {
         default:
             break
         }
+    }
+
+    /// A `tree` event, whoever recorded it (forklab records them all).
+    private mutating func addTree(_ event: TreeEvent, _ time: UInt64, _ index: Int) {
+        switch event {
+        case let .forked(parent, child):
+            if let open = openTree[parent.pid] {
+                others[open].events.append(Int32(index))
+            } else if parent.pid == record.parent {
+                main.events.append(Int32(index))
+            }
+            forks += 1
+            // A pid the kernel gave again before its exit was recorded: the old life ends here.
+            if let open = openTree[child.pid], others[open].end == nil { others[open].end = time }
+            openTree[child.pid] = others.count
+            others.append(Life(kind: .tree, pid: child.pid, tid: child.pid, name: "\(child.name) \(child.pid)",
+                               start: time, child: forks))
+        case let .orphaned(member, _):
+            others[treeLife(member, at: time)].events.append(Int32(index))
+        case let .exited(member):
+            let life = treeLife(member, at: time)
+            others[life].events.append(Int32(index))
+            others[life].end = time
+            openTree[member.pid] = nil
+        case .list, .drawn:
+            main.events.append(Int32(index))
+        }
+    }
+
+    /// The open life of `tree`'s process `member`, or a new one from `time`.
+    private mutating func treeLife(_ member: TreeMember, at time: UInt64) -> Int {
+        if let open = openTree[member.pid] { return open }
+        openTree[member.pid] = others.count
+        others.append(Life(kind: .tree, pid: member.pid, tid: member.pid, name: "\(member.name) \(member.pid)",
+                           start: time))
+        return others.count - 1
     }
 
     private mutating func addThread(_ occurrence: Occurrence, _ event: Int) {
@@ -216,13 +269,14 @@ extension ExperimentRecord {
     /// How many lives `lives` gives, at most, counted without building
     /// them: the same pass in time order, keeping only which child pids
     /// and thread tids have a life open (and whether an open child's fork
-    /// was seen), one bit each; a thread of a program of its own counts as
-    /// forklab's threads do. Exact for ids below 2²² (Linux's largest
-    /// pid_max); an event with any other id counts as a life of its own.
-    /// A view checks that it has the memory for this many lives before it
-    /// builds them (see `ViewMemory`); the bit sets take 1.5 MiB.
+    /// was seen) and which processes of `tree` have one, one bit each; a
+    /// thread of a program of its own counts as forklab's threads do. Exact
+    /// for ids below 2²² (Linux's largest pid_max); an event with any other
+    /// id counts as a life of its own. A view checks that it has the memory
+    /// for this many lives before it builds them (see `ViewMemory`); the bit
+    /// sets take 2 MiB.
     var lifeCountBound: Int {
-        var openChildren = IDSet(), forkSeen = IDSet(), openThreads = IDSet()
+        var openChildren = IDSet(), forkSeen = IDSet(), openThreads = IDSet(), openTree = IDSet()
         var count = 1  // the main thread's
         /// A thread's event: it opens a life when it is a start, or when no
         /// life of its tid is open.
@@ -241,8 +295,33 @@ extension ExperimentRecord {
             }
             if case .threadEnded = occurrence.what { openThreads.remove(tid) }
         }
+        /// A `tree` event: a fork opens a life, an adoption or exit of a
+        /// process with none open opens one, an exit closes it.
+        func countTree(_ event: TreeEvent) {
+            switch event {
+            case let .forked(_, child):
+                count += 1
+                if openTree.holds(child.pid) { openTree.insert(child.pid) }
+            case let .orphaned(member, _), let .exited(member):
+                guard openTree.holds(member.pid) else {
+                    count += 1
+                    return
+                }
+                if !openTree.contains(member.pid) {
+                    count += 1
+                    openTree.insert(member.pid)
+                }
+                if case .exited = event { openTree.remove(member.pid) }
+            case .list, .drawn:
+                break
+            }
+        }
         for occurrence in events {
-            if occurrence.pid != parent && occurrence.tid != occurrence.pid {
+            if case let .trace(.tree(event)) = occurrence.what {
+                countTree(event)
+            } else if case let .unprinted(.tree(event)) = occurrence.what {
+                countTree(event)
+            } else if occurrence.pid != parent && occurrence.tid != occurrence.pid {
                 countThread(occurrence)  // a thread of a program of its own
             } else if occurrence.pid != parent {
                 // A child's own event opens a life unless one is open.

@@ -12,6 +12,10 @@
 /// tracks of it; a thread its program's end cut off ends there, its slice
 /// named `… (cut off)` with `"cutOff":true`. Prints, puts, gets, execs and exits are instant
 /// events on the lane that recorded them, with the book's line as `text`.
+/// Each process of `tree` is a process too, named `b 4101`, alive from its
+/// fork to its exit; its forks, its adoption and its exit are instants on
+/// its track (the root's fork on forklab's), args holding both pids and
+/// both names (an exit's parent: the one that reaped it).
 ///
 /// Timestamps are microseconds since the command started, with the
 /// nanoseconds as three decimals; `displayTimeUnit` only asks viewers to
@@ -189,7 +193,9 @@ private struct Builder {
             if let index = slice.life {
                 let life = lives[index]
                 name = self.name(of: life)
-                if life.pid != parent && life.tid == life.pid {
+                if life.kind == .tree {
+                    args = "{\"pid\":\(life.pid)" + (life.end == nil ? ",\"exited\":false" : "") + "}"
+                } else if life.pid != parent && life.tid == life.pid {
                     args = "{\"pid\":\(life.pid)" + (life.end == nil ? ",\"reaped\":false" : "") + "}"
                 } else {
                     args = "{\"tid\":\(life.tid)" + (life.end == nil ? ",\"ended\":false" : "")
@@ -200,6 +206,9 @@ private struct Builder {
             }
             return Self.complete(slice.lane, name: name, start: slice.start, duration: slice.duration, args: args)
         }
+        // tree's processes (their tracks), and each one's parent so far.
+        let treePIDs = Set(lives.lazy.filter { $0.kind == .tree }.map(\.pid))
+        var treeParents: [Int32: TreeMember] = [:]
         var nextSlice = 0
         let order = instantOrder()
         for step in record.events.indices {
@@ -212,6 +221,10 @@ private struct Builder {
                 json = Self.complete(Track(pid: occurrence.pid, tid: occurrence.tid), name: "sleep",
                                      start: occurrence.time, duration: duration,
                                      args: "{\"ns\":\(duration)" + (stopped ? ",\"stopped\":true}" : "}"))
+            } else if let (lane, name, args) = treeInstant(occurrence, pids: treePIDs, parents: &treeParents) {
+                json = "{\"ph\":\"i\",\"ts\":\(ChromeTrace.microseconds(occurrence.time)),"
+                    + "\"pid\":\(lane.pid),\"tid\":\(lane.tid),\"name\":\(name.jsonQuoted),"
+                    + "\"s\":\"t\",\"args\":\(args)}"
             } else {
                 guard let (name, args) = instant(occurrence, child: execChild[position]) else { continue }
                 json = "{\"ph\":\"i\",\"ts\":\(ChromeTrace.microseconds(occurrence.time)),"
@@ -258,6 +271,43 @@ private struct Builder {
         let events = record.events
         if zip(events, events.dropFirst()).allSatisfy({ $0.time <= $1.time }) { return nil }
         return events.indices.sorted { (events[$0].time, $0) < (events[$1].time, $1) }
+    }
+
+    /// A `tree` fork, adoption or exit as an instant on its process's track
+    /// (a fork on its parent's, forklab's for the root), with both pids and
+    /// both names; nil for any other event. `parents`: each process's
+    /// parent so far, kept up to date here, which names an exit's reaper.
+    func treeInstant(_ occurrence: Occurrence, pids: Set<Int32>, parents: inout [Int32: TreeMember])
+        -> (Track, String, String)? {
+        let event: TreeEvent, printed: Bool
+        switch occurrence.what {
+        case let .trace(.tree(tree)): (event, printed) = (tree, true)
+        case let .unprinted(.tree(tree)): (event, printed) = (tree, false)
+        default: return nil
+        }
+        func track(_ pid: Int32) -> Track { pids.contains(pid) ? Track(pid: pid, tid: pid) : main }
+        func member(_ key: String, _ member: TreeMember) -> String {
+            ",\"\(key)\":\(member.pid),\"\(key)_name\":\(member.name.jsonQuoted)"
+        }
+        let fields: String, lane: Track
+        switch event {
+        case let .forked(parent, child):
+            parents[child.pid] = parent
+            lane = track(parent.pid)
+            fields = member("parent", parent) + member("child", child)
+        case let .orphaned(orphan, parent):
+            parents[orphan.pid] = parent
+            lane = track(orphan.pid)
+            fields = ",\"process\":\(orphan.pid),\"name\":\(orphan.name.jsonQuoted)" + member("parent", parent)
+        case let .exited(process):
+            lane = track(process.pid)
+            fields = ",\"process\":\(process.pid),\"name\":\(process.name.jsonQuoted)"
+                + (parents.removeValue(forKey: process.pid).map { member("parent", $0) } ?? "")
+        case .list, .drawn:
+            return nil
+        }
+        let args = printed ? "{\"text\":\(event.text.jsonQuoted)" + fields + "}" : "{" + fields.dropFirst() + "}"
+        return (lane, JSONLines.treeName(event), args)
     }
 
     /// An instant event's name and args, or nil for an event drawn as a

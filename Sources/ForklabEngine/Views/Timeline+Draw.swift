@@ -1,7 +1,7 @@
 /// What a character of the picture means, for the legend.
 enum LegendKey: Int, Comparable {
     case alive, asleep, fork, threadStart, threadEnd, cutOff, exec, program, printed, printedMany, lost, put, got, producerHigh
-    case gotSeveral, exit, zombie, reaped, summary
+    case gotSeveral, exit, adopted, zombie, reaped, summary
 
     static func < (a: LegendKey, b: LegendKey) -> Bool { a.rawValue < b.rawValue }
 }
@@ -87,6 +87,7 @@ extension Lane {
         case .fork: return ("F", .fork)
         case .exec: return ("E", .exec)
         case .exit: return ("X", .exit)
+        case .adopted: return ("A", .adopted)
         case .reaped: return ("R", .reaped)
         case .summary: return ("#", .summary)
         case .threadStart: return (glyphs.threadStart, .threadStart)
@@ -116,6 +117,7 @@ extension Timeline {
         var program = "the program"
         if case let .spawn(plan) = record.experiment { program = printable(plan.program, unicode: unicode) }
         let ownProgram = record.experiment.runsAsProgram
+        let tree = if case .tree = record.experiment { true } else { false }
         if program.count > 24 { program = fit(program, 24, glyphs) }
         let line = { (character: Character) in String(repeating: character, count: 3) }
         var entries: [String] = []
@@ -123,7 +125,7 @@ extension Timeline {
             switch key {
             case .alive: entries.append("\(line(glyphs.alive)) alive")
             case .asleep: entries.append("\(line(glyphs.asleep)) asleep (sleep S)")
-            case .fork: entries.append("F fork: a child begins")
+            case .fork: entries.append(tree ? "F fork: the parent forks, a process begins" : "F fork: a child begins")
             case .threadStart: entries.append("\(glyphs.threadStart) a thread starts")
             case .exec:
                 // A child that records an exit after its exec is one whose exec failed.
@@ -145,7 +147,9 @@ extension Timeline {
                 if !used.contains(.put) { entries.append("0-9 got a message of producer 0-9") }
             case .producerHigh: entries.append("o the same, for producer 10 or above")
             case .gotSeveral: entries.append("+ got messages of several producers")
-            case .exit: entries.append("X _exit: the child ends")
+            case .exit:
+                entries.append(tree ? "X _exit: the process ends, reaped by its parent" : "X _exit: the child ends")
+            case .adopted: entries.append("A orphaned: the kernel gives it a new parent")
             case .zombie: entries.append("\(line(glyphs.zombie)) zombie: ended, not yet reaped")
             case .reaped: entries.append("R reaped by the parent (waitpid)")
             case .threadEnd: entries.append("\(glyphs.threadEnd) the thread returns")

@@ -6,6 +6,8 @@ struct Lane {
         /// `lost`: a line a child printed into its buffer, which its _exit
         /// threw away (`fork N buffered`).
         case fork, exec, printed, lost, exit, reaped, summary
+        /// A process of `tree` orphaned: the kernel gave it a new parent.
+        case adopted
         case threadStart, threadEnd
         /// A thread of a program of its own ended by its program's end.
         case cutOff
@@ -14,10 +16,11 @@ struct Lane {
         /// Which mark a column with several shows: the most telling.
         var rank: Int {
             switch self {
-            case .summary: return 10
-            case .reaped: return 9
-            case .fork: return 8
-            case .exit: return 7
+            case .summary: return 11
+            case .reaped: return 10
+            case .fork: return 9
+            case .exit: return 8
+            case .adopted: return 7
             case .exec: return 6
             // Over the line it cut short: the program's end is the lesson.
             case .cutOff: return 5
@@ -55,15 +58,22 @@ struct Lane {
         stretches = [(start, .alive)]
         // A child may print before the parent records its fork: the fork
         // is drawn where its life starts.
-        if life.kind == .child || life.kind == .program, life.child != nil { marks.append((start, .fork)) }
+        if life.kind == .child || life.kind == .program || life.kind == .tree, life.child != nil {
+            marks.append((start, .fork))
+        }
         var exitCode: Int32?
         marks.reserveCapacity(life.events.count + 2)
         for index in life.events {
             let occurrence = record.events[Int(index)], time = occurrence.time
             switch (life.kind, occurrence.what) {
             case (.main, .trace(.forked)), (.main, .trace(.spawned)), (.main, .unprinted(.forked)),
-                 (.main, .unprinted(.spawned)):
+                 (.main, .unprinted(.spawned)), (.main, .trace(.tree(.forked))), (.main, .unprinted(.tree(.forked))),
+                 (.tree, .trace(.tree(.forked))), (.tree, .unprinted(.tree(.forked))):
                 marks.append((time, .fork))
+            case (.tree, .trace(.tree(.orphaned))), (.tree, .unprinted(.tree(.orphaned))):
+                marks.append((time, .adopted))
+            case (.tree, .trace(.tree(.exited))), (.tree, .unprinted(.tree(.exited))):
+                marks.append((time, .exit))
             case (.main, .trace(.reaped)), (.main, .unprinted(.reaped)):
                 marks.append((time, .reaped))
             case (.main, .trace(.raced)), (.main, .mainPrinted):
@@ -123,6 +133,9 @@ struct Lane {
                 if exitCode != nil, end == nil { end = max(record.duration, record.events.lazy.map(\.time).max() ?? 0) }
                 note += note.isEmpty ? "zombie" : ", zombie"
             }
+        case .tree:
+            // Killed at a stop: alive to the end of the record, with no exit.
+            if end == nil { end = max(record.duration, record.events.lazy.map(\.time).max() ?? 0) }
         case let .thread(role):
             if life.cutOff, let end { marks.append((end, .cutOff)) }
             let printed = marks.count(where: { $0.mark == .printed })

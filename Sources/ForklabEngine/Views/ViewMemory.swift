@@ -44,8 +44,8 @@ enum ViewMemory {
     }
 
     /// What counting the lives needs (`ExperimentRecord.lifeCountBound`):
-    /// three bit sets of 512 KiB.
-    static let toCountLives = base + 3 << 19
+    /// four bit sets of 512 KiB.
+    static let toCountLives = base + 4 << 19
 
     /// What the lives need beyond the record (`ExperimentRecord.lives`):
     /// each event's index in its life (4 bytes, up to 12 while an array
