@@ -173,7 +173,6 @@ final class Session {
             let picture: String
             do {
                 guard let record = try lab.lastRecord() else { return failed(Self.nothingYet("timeline")) }
-                if case .tree = record.experiment { return failed(Self.notForTree("timeline")) }
                 let timeline = Timeline(
                     record: record, width: width ?? terminalWidth() ?? 80,
                     unicode: charset.map { $0 == .unicode } ?? unicode())
@@ -187,7 +186,6 @@ final class Session {
             let record: ExperimentRecord
             do {
                 guard let last = try lab.lastRecord() else { return failed(Self.nothingYet("save")) }
-                if case .tree = last.experiment { return failed(Self.notForTree("save")) }
                 try ChromeTrace.requireMemory(for: last)
                 record = last
             } catch {
@@ -296,10 +294,6 @@ final class Session {
         }
     }
 
-    /// `tree` draws its processes itself; its lanes are not made yet.
-    static func notForTree(_ command: String) -> String {
-        "\(command): the last experiment was tree, which draws its own tree; \(command) does not show tree's processes yet"
-    }
 
     static func nothingYet(_ command: String) -> String {
         "\(command): no experiment has run yet; run one first (fork 3, threads 4, produce 4 consume 2, …)"

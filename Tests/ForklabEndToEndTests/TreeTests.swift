@@ -108,14 +108,41 @@ extension EndToEnd {
             #expect(run.stderr == "forklab: line 1: tree: action 4 'c+d': c has exited already (action 3 'c-')\n")
         }
 
-        @Test("timeline and save refuse tree with one line each, not a picture without its processes")
-        func viewsRefuseTree() {
-            let run = forklab("tree a+b; timeline; save /nonexistent/never-written.json")
-            #expect(run.status == 1)
-            #expect(run.stderrLines == [
-                "forklab: line 1: timeline: the last experiment was tree, which draws its own tree; timeline does not show tree's processes yet",
-                "forklab: line 1: save: the last experiment was tree, which draws its own tree; save does not show tree's processes yet",
-            ])
+        @Test("timeline after tree: a lane per process in fork order with F, A and X where the kernel said; save: a process per tree process")
+        func viewsShowTheTree() throws {
+            let folder = temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let path = folder.appendingPathComponent("tree.json").path
+            let run = forklab("tree a+b,b+c,c+d,b-,a+e; timeline width 100 ascii; save \(path)")
+            #expect(run.status == 0)
+            #expect(run.stderr == "")
+            let (_, pids) = Self.withoutPIDs(Array(run.stdoutLines.prefix(6)))
+            let names = ["a", "b", "c", "d", "e"]
+            let labels = ["forklab \(run.pid)"] + names.map { "\($0) \(pids[$0] ?? "?")" }
+            // The orphan the kernel reported, and its new parent.
+            #expect(run.stdoutLines.contains("c \(pids["c"] ?? "?") is an orphan: its parent is now a \(pids["a"] ?? "?")"))
+            let picture = run.stdoutLines.drop { !$0.hasPrefix("timeline of tree a+b,b+c,c+d,b-,a+e (") }
+            let lanes = picture.filter { line in labels.contains { line.hasPrefix($0 + " ") } }
+            #expect(lanes.map { line in labels.first { line.hasPrefix($0 + " ") }! } == labels)
+            // Each lane's marks in time order: forklab forks a; a forks b and e; b forks c and exits;
+            // c forks d, is adopted, exits; the summary ends forklab's lane.
+            let labelWidth = labels.map(\.count).max()!
+            let marks = lanes.map { line in String(line.dropFirst(labelWidth + 1).filter { $0 != "-" && $0 != " " }) }
+            #expect(marks == ["F#", "FFFX", "FFX", "FFAX", "FX", "FX"])
+            #expect(lanes.allSatisfy { $0.count <= 100 && $0.allSatisfy(\.isASCII) })
+            for entry in ["F fork: the parent forks, a process begins", "X _exit: the process ends, reaped by its parent",
+                          "A orphaned: the kernel gives it a new parent", "# the summary line"] {
+                #expect(picture.contains { $0.contains(entry) }, "legend: \(entry)")
+            }
+
+            let trace = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+            let events = trace["traceEvents"] as! [[String: Any]]
+            let processes = events.filter { $0["name"] as? String == "process_name" }
+                .map { "\($0["pid"] as! Int) \(($0["args"] as! [String: Any])["name"] as! String)" }
+            #expect(processes == ["\(run.pid) forklab"] + names.map { "\(pids[$0] ?? "?") \($0) \(pids[$0] ?? "?")" })
+            let orphan = try #require(events.first { $0["name"] as? String == "tree_orphan" })
+            #expect("\(orphan["pid"] as! Int)" == pids["c"])
+            #expect(((orphan["args"] as! [String: Any])["parent"] as? Int).map(String.init) == pids["a"])
         }
 
         @Test("--json: a fork, an exit and an orphan each an object with both pids and both names")
