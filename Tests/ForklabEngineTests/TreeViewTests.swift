@@ -43,9 +43,9 @@ private let treeRecord = ExperimentRecord(
 
 @Suite struct TreeViews {
     @Test("each tree process is a life from its fork to its exit, in fork order, with its forks, adoption and exit")
-    func livesFromForkToExit() {
+    func livesFromForkToExit() throws {
         let lives = treeRecord.lives
-        #expect(lives.map(\.name) == ["forklab 4000", "a 4100", "b 4101", "c 4102", "d 4103", "e 4104"])
+        try #require(lives.map(\.name) == ["forklab 4000", "a 4100", "b 4101", "c 4102", "d 4103", "e 4104"])
         #expect(lives.dropFirst().allSatisfy { $0.kind == .tree && $0.tid == $0.pid })
         #expect(lives.dropFirst().map(\.pid) == [4100, 4101, 4102, 4103, 4104])
         #expect(lives.dropFirst().map(\.start) == [40_000, 100_000, 160_000, 220_000, 380_000])
@@ -60,14 +60,14 @@ private let treeRecord = ExperimentRecord(
     }
 
     @Test("an adoption or exit of a process whose fork is not recorded opens a life; a pid forked again opens another")
-    func livesWithoutFork() {
+    func livesWithoutFork() throws {
         let record = ExperimentRecord(
             experiment: treeRecord.experiment, parent: forklab, duration: 100_000,
             events: [at(10, .orphaned(c, parent: a)), at(20, .exited(c)), at(30, .exited(d)),
                      at(40, .forked(parent: a, child: b)), at(50, .forked(parent: a, child: b))],
             keptMarks: 0, droppedMarks: 0)
         let lives = record.lives
-        #expect(lives.map(\.name) == ["forklab 4000", "c 4102", "d 4103", "b 4101", "b 4101"])
+        try #require(lives.map(\.name) == ["forklab 4000", "c 4102", "d 4103", "b 4101", "b 4101"])
         #expect(lives.map(\.start) == [0, 10_000, 30_000, 40_000, 50_000])
         #expect(lives.map(\.end) == [nil, 20_000, 30_000, 50_000, nil])
         #expect(lives[1].events == [0, 1] && lives[1].child == nil)
