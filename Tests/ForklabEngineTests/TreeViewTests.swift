@@ -146,6 +146,31 @@ private let treeRecord = ExperimentRecord(
             """)
     }
 
+    @Test("after a stop, a tree process with no exit runs to the end of the record, without X")
+    func stoppedTreeRunsToTheEnd() {
+        let stopped = ExperimentRecord(
+            experiment: treeRecord.experiment, parent: forklab, duration: 300_000,
+            events: [
+                at(40, .forked(parent: member("forklab", forklab), child: a), printed: false),
+                at(100, .forked(parent: a, child: b)),
+                Occurrence(time: 300_000, pid: forklab, tid: forklab, what: .trace(.summary(.tree(TreeOutcome())))),
+            ],
+            keptMarks: 0, droppedMarks: 0)
+        #expect(Timeline(record: stopped, width: 60, unicode: false).render() == """
+            timeline of tree a+b,b+c,c+d,b-,a+e (300 us)
+
+            forklab 4000 ------F---------------------------------------#
+            a 4100             F--------F-------------------------------
+            b 4101                      F-------------------------------
+                         +--------------+---------------+--------------+
+                         0              100 us          200 us
+
+            --- alive   F fork: the parent forks, a process begins
+            # the summary line
+
+            """)
+    }
+
     @Test("save: each tree process is a process named like its lane, a slice from its fork to its exit; fork, adoption and exit are instants on its track with both pids and names")
     func chromeTrace() throws {
         let json = ChromeTrace.json(for: treeRecord)
