@@ -50,9 +50,23 @@ static void append_pids(const char *text, pid_t *out, int capacity, int *count) 
     }
 }
 
+static int stat_at(const char *path, struct fl_process_stat *out);
+
 int fl_process_stat(pid_t pid, struct fl_process_stat *out) {
-    char path[64], text[1024];
+    char path[64];
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    return stat_at(path, out);
+}
+
+int fl_thread_stat(pid_t pid, pid_t tid, struct fl_process_stat *out) {
+    char path[96];
+    snprintf(path, sizeof path, "/proc/%d/task/%d/stat", (int)pid, (int)tid);
+    return stat_at(path, out);
+}
+
+/// Reads a stat file of /proc: "PID (COMM) STATE PPID PGRP …".
+static int stat_at(const char *path, struct fl_process_stat *out) {
+    char text[1024];
     if (read_small(path, text, sizeof text) < 0) return -1;
     // "PID (COMM) STATE PPID PGRP …": the name may hold blanks and ')'.
     char *close = strrchr(text, ')');

@@ -1,7 +1,7 @@
 /// Every command of the language, in the order `help` lists them.
 public enum Catalog {
     public static let commands: [CommandSpec] = [
-        .fork, .forkExit, .spawn, .threads, .produce, .race, .tree, .bench, .book, .timeline, .save, .ps, .reap, .help,
+        .fork, .forkExit, .spawn, .threads, .produce, .race, .deadlock, .tree, .bench, .book, .timeline, .save, .ps, .reap, .help,
         .set, .quit,
     ]
 

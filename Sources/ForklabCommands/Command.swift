@@ -15,6 +15,8 @@ public enum Command: Hashable, Sendable {
     /// `produce P consume C [messages M] [capacity K] [sleep S] [exit after T]`;
     /// capacity nil = unbounded; `sleep` and `exitAfter` as for threads.
     case produce(producers: Int, consumers: Int, messages: Int, capacity: Int?, sleep: Int = 0, exitAfter: Int? = nil)
+    /// `deadlock N [ordered] [timeout T]`: `timeout` T in nanoseconds.
+    case deadlock(threads: Int, ordered: Bool, timeout: Int)
     /// `race N [count C]`.
     case race(threads: Int, count: Int)
     /// `tree ACTIONS [local] [steps]` or `tree random N [seed S] [forks P] …`.
@@ -42,7 +44,7 @@ public enum Command: Hashable, Sendable {
     /// Whether this runs an experiment (and so is what an empty line repeats).
     public var isExperiment: Bool {
         switch self {
-        case .fork, .forkExit, .spawn, .threads, .produce, .race, .tree: return true
+        case .fork, .forkExit, .spawn, .threads, .produce, .race, .deadlock, .tree: return true
         // `book NAME` is not: Enter repeats the command it ran.
         case .bench, .book, .timeline, .save, .help, .set, .ps, .reap, .quit: return false
         }

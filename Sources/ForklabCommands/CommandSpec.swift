@@ -121,15 +121,35 @@ public struct SecondsRange: Hashable, Sendable {
     public var maximum: Int
     /// Two examples for the error line: `sleep 1, sleep 0.05`.
     public var examples: String
+    /// The fewest nanoseconds, when more than 0 (`timeout T`: 0.1 s), and
+    /// how the error line writes it: `0.1`.
+    public var least: (nanoseconds: Int, text: String)? = nil
+
+    public static func == (a: SecondsRange, b: SecondsRange) -> Bool {
+        a.allowsZero == b.allowsZero && a.maximum == b.maximum && a.examples == b.examples
+            && a.least?.nanoseconds == b.least?.nanoseconds
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(allowsZero)
+        hasher.combine(maximum)
+        hasher.combine(examples)
+        hasher.combine(least?.nanoseconds)
+    }
 
     /// `sleep S`: 0 < S ≤ `Limits.sleepSeconds`.
     public static let sleep = SecondsRange(allowsZero: false, maximum: Limits.sleepSeconds, examples: "sleep 1, sleep 0.05")
     /// `exit after T`: 0 ≤ T ≤ `Limits.exitAfterSeconds`.
     public static let exitAfter = SecondsRange(
         allowsZero: true, maximum: Limits.exitAfterSeconds, examples: "exit after 6, exit after 0.5")
+    /// `deadlock … timeout T`: `Limits.deadlockTimeout`.
+    public static let deadlockTimeout = SecondsRange(
+        allowsZero: false, maximum: Limits.deadlockTimeoutSeconds, examples: "timeout 1, timeout 0.2",
+        least: (Limits.deadlockTimeoutLeast, "0.1"))
 
     func contains(_ nanoseconds: Int) -> Bool {
-        (allowsZero || nanoseconds > 0) && nanoseconds <= maximum * 1_000_000_000
+        (allowsZero || nanoseconds > 0) && nanoseconds >= (least?.nanoseconds ?? 0)
+            && nanoseconds <= maximum * 1_000_000_000
     }
 }
 

@@ -33,4 +33,10 @@ public enum Limits {
     /// `timeline width W`: columns the drawing takes (by default the
     /// terminal's width, 80 when stdout is not a terminal).
     public static let timelineWidth: ClosedRange<Int> = 40...1_000
+    /// `deadlock N`: threads (and mutexes) in the ring.
+    public static let deadlockThreads: ClosedRange<Int> = 2...100
+    /// `deadlock … timeout T`: T seconds without progress, at most this many.
+    public static let deadlockTimeoutSeconds = 60
+    /// `deadlock … timeout T`: T is at least 0.1 s, in nanoseconds.
+    public static let deadlockTimeoutLeast = 100_000_000
 }

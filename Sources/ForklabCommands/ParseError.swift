@@ -71,7 +71,7 @@ public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
         case let .badNumber(command, name, range, got):
             return "\(command): \(name) must be \(range.lowerBound)…\(range.upperBound), got \(got)"
         case let .badSeconds(command, name, range, got):
-            return "\(command): \(name) must be seconds, \(range.allowsZero ? "0 or more" : "more than 0")"
+            return "\(command): \(name) must be seconds, \(range.least.map { "at least \($0.text)" } ?? (range.allowsZero ? "0 or more" : "more than 0"))"
                 + " and at most \(range.maximum) (\(range.examples)), got \(got)"
         case let .unexpectedWord(command, word, usage):
             return "\(command): unexpected '\(display(word))' (usage: \(usage))"

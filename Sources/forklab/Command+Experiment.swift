@@ -23,6 +23,8 @@ extension Command {
                 exitAfter: exitAfter.map { UInt64($0) }))
         case let .race(threads, count):
             return .race(threads: threads, count: count)
+        case let .deadlock(threads, ordered, timeout):
+            return .deadlock(DeadlockPlan(threads: threads, ordered: ordered, timeout: UInt64(timeout)))
         case let .tree(source, local, steps):
             switch source {
             case let .list(actions):

@@ -199,7 +199,7 @@ final class Session {
                 return failed("save: \(error)")
             }
             return .succeeded
-        case .fork, .forkExit, .spawn, .threads, .produce, .race, .tree:
+        case .fork, .forkExit, .spawn, .threads, .produce, .race, .deadlock, .tree:
             lastExperiment = command
             let ownedTerminal = terminal?.inForeground ?? false
             defer { if ownedTerminal { terminal?.restore() } }  // see TerminalModes.restore

@@ -184,6 +184,14 @@ struct CompleterThreadKeywordTests {
         #expect(completer.complete("produce 4 sleep 1 e") == result("xit "))
     }
 
+    @Test func deadlockCompletesItsWordsOnceEach() {
+        #expect(completer.complete("dead") == result("lock "))
+        #expect(completer.complete("deadlock 3 ") == result("", ["ordered", "timeout"]))
+        #expect(completer.complete("deadlock 3 o") == result("rdered "))
+        #expect(completer.complete("deadlock 3 ordered t") == result("imeout "))
+        #expect(completer.complete("deadlock 3 ordered o") == result(""))
+    }
+
     @Test func threadsCompletesTheFlags() {
         #expect(completer.complete("threads 2 no") == result("", ["nojoin", "nolock"]))
         #expect(completer.complete("threads 2 nol") == result("ock "))

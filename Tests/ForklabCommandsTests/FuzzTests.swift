@@ -96,6 +96,9 @@ private func checkCommand(_ command: Command) {
         #expect(!program.isEmpty)
         #expect(count.map(Limits.processes.contains) ?? true)
         #expect(!([program] + (arguments ?? [])).contains { $0.utf8.contains(0) })
+    case let .deadlock(threads, _, timeout):
+        #expect(Limits.deadlockThreads.contains(threads))
+        #expect((Limits.deadlockTimeoutLeast...Limits.deadlockTimeoutSeconds * 1_000_000_000).contains(timeout))
     case let .help(topic):
         #expect(topic.map { Catalog.spec(named: $0) != nil } ?? true)
     case let .threads(count, lines, _, joined, sleep, exitAfter):

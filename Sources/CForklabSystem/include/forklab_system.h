@@ -67,6 +67,10 @@ enum fl_event_kind {
     /// The same for a sleep that a stop (Ctrl-C, SIGTERM, a failed write)
     /// ended before its deadline.
     FL_EVENT_SLEEP_STOPPED = 20,
+    /// `deadlock`: thread a is about to lock mutex b (pthread_mutex_lock).
+    FL_EVENT_LOCK_WAIT = 21,
+    /// `deadlock`: thread a holds mutex b (pthread_mutex_lock returned).
+    FL_EVENT_LOCK_HELD = 22,
 };
 
 /// One event, 32 bytes.
@@ -334,6 +338,9 @@ struct fl_process_stat {
 /// Reads /proc/PID/stat. Returns 0, or -1 with errno set (ENOENT: no
 /// such process).
 int fl_process_stat(pid_t pid, struct fl_process_stat *out);
+/// Reads /proc/PID/task/TID/stat: one thread's state (S: asleep, as in
+/// pthread_mutex_lock). Returns 0, or -1 with errno set.
+int fl_thread_stat(pid_t pid, pid_t tid, struct fl_process_stat *out);
 
 /// The children of `pid` (those of each of its threads), from
 /// /proc/PID/task/TID/children, or a scan of /proc where the kernel has no

@@ -27,13 +27,14 @@ extension Lab {
         _ = fl_name_process("forklab")  // not `exe`, from /proc/self/exe, in ps
         let lab = Lab(sink: sink, log: EventLog(attaching: descriptor), started: started)
         guard experiment.runsAsProgram else {
-            complain("--as-program runs 'threads … exit after T' or 'produce … exit after T', not '\(experiment.command)'")
+            complain("--as-program runs 'threads … exit after T', 'produce … exit after T' or 'deadlock N', not '\(experiment.command)'")
             _exit(2)
         }
         do {
             switch experiment {
             case let .threads(plan): try lab.runThreads(plan)
             case let .produce(plan): try lab.runProduce(plan)
+            case let .deadlock(plan): try lab.runDeadlock(plan)
             default: break
             }
         } catch {
@@ -85,6 +86,29 @@ extension Lab {
     /// Forks and execs the program, and reaps it: its pid, how it ended,
     /// and when it was reaped.
     private func startAndReap(_ experiment: Experiment) throws(LabError) -> (pid: pid_t, status: WaitStatus, ended: UInt64) {
+        var program = try startProgram(experiment)
+        let result = reapProgram(&program)
+        if let execError = program.execError { throw .cannotRun(program: programPath, execError) }
+        guard let result else { throw .system(call: "\(experiment.name): waitpid", .noChild) }
+        return (program.pid, result.status, result.ended)
+    }
+
+    /// Reaps the program, passing on a stop, and ends what it left running:
+    /// how it ended and when it was reaped; nil if it was no child after all.
+    func reapProgram(_ program: inout StartedProgram) -> (status: WaitStatus, ended: UInt64)? {
+        var result: (status: WaitStatus, ended: UInt64)?
+        let pid = program.pid
+        program.reaper.reapAll { _, status in
+            result = (status, System.now() &- started)
+            emit(.reaped(child: pid, status: status), printed: false)
+        }
+        _ = family.endLeftovers()
+        return result
+    }
+
+    /// Forks and execs the program: its pid, the reaper that waits for it,
+    /// and why the exec failed, if it did.
+    func startProgram(_ experiment: Experiment) throws(LabError) -> StartedProgram {
         let name = experiment.name
         guard let log, let descriptor = log.descriptor else {
             throw .system(call: "\(name): memfd_create for the program's record", Errno(rawValue: ENOSYS))
@@ -130,24 +154,24 @@ extension Lab {
         emit(.spawned(child: pid), printed: false)
         let execError = readExecError(pipe.read)
         System.close(pipe.read)
-        var result: (status: WaitStatus, ended: UInt64)?
-        reaper.reapAll { _, status in
-            result = (status, System.now() &- started)
-            emit(.reaped(child: pid, status: status), printed: false)
-        }
-        _ = family.endLeftovers()
-        if let execError { throw .cannotRun(program: programPath, execError) }
-        guard let result else { throw .system(call: "\(name): waitpid", .noChild) }
-        return (pid, result.status, result.ended)
+        return StartedProgram(pid: pid, reaper: reaper, execError: execError)
     }
 
     /// Why a program of its own ended other than by its main thread's
     /// exit: a stop (Ctrl-C, SIGTERM), which wins, or its own failure.
-    private func programFailure(_ name: String, _ status: WaitStatus) -> LabError? {
+    func programFailure(_ name: String, _ status: WaitStatus) -> LabError? {
         if checkStop(), let stop { return stop }
         if status.terminatingSignal == SIGPIPE { return .output(.closed) }
         return .programFailed(experiment: name, status: status)
     }
+}
+
+/// A program of its own, started and not yet reaped.
+struct StartedProgram {
+    let pid: pid_t
+    var reaper: Reaper
+    /// Why its exec failed; nil when it runs.
+    let execError: Errno?
 }
 
 /// A program of its own, reaped: how its record says it ended, and its
@@ -168,6 +192,7 @@ extension Experiment {
         switch self {
         case let .threads(plan): plan.exitAfter != nil
         case let .produce(plan): plan.exitAfter != nil
+        case .deadlock: true
         default: false
         }
     }

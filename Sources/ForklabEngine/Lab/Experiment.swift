@@ -25,6 +25,9 @@ public enum Experiment: Hashable, Sendable {
     case race(threads: Int, count: Int)
     /// Real processes fork and exit as a list says (OSTEP's fork.py).
     case tree(TreePlan)
+    /// `threads` threads lock `threads` mutexes in a ring, in a program of
+    /// its own that forklab watches for a deadlock.
+    case deadlock(DeadlockPlan)
 }
 
 extension Experiment {
@@ -50,6 +53,9 @@ extension Experiment {
                 + (plan.messages == 4 ? "" : " messages \(plan.messages)")
                 + (plan.capacity.map { " capacity \($0)" } ?? "") + pacing(plan.sleep) + ending(plan.exitAfter)
         case let .race(threads, count): return "race \(threads) count \(count)"
+        case let .deadlock(plan):
+            return "deadlock \(plan.threads)" + (plan.ordered ? " ordered" : "")
+                + (plan.timeout == 1_000_000_000 ? "" : " timeout " + decimalSeconds(plan.timeout))
         case let .tree(plan):
             guard let origin = plan.origin else { return "tree \(plan.list)" + plan.flags }
             return "tree random \(origin.count) seed \(origin.seed) forks \(origin.forkPercent)" + plan.flags

@@ -119,6 +119,7 @@ public final class Lab {
         case let .threads(plan): try runThreads(plan)
         case let .produce(plan): try runProduce(plan)
         case let .race(threads, count): try runRace(threads: threads, count: count)
+        case let .deadlock(plan): try runDeadlock(plan)
         case let .tree(plan): try runTree(plan)
         }
     }

@@ -28,6 +28,8 @@ public enum Summary: Hashable, Sendable {
     case produceExited(ProduceExit)
     /// `tree`: what the processes did.
     case tree(TreeOutcome)
+    /// `deadlock`: the cycle caught, or the threads that finished.
+    case deadlock(DeadlockOutcome)
 }
 
 /// How a program of its own (`exit after T`) ended, from its record.

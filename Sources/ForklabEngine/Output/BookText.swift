@@ -85,6 +85,8 @@ public final class BookText: TraceSink {
                          ", count=", LineTemplate.index, "]")
         case .mainExit:
             line = bytes("Main thread exit")
+        case .holdsBoth:
+            line = bytes("[", threadNumber, "] has m", LineTemplate.thread, " and m", LineTemplate.index)
         case .put, .started, .ended, .slept:
             return LineTemplate(bytes: [], fd: console.fd)
         }
@@ -114,6 +116,8 @@ public final class BookText: TraceSink {
         case let .raced(locked, expected, got):
             return "race \(locked ? "lock" : "nolock"): expected \(expected) got \(got) lost \(expected - got)"
         case let .tree(event):
+            return event.text
+        case let .deadlock(event):
             return event.text
         case let .summary(summary):
             return "# " + summary.text
@@ -152,7 +156,7 @@ extension BookText {
             line.append(" ")
             line.append(decimal: Int64(status.shiftedCode))
             if status.terminatingSignal != nil { line.append(utf8: status.signalNote) }
-        case .raced, .tree, .summary:
+        case .raced, .tree, .deadlock, .summary:
             break
         }
     }

@@ -60,6 +60,9 @@ public final class JSONLines: TraceSink {
             return line("main", text: Array("Main thread exiting...".utf8))
         case .mainExit:
             return line("main", text: Array("Main thread exit".utf8))
+        case .holdsBoth:
+            return line("holds_both", fields: bytes(",\"thread\":", LineTemplate.thread, ",\"second\":", LineTemplate.index),
+                        text: bytes("[", LineTemplate.thread, "] has m", LineTemplate.thread, " and m", LineTemplate.index))
         case .consumed:
             return line("get", fields: bytes(",\"consumer\":", LineTemplate.thread, ",\"producer\":", LineTemplate.producer,
                                              ",\"count\":", LineTemplate.index),
@@ -107,6 +110,7 @@ public final class JSONLines: TraceSink {
         case .reaped: return "wait"
         case .raced: return "race"
         case let .tree(event): return treeName(event)
+        case let .deadlock(event): return event.jsonName
         case .summary: return "summary"
         }
     }
@@ -131,6 +135,8 @@ public final class JSONLines: TraceSink {
                     ("lost", "\(expected - got)")]
         case let .tree(event):
             return treeFields(event)
+        case let .deadlock(event):
+            return event.jsonFields
         case let .summary(summary):
             var fields = [("experiment", summary.experimentName.jsonQuoted)]
             if let buffered = summary.bufferedLines {
@@ -138,6 +144,7 @@ public final class JSONLines: TraceSink {
                            ("buffer", "\(buffered.buffering.size)"), ("lost", "\(buffered.lost)")]
             }
             if summary.zombies > 0 { fields.append(("zombies", "\(summary.zombies)")) }
+            if case let .deadlock(outcome) = summary { return fields + outcome.jsonFields }
             return fields + programFields(of: summary)
         }
     }
@@ -187,6 +194,7 @@ extension Summary {
         case .threadsExited: return "threads"
         case .produceExited: return "produce"
         case .tree: return "tree"
+        case .deadlock: return "deadlock"
         }
     }
 }

@@ -75,6 +75,8 @@ extension Summary {
             return text + "; " + programText(program)
         case let .tree(outcome):
             return outcome.text
+        case let .deadlock(outcome):
+            return outcome.text
         case let .produceExited(outcome):
             var text = "produce: \(outcome.produced) of \(outcome.expected) messages produced, \(outcome.consumed) consumed"
             if outcome.inHand > 0 { text += ", \(outcome.inHand) taken but not printed" }

@@ -16,6 +16,8 @@ public enum TraceEvent: Hashable, Sendable {
     indirect case raced(locked: Bool, expected: Int, got: Int)
     /// `tree`: a process forked, exited or was orphaned, or the tree drawn.
     indirect case tree(TreeEvent)
+    /// `deadlock`: a thread of the cycle caught, or the cycle.
+    indirect case deadlock(DeadlockEvent)
     /// What the experiment did and what it cost; the book has no such line.
     indirect case summary(Summary)
 }
@@ -57,6 +59,8 @@ public enum ThreadEvent: Hashable, Sendable {
     /// the line's time is when the sleep began, and the `index`
     /// placeholder is how long it lasted, in nanoseconds. No book line.
     case slept(ThreadRole)
+    /// `deadlock`: thread T took its second mutex I. Line: `[T] has mT and mI`.
+    case holdsBoth
 }
 
 /// An event with when it happened and which process wrote it.

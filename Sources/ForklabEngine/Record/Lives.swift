@@ -96,7 +96,7 @@ private struct LivesBuilder {
         self.record = record
         let threaded: Bool
         switch record.experiment {
-        case .threads, .produce, .race: threaded = true
+        case .threads, .produce, .race, .deadlock: threaded = true
         case .fork, .forkExit, .spawn, .tree: threaded = false
         }
         programs = record.experiment.runsAsProgram

@@ -328,6 +328,7 @@ private struct Builder {
                 return ("reap", args(",\"child\":\(child),\"status\":\(status.rawValue)"))
             case .raced: return ("race", args())
             case let .tree(event): return (JSONLines.treeName(event), args())
+            case let .deadlock(event): return (event.jsonName, args())
             case .summary: return ("summary", args())
             }
         case let .childPrinted(exitStat, lost):
