@@ -110,18 +110,6 @@ private func record(_ experiment: Experiment, duration: UInt64, _ events: [Occur
     }
 }
 
-/// SplitMix64: the same numbers on every run.
-private struct Seeded: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite struct LifeCount {
     /// Events of every kind, from a few pids and tids, in time order: forks
     /// after a child's own line, reaps without forks, tids started twice,

@@ -116,18 +116,6 @@ private let threeThreads = record([
     }
 }
 
-/// SplitMix64: the same numbers on every run.
-private struct Seeded: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite struct ProgramLifeCount {
     /// Events of programs and their threads, in time order: spawns, reaps
     /// (before, between and after thread events), main lines, thread starts,
