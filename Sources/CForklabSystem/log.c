@@ -36,6 +36,11 @@ struct fl_log {
     _Atomic uint64_t dropped_by_kind[FL_MARK_KINDS];
     /// What a program of its own notes before it exits (fl_log_note).
     int64_t notes[FL_LOG_NOTES];
+    /// What each thread of a program of its own waits for (fl_log_set_waiter).
+    struct {
+        _Atomic int32_t state;
+        _Atomic int32_t tid;
+    } waiters[FL_LOG_WAITERS];
 };
 
 static size_t header_size(void) {
@@ -106,6 +111,19 @@ int64_t fl_log_read_note(const struct fl_log *log, int index) {
     return index >= 0 && index < FL_LOG_NOTES ? log->notes[index] : 0;
 }
 
+void fl_log_set_waiter(struct fl_log *log, int slot, int32_t tid, int32_t state) {
+    if (log == NULL || slot < 0 || slot >= FL_LOG_WAITERS) return;
+    atomic_store_explicit(&log->waiters[slot].tid, tid, memory_order_relaxed);
+    atomic_store_explicit(&log->waiters[slot].state, state, memory_order_release);
+}
+
+int32_t fl_log_waiter(const struct fl_log *log, int slot, int32_t *tid) {
+    if (slot < 0 || slot >= FL_LOG_WAITERS) return FL_WAITER_RUNNING;
+    int32_t state = atomic_load_explicit(&log->waiters[slot].state, memory_order_acquire);
+    *tid = atomic_load_explicit(&log->waiters[slot].tid, memory_order_relaxed);
+    return state;
+}
+
 uint64_t fl_log_dropped_of_kind(const struct fl_log *log, uint16_t kind) {
     if (kind < FL_EVENT_FIRST_MARK || kind >= FL_EVENT_FIRST_MARK + FL_MARK_KINDS) return 0;
     return atomic_load(&log->dropped_by_kind[kind - FL_EVENT_FIRST_MARK]);
@@ -143,6 +161,10 @@ void fl_log_reset(struct fl_log *log) {
     atomic_store(&log->marks_claimed, 0);
     for (int kind = 0; kind < FL_MARK_KINDS; kind++) atomic_store(&log->dropped_by_kind[kind], 0);
     memset(log->notes, 0, sizeof log->notes);
+    for (int slot = 0; slot < FL_LOG_WAITERS; slot++) {
+        atomic_store(&log->waiters[slot].state, FL_WAITER_RUNNING);
+        atomic_store(&log->waiters[slot].tid, 0);
+    }
 }
 
 uint64_t fl_log_claim(struct fl_log *log, uint64_t count) {

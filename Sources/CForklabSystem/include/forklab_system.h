@@ -53,6 +53,10 @@ enum fl_event_kind {
     FL_EVENT_THREAD_END = 5,
     /// The main thread wrote its line (`Main thread exiting...`, `Main thread exit`).
     FL_EVENT_MAIN_PRINTED = 6,
+    /// forklab's watchdog caught a program of its own stuck, and is about to
+    /// kill it: a = 0 for a `deadlock` cycle, 1 for a `produce … broken`
+    /// queue where every thread waits; b = how many threads it caught.
+    FL_EVENT_CAUGHT = 7,
     FL_EVENT_FIRST_MARK = 16,
     /// A thread wrote `[a] => b`.
     FL_EVENT_THREAD_PRINTED = 16,
@@ -71,6 +75,27 @@ enum fl_event_kind {
     FL_EVENT_LOCK_WAIT = 21,
     /// `deadlock`: thread a holds mutex b (pthread_mutex_lock returned).
     FL_EVENT_LOCK_HELD = 22,
+    /// `produce … broken`: thread a (role) is about to wait on condition b
+    /// (pthread_cond_wait; an fl_condition), because the queue was empty
+    /// (c = 0) or full (c = 1).
+    FL_EVENT_COND_WAIT = 23,
+    /// The same thread woke from that wait, holding the mutex again; c = how
+    /// many messages the queue then held.
+    FL_EVENT_COND_WOKE = 24,
+    /// `produce … broken if`: consumer a woke with `if`, not `while`, and
+    /// found the queue empty and not closed (an empty wake-up).
+    FL_EVENT_EMPTY_WAKEUP = 25,
+    /// `deadlock`: thread a released mutex b (pthread_mutex_unlock).
+    FL_EVENT_LOCK_RELEASED = 26,
+};
+
+/// The condition variables of `produce … broken` (FL_EVENT_COND_WAIT's b).
+enum fl_condition {
+    /// The two of the correct queue, and of `broken if`.
+    FL_CONDITION_NOT_EMPTY = 0,
+    FL_CONDITION_NOT_FULL = 1,
+    /// The one of `broken onecv`, for both.
+    FL_CONDITION_ONE = 2,
 };
 
 /// One event, 32 bytes.
@@ -102,9 +127,26 @@ enum fl_log_region {
 
 /// How many mark kinds there are (FL_EVENT_FIRST_MARK on), each counted
 /// when dropped (fl_log_dropped_of_kind).
-#define FL_MARK_KINDS 8
+#define FL_MARK_KINDS 12
 /// How many numbers a program of its own can note for forklab (fl_log_note).
 #define FL_LOG_NOTES 8
+/// How many threads of a program of its own can say what they wait for
+/// (fl_log_set_waiter): `produce … broken` with 1000 producers and 1000
+/// consumers.
+#define FL_LOG_WAITERS 2048
+
+/// What a thread of `produce … broken` is doing now, for forklab's watchdog
+/// (fl_log_set_waiter).
+enum fl_waiter_state {
+    /// Not started, or running (neither waiting on a condition nor ended).
+    FL_WAITER_RUNNING = 0,
+    /// Waiting on a condition variable because the queue was empty.
+    FL_WAITER_EMPTY = 1,
+    /// Waiting on a condition variable because the queue was full.
+    FL_WAITER_FULL = 2,
+    /// Returned.
+    FL_WAITER_ENDED = 3,
+};
 
 /// Maps a record for up to `lives` process and thread events and `marks`
 /// marks, shared with children forked later and, through its descriptor
@@ -121,6 +163,12 @@ void fl_log_destroy(struct fl_log *log);
 /// ended (`index` < FL_LOG_NOTES); plain stores. Emptied by fl_log_reset.
 void fl_log_note(struct fl_log *log, int index, int64_t value);
 int64_t fl_log_read_note(const struct fl_log *log, int index);
+/// Says what thread `slot` (< FL_LOG_WAITERS), kernel id `tid`, is doing
+/// now (an fl_waiter_state); one atomic store, read by forklab while the
+/// program runs. Emptied by fl_log_reset.
+void fl_log_set_waiter(struct fl_log *log, int slot, int32_t tid, int32_t state);
+/// What thread `slot` last said (an fl_waiter_state), and its tid in *tid.
+int32_t fl_log_waiter(const struct fl_log *log, int slot, int32_t *tid);
 /// How many marks of `kind` were dropped for want of room: with the kept
 /// events of that kind, its total.
 uint64_t fl_log_dropped_of_kind(const struct fl_log *log, uint16_t kind);

@@ -103,6 +103,8 @@ extension Lab {
                     if let found = log.lockCycle(pid: pid, threads: plan.threads) {
                         cycle = found
                         detectedAt = now &- started
+                        log.add(FL_EVENT_CAUGHT, time: detectedAt, pid: getpid(), tid: fl_thread_id(),
+                                0, Int32(found.count))
                         System.signal(pid, SIGKILL)
                         break
                     }
@@ -231,8 +233,15 @@ final class RingThread: ThreadWorker, @unchecked Sendable {
         barrier?.arriveAndWait()
         lock(second, tid)
         _ = renderer.write(to: console, thread: thread, index: next)
-        mutexes[second].unlock()
-        mutexes[first].unlock()
+        unlock(second, tid)
+        unlock(first, tid)
+    }
+
+    /// Unlocks it, and notes "released m".
+    private func unlock(_ mutex: Int, _ tid: Int32) {
+        mutexes[mutex].unlock()
+        recording.log?.add(FL_EVENT_LOCK_RELEASED, time: System.now() &- recording.started, pid: recording.pid,
+                           tid: tid, role: .counting, Int32(thread), Int32(mutex))
     }
 
     /// Notes "waits for m", locks it, notes "holds m".
