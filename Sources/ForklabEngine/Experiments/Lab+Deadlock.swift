@@ -226,30 +226,24 @@ final class RingThread: ThreadWorker, @unchecked Sendable {
     }
 
     func run() {
+        var notes = WaitNotes(recording: recording, role: .counting, number: thread)
+        notes.begin()
         let next = (thread + 1) % mutexes.count
         let (first, second) = ordered ? (min(thread, next), max(thread, next)) : (thread, next)
-        let tid = fl_thread_id()
-        lock(first, tid)
+        lock(first, notes)
         barrier?.arriveAndWait()
-        lock(second, tid)
+        lock(second, notes)
         _ = renderer.write(to: console, thread: thread, index: next)
-        unlock(second, tid)
-        unlock(first, tid)
-    }
-
-    /// Unlocks it, and notes "released m".
-    private func unlock(_ mutex: Int, _ tid: Int32) {
-        mutexes[mutex].unlock()
-        recording.log?.add(FL_EVENT_LOCK_RELEASED, time: System.now() &- recording.started, pid: recording.pid,
-                           tid: tid, role: .counting, Int32(thread), Int32(mutex))
+        mutexes[second].unlock()
+        notes.lockReleased(second)
+        mutexes[first].unlock()
+        notes.lockReleased(first)
     }
 
     /// Notes "waits for m", locks it, notes "holds m".
-    private func lock(_ mutex: Int, _ tid: Int32) {
-        recording.log?.add(FL_EVENT_LOCK_WAIT, time: System.now() &- recording.started, pid: recording.pid, tid: tid,
-                           role: .counting, Int32(thread), Int32(mutex))
+    private func lock(_ mutex: Int, _ notes: WaitNotes) {
+        notes.lockWait(mutex)
         mutexes[mutex].lock()
-        recording.log?.add(FL_EVENT_LOCK_HELD, time: System.now() &- recording.started, pid: recording.pid, tid: tid,
-                           role: .counting, Int32(thread), Int32(mutex))
+        notes.lockHeld(mutex)
     }
 }
