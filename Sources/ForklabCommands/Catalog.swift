@@ -18,13 +18,42 @@ public enum Catalog {
         closest(to: word, among: names.filter { $0.count > 1 })
     }
 
+    /// `usage` within 80 columns, after `first` columns taken on its first
+    /// line: broken between bracketed groups, never inside one, each further
+    /// line indented by `then` spaces.
+    static func wrapUsage(_ usage: String, first: Int, then indent: Int) -> String {
+        var lines: [String] = [], line = "", depth = 0, group = ""
+        func place(_ group: String) {
+            let taken = lines.isEmpty ? first : indent
+            if !line.isEmpty && taken + line.count + 1 + group.count > 80 {
+                lines.append(line)
+                line = group
+            } else {
+                line += (line.isEmpty ? "" : " ") + group
+            }
+        }
+        for character in usage {
+            if character == " " && depth == 0 {
+                place(group)
+                group = ""
+                continue
+            }
+            if character == "[" { depth += 1 }
+            if character == "]" { depth -= 1 }
+            group.append(character)
+        }
+        if !group.isEmpty { place(group) }
+        lines.append(line)
+        return lines.joined(separator: "\n" + String(repeating: " ", count: indent))
+    }
+
     /// The text `help` prints, within 80 columns: a usage too long for the
     /// column gets its summary on the next line.
     public static var overview: String {
         let column = 30
         func row(_ spec: CommandSpec) -> String {
             if spec.usage.count < column { return "  " + pad(spec.usage, column) + spec.summary + "\n" }
-            return "  " + spec.usage + "\n  " + pad("", column) + spec.summary + "\n"
+            return "  " + wrapUsage(spec.usage, first: 2, then: 4) + "\n  " + pad("", column) + spec.summary + "\n"
         }
         var text = "Experiments (each runs the real system calls):\n"
         for spec in commands where spec.isExperiment { text += row(spec) }

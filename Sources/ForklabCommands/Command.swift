@@ -12,9 +12,11 @@ public enum Command: Hashable, Sendable {
     /// `sleep` in nanoseconds, 0 when not given; `exitAfter` T in
     /// nanoseconds, nil when not given.
     case threads(count: Int, lines: Int, locked: Bool, joined: Bool, sleep: Int = 0, exitAfter: Int? = nil)
-    /// `produce P consume C [messages M] [capacity K] [sleep S] [exit after T]`;
-    /// capacity nil = unbounded; `sleep` and `exitAfter` as for threads.
-    case produce(producers: Int, consumers: Int, messages: Int, capacity: Int?, sleep: Int = 0, exitAfter: Int? = nil)
+    /// `produce P consume C [messages M] [capacity K] [sleep S] [exit after T | broken if|onecv [timeout T]]`;
+    /// capacity nil = unbounded; `sleep` and `exitAfter` as for threads;
+    /// `broken` nil for the correct queue; `timeout` T in nanoseconds.
+    case produce(producers: Int, consumers: Int, messages: Int, capacity: Int?, sleep: Int = 0, exitAfter: Int? = nil,
+                 broken: BrokenQueue? = nil, timeout: Int = 1_000_000_000)
     /// `deadlock N [ordered] [timeout T]`: `timeout` T in nanoseconds.
     case deadlock(threads: Int, ordered: Bool, timeout: Int)
     /// `race N [count C]`.
@@ -82,6 +84,14 @@ public enum BenchTarget: String, Hashable, Sendable, CaseIterable {
 }
 
 /// The characters `timeline` draws with.
+/// `produce … broken if|onecv`: how the queue is written wrong.
+public enum BrokenQueue: String, Hashable, Sendable, CaseIterable {
+    /// Consumers wait with `if`, not `while`.
+    case ifWait = "if"
+    /// One condition variable for "not empty" and "not full", and signal.
+    case oneCondition = "onecv"
+}
+
 public enum TimelineCharset: String, Hashable, Sendable, CaseIterable {
     /// Plain ASCII, which any terminal shows.
     case ascii

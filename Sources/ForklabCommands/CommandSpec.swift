@@ -29,7 +29,7 @@ public struct CommandSpec: Sendable {
 
     /// The text `help NAME` prints.
     public var helpText: String {
-        var text = "usage: \(usage)\n"
+        var text = "usage: \(Catalog.wrapUsage(usage, first: 7, then: 9))\n"
         if let book { text += "book:  \(book)\n" }
         return text + "\n" + details + "\n"
     }

@@ -110,10 +110,15 @@ public struct Completer {
             return keywords.filter { $0.hasPrefix(prefix) && !words.contains($0) }
         case _ where words.last == "exit":
             return "after".hasPrefix(prefix) ? ["after"] : []  // exit after T
+        case "produce" where words.last == "broken":
+            return BrokenQueue.allCases.map(\.rawValue).filter { $0.hasPrefix(prefix) }
         default:
-            // `after` only follows `exit`; `nojoin` and `exit after` exclude each other.
-            let excluded: Set<String> = words.contains("nojoin") ? ["after", "exit"]
-                : words.contains("exit") ? ["after", "nojoin"] : ["after"]
+            // `after` only follows `exit`; `nojoin` and `exit after` exclude each
+            // other, as `broken` and `exit after` do; produce's `timeout` goes with `broken`.
+            var excluded: Set<String> = words.contains("nojoin") ? ["after", "exit"]
+                : words.contains("exit") ? ["after", "nojoin", "broken"] : ["after"]
+            if spec.name == "produce" && words.contains("broken") { excluded.insert("exit") }
+            if spec.name == "produce" && !words.contains("broken") { excluded.insert("timeout") }
             return spec.keywords.filter { $0.hasPrefix(prefix) && !words.contains($0) && !excluded.contains($0) }
         }
     }

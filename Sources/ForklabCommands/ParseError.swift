@@ -17,6 +17,8 @@ public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
         case givenTwice(command: String, word: String)
         /// Two flags of which one at most may come: `timeline ascii unicode`.
         case givenTogether(command: String, first: String, second: String, usage: String)
+        /// A word that means something only with another: `timeout` without `broken`.
+        case requires(command: String, word: String, requirement: String, usage: String)
         /// More messages than `Limits.totalMessages` in all (producers × messages).
         case tooManyMessages(command: String, producers: Int, messages: Int, limit: Int)
         /// A word after spawn's PROGRAM that is neither N nor `--`.
@@ -81,6 +83,8 @@ public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
             return "\(command): '\(display(word))' given twice"
         case let .givenTogether(command, first, second, usage):
             return "\(command): '\(first)' and '\(second)' given together; choose one (usage: \(usage))"
+        case let .requires(command, word, requirement, usage):
+            return "\(command): '\(word)' goes with \(requirement) (usage: \(usage))"
         case let .tooManyMessages(command, producers, messages, limit):
             return "\(command): producers × messages must be at most \(limit), got \(producers) × \(messages)"
         case let .spawnArgumentWithoutSeparator(program, word):

@@ -17,10 +17,11 @@ extension Command {
             return .threads(ThreadsPlan(
                 threads: count, count: lines, locked: locked, joined: joined, sleep: UInt64(sleep),
                 exitAfter: exitAfter.map { UInt64($0) }))
-        case let .produce(producers, consumers, messages, capacity, sleep, exitAfter):
+        case let .produce(producers, consumers, messages, capacity, sleep, exitAfter, broken, timeout):
             return .produce(ProducePlan(
                 producers: producers, consumers: consumers, messages: messages, capacity: capacity, sleep: UInt64(sleep),
-                exitAfter: exitAfter.map { UInt64($0) }))
+                exitAfter: exitAfter.map { UInt64($0) }, flaw: broken.flatMap { QueueFlaw(rawValue: $0.rawValue) },
+                timeout: UInt64(timeout)))
         case let .race(threads, count):
             return .race(threads: threads, count: count)
         case let .deadlock(threads, ordered, timeout):

@@ -61,7 +61,7 @@ struct CatalogTests {
     @Test func theOverviewListsEveryCommandsUsageAndSummary() {
         let overview = Catalog.overview
         for spec in Catalog.commands {
-            #expect(overview.contains(spec.usage), "missing usage of \(spec.name)")
+            #expect(overview.contains(Catalog.wrapUsage(spec.usage, first: 2, then: 4)), "missing usage of \(spec.name)")
             #expect(overview.contains(spec.summary), "missing summary of \(spec.name)")
         }
     }
@@ -73,7 +73,8 @@ struct CatalogTests {
         let session = try #require(lines.firstIndex(of: "Session:"))
         #expect(experiments < measurements && measurements < session)
         for spec in Catalog.commands {
-            let line = try #require(lines.firstIndex { $0 == "  " + spec.usage || $0.hasPrefix("  " + spec.usage + " ") })
+            let usage = Catalog.wrapUsage(spec.usage, first: 2, then: 4).prefix { $0 != "\n" }
+            let line = try #require(lines.firstIndex { $0 == "  " + usage || $0.hasPrefix("  " + usage + " ") })
             if spec.isExperiment {
                 #expect(experiments < line && line < measurements, "\(spec.name) is not under Experiments")
             } else if spec.isMeasurement {
@@ -104,7 +105,16 @@ struct CatalogTests {
     @Test(arguments: Catalog.commands.map(\.name))
     func everyHelpTextStartsWithItsUsage(name: String) throws {
         let spec = try #require(Catalog.spec(named: name))
-        #expect(spec.helpText.hasPrefix("usage: \(spec.usage)\n"))
+        #expect(spec.helpText.hasPrefix("usage: \(Catalog.wrapUsage(spec.usage, first: 7, then: 9))\n"))
+    }
+
+    @Test func aUsageTooLongFor80ColumnsBreaksBetweenGroupsNeverInsideOne() throws {
+        let usage = try #require(Catalog.spec(named: "produce")?.usage)
+        #expect(Catalog.wrapUsage(usage, first: 7, then: 9) == """
+            produce P consume C [messages M] [capacity K] [sleep S]
+                     [exit after T | broken if|onecv [timeout T]]
+            """)
+        #expect(Catalog.wrapUsage("fork [N] [buffered] [noreap]", first: 7, then: 9) == "fork [N] [buffered] [noreap]")
     }
 
     @Test(arguments: Catalog.commands.map(\.name))
@@ -132,7 +142,7 @@ struct CatalogTests {
         let spec = try #require(Catalog.spec(named: name))
         #expect(spec.isExperiment)
         #expect(spec.book == book)
-        #expect(spec.helpText.hasPrefix("usage: \(spec.usage)\nbook:  \(book)\n\n"))
+        #expect(spec.helpText.hasPrefix("usage: \(Catalog.wrapUsage(spec.usage, first: 7, then: 9))\nbook:  \(book)\n\n"))
     }
 
     @Test(arguments: ["timeline", "save", "help", "set", "q"])
@@ -148,7 +158,7 @@ struct CatalogTests {
         ("fork", "fork [N] [buffered] [noreap]"), ("forkexit", "forkexit [N] [buffered] [noreap]"),
         ("spawn", "spawn PROGRAM [N] [noreap] [-- ARG…]"),
         ("threads", "threads N [count C] [sleep S] [nolock] [nojoin | exit after T]"),
-        ("produce", "produce P consume C [messages M] [capacity K] [sleep S] [exit after T]"), ("race", "race N [count C]"),
+        ("produce", "produce P consume C [messages M] [capacity K] [sleep S] [exit after T | broken if|onecv [timeout T]]"), ("race", "race N [count C]"),
         ("timeline", "timeline [width W] [ascii|unicode]"), ("save", "save FILE.json [force]"),
         ("book", "book [NAME]"), ("help", "help [COMMAND]"), ("set", "set repeat on|off | set format book|json"), ("q", "q"),
         ("ps", "ps"), ("reap", "reap"),

@@ -205,15 +205,25 @@ struct CompleterThreadKeywordTests {
     }
 
     @Test func produceListsTheOtherKeywords() {
-        #expect(completer.complete("produce ") == result("", ["capacity", "consume", "exit", "messages", "sleep"]))
+        #expect(completer.complete("produce ") == result("", ["broken", "capacity", "consume", "exit", "messages", "sleep"]))
         #expect(completer.complete("produce 4 s") == result("leep "))
         #expect(completer.complete("produce 4 c") == result("", ["capacity", "consume"]))
         #expect(completer.complete("produce 4 co") == result("nsume "))
         #expect(completer.complete("produce 4 consume 2 m") == result("essages "))
     }
 
+    @Test func brokenOffersItsTwoQueuesAndTimeoutOnlyWithIt() {
+        #expect(completer.complete("produce 1 consume 3 broken ") == result("", ["if", "onecv"]))
+        #expect(completer.complete("produce 1 broken o") == result("necv "))
+        #expect(completer.complete("produce 1 broken onecv t") == result("imeout "))
+        #expect(completer.complete("produce 1 t") == result(""))
+        // broken and exit after are two endings: once one is typed, the other is not offered.
+        #expect(completer.complete("produce 1 broken if e") == result(""))
+        #expect(completer.complete("produce 1 exit after 2 b") == result(""))
+    }
+
     @Test func consumeListsTheOtherKeywords() {
-        #expect(completer.complete("consume ") == result("", ["capacity", "exit", "messages", "produce", "sleep"]))
+        #expect(completer.complete("consume ") == result("", ["broken", "capacity", "exit", "messages", "produce", "sleep"]))
         #expect(completer.complete("consume 2 p") == result("roduce "))
     }
 
@@ -225,11 +235,12 @@ struct CompleterThreadKeywordTests {
     @Test func everyKeywordOfAnExperimentParsesAfterIt() throws {
         #expect(Catalog.spec(named: "threads")?.keywords == ["count", "sleep", "nolock", "nojoin", "exit", "after"])
         #expect(Catalog.spec(named: "produce")?.keywords
-            == ["produce", "consume", "messages", "capacity", "sleep", "exit", "after"])
+            == ["produce", "consume", "messages", "capacity", "sleep", "exit", "after", "broken", "timeout"])
         #expect(Catalog.spec(named: "race")?.keywords == ["count"])
         _ = try command("threads 2 count 1 sleep 1 nolock nojoin")
         _ = try command("threads 2 count 1 sleep 1 nolock exit after 1")
         _ = try command("produce 1 consume 1 messages 1 capacity 1 sleep 1 exit after 1")
+        _ = try command("produce 1 consume 1 messages 1 capacity 1 sleep 1 broken if timeout 1")
         _ = try command("race 2 count 1")
     }
 }

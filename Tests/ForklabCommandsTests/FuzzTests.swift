@@ -9,7 +9,7 @@ private struct LineGenerator {
     static let fragments = [
         "fork", "forkexit", "spawn", "help", "set", "repeat", "format", "json", "book", "on", "off",
         "threads", "produce", "consume", "race", "count", "nolock", "nojoin", "messages", "capacity", "1000000",
-        "10000000", "100000000",
+        "10000000", "100000000", "broken", "if", "onecv", "timeout", "0.1", "ordered", "deadlock", "after",
         "timeline", "width", "ascii", "unicode", "save", "force", "40", "1001",
         "q", "quit", "exit", "frok", "--", "-l", "-3", "child.sh", "/tmp/", " ", "  ", "\t", ";", ";;", "#",
         "'", "\"", "\\", "\\\\", "''", "0", "1", "7", "10000", "10001", "1_000", "1__0", "_", "-",
@@ -107,7 +107,9 @@ private func checkCommand(_ command: Command) {
         #expect(Limits.processes.contains(count))
         #expect(Limits.count.contains(lines))
         #expect((0...Limits.sleepSeconds * 1_000_000_000).contains(sleep))
-    case let .produce(producers, consumers, messages, capacity, sleep, exitAfter):
+    case let .produce(producers, consumers, messages, capacity, sleep, exitAfter, broken, timeout):
+        #expect(broken == nil || exitAfter == nil)
+        #expect((Limits.deadlockTimeoutLeast...Limits.deadlockTimeoutSeconds * 1_000_000_000).contains(timeout))
         #expect(exitAfter.map { (0...Limits.exitAfterSeconds * 1_000_000_000).contains($0) } ?? true)
         #expect((0...Limits.sleepSeconds * 1_000_000_000).contains(sleep))
         #expect(Limits.workers.contains(producers))

@@ -5,7 +5,7 @@ import Testing
 /// command, every pair is optional, the pairs come in any order.
 @Suite("Parser: produce and consume")
 struct ParserProduceTests {
-    static let usage = "produce P consume C [messages M] [capacity K] [sleep S] [exit after T]"
+    static let usage = "produce P consume C [messages M] [capacity K] [sleep S] [exit after T | broken if|onecv [timeout T]]"
     static let book = Command.produce(producers: 4, consumers: 2, messages: 4, capacity: nil)
 
     @Test func produceAloneIsTheBooksFourProducersTwoConsumersFourMessages() throws {
@@ -20,6 +20,35 @@ struct ParserProduceTests {
         #expect(message("produce 4 exit after 600.5")
             == "produce: T must be seconds, 0 or more and at most 600 (exit after 6, exit after 0.5), got 600.5")
         #expect(message("produce 4 exit 5") == "produce: missing 'after T' after 'exit' (usage: \(Self.usage))")
+    }
+
+    @Test func brokenIfAndOnecvAreTheTwoWrongQueues() throws {
+        #expect(try command("produce 1 consume 3 capacity 1 broken if")
+            == .produce(producers: 1, consumers: 3, messages: 4, capacity: 1, broken: .ifWait))
+        #expect(try command("produce 2 consume 2 capacity 1 broken onecv timeout 0.2")
+            == .produce(producers: 2, consumers: 2, messages: 4, capacity: 1, broken: .oneCondition, timeout: 200_000_000))
+        // broken may come anywhere, even before the first keyword's number.
+        #expect(try command("consume broken onecv 3")
+            == .produce(producers: 4, consumers: 3, messages: 4, capacity: nil, broken: .oneCondition))
+        #expect(try command("produce timeout 60 broken if sleep 0.5")
+            == .produce(producers: 4, consumers: 2, messages: 4, capacity: nil, sleep: 500_000_000, broken: .ifWait,
+                        timeout: 60_000_000_000))
+    }
+
+    @Test func aBrokenQueueMisspelledOrIncompleteIsRefused() {
+        #expect(message("produce 1 broken") == "produce: missing 'if' or 'onecv' after 'broken' (usage: \(Self.usage))")
+        #expect(message("produce 1 broken capacity 1")
+            == "produce: missing 'if' or 'onecv' after 'broken' (usage: \(Self.usage))")
+        #expect(message("produce 1 broken while") == "produce: unknown broken queue 'while' (one of if, onecv)")
+        #expect(message("produce 1 broken onecb")
+            == "produce: unknown broken queue 'onecb' (did you mean 'onecv'? one of if, onecv)")
+        #expect(message("produce 1 broken if broken onecv") == "produce: 'broken' given twice")
+        #expect(message("produce 1 broken if exit after 2")
+            == "produce: 'broken' and 'exit after' given together; choose one (usage: \(Self.usage))")
+        #expect(message("produce 1 timeout 2")
+            == "produce: 'timeout' goes with 'broken if' or 'broken onecv', the queues that can get stuck (usage: \(Self.usage))")
+        #expect(message("produce 1 broken if timeout 0.05")
+            == "produce: T must be seconds, at least 0.1 and at most 60 (timeout 1, timeout 0.2), got 0.05")
     }
 
     @Test func sleepPacesTheBooksProgram() throws {

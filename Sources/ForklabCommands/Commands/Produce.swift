@@ -4,7 +4,7 @@ extension CommandSpec {
     static let produce: CommandSpec = CommandSpec(
         name: "produce",
         aliases: ["consume"],
-        usage: "produce P consume C [messages M] [capacity K] [sleep S] [exit after T]",
+        usage: "produce P consume C [messages M] [capacity K] [sleep S] [exit after T | broken if|onecv [timeout T]]",
         summary: "producer and consumer threads share a queue",
         book: "Python Producer Consumer with Queue",
         details: """
@@ -37,10 +37,23 @@ extension CommandSpec {
             sleep, so every message is consumed exactly once: the summary counts those
             produced, consumed and lost, and lost is always 0. It shows how a queue
             hands work from one set of threads to another without losing any.
+            "broken if [timeout T]" and "broken onecv [timeout T]" write the queue wrong,
+            in a program of its own that forklab watches, as deadlock's: with "if",
+            consumers wait with
+            if (empty) wait, not while, and the first that wakes to an empty queue prints
+              consumer 1 woke up and the queue was empty: an if, not a while
+            (the summary counts them all; every message is still consumed once); with
+            "onecv", one condition variable and signal serve both "not empty" and "not
+            full", and every thread can end up waiting. When nothing moves for T ("timeout
+            T", 1 by default, 0.1 to 60) and every thread waits, forklab prints who waits
+            on what and
+              stuck: every thread is waiting, and no one is left to signal
+            then kills the program with SIGKILL and reaps it. "broken" and "exit after"
+            are two endings: choose one.
             P and C are 1…1000, M is 1…10000000, K is 1…1000000, and P × M is at most
             100000000.
             """,
-        keywords: ["produce", "consume", "messages", "capacity", "sleep", "exit", "after"],
+        keywords: ["produce", "consume", "messages", "capacity", "sleep", "exit", "after", "broken", "timeout"],
         parse: { spec, arguments throws(ParseError) in
             let producers = NumberOption(keyword: "produce", name: "P", range: Limits.workers)
             let consumers = NumberOption(keyword: "consume", name: "C", range: Limits.workers)
@@ -50,14 +63,27 @@ extension CommandSpec {
             // The name typed is the first keyword; a number right after it is its number.
             let first = spec.name == consumers.keyword ? consumers : producers
             var rest = arguments
+            let broken = try spec.brokenQueue(taking: &rest)
             var firstNumber: Int?
             if let word = rest.first, !spec.keywords.contains(word.text) {
                 firstNumber = try spec.number(word, name: first.name, in: first.range)
                 rest = rest.dropFirst()
             }
             var found = try spec.options(
-                rest, numbers: all, seconds: [SecondsOption(keyword: "sleep", name: "S"), .exitAfter],
+                rest, numbers: all,
+                seconds: [SecondsOption(keyword: "sleep", name: "S"), .exitAfter,
+                          SecondsOption(keyword: "timeout", name: "T", range: .deadlockTimeout)],
                 given: [first.keyword])
+            let exitAfter = found.nanoseconds[SecondsOption.exitAfter.keyword]
+            let timeout = found.nanoseconds["timeout"]
+            if broken != nil && exitAfter != nil {
+                throw ParseError(.givenTogether(command: spec.name, first: "broken", second: "exit after", usage: spec.usage))
+            }
+            if broken == nil && timeout != nil {
+                throw ParseError(.requires(
+                    command: spec.name, word: "timeout", requirement: "'broken if' or 'broken onecv', the queues that can get stuck",
+                    usage: spec.usage))
+            }
             found.numbers[first.keyword] = firstNumber
             let p = found.numbers[producers.keyword] ?? 4
             let m = found.numbers[messages.keyword] ?? 4
@@ -68,6 +94,25 @@ extension CommandSpec {
             return .produce(
                 producers: p, consumers: found.numbers[consumers.keyword] ?? 2, messages: m,
                 capacity: found.numbers[capacity.keyword], sleep: found.nanoseconds["sleep"] ?? 0,
-                exitAfter: found.nanoseconds[SecondsOption.exitAfter.keyword])
+                exitAfter: exitAfter, broken: broken, timeout: timeout ?? 1_000_000_000)
         })
+
+    /// Takes `broken if` or `broken onecv` out of `words`, wherever it is:
+    /// its flaw, or nil when `broken` is not there.
+    private func brokenQueue(taking words: inout ArraySlice<Word>) throws(ParseError) -> BrokenQueue? {
+        guard let at = words.firstIndex(where: { $0.text == "broken" }) else { return nil }
+        let allowed = BrokenQueue.allCases.map(\.rawValue)
+        let after = words.index(after: at)
+        guard after < words.endIndex, !keywords.contains(words[after].text) else {
+            throw ParseError(.missingWord(command: name, what: "'if' or 'onecv' after 'broken'", usage: usage))
+        }
+        guard let broken = BrokenQueue(rawValue: words[after].text) else {
+            throw ParseError(.unknownChoice(
+                command: name, what: "broken queue", allowed: allowed, got: words[after].text,
+                suggestion: closest(to: words[after].text, among: allowed)))
+        }
+        words = words[..<at] + words[words.index(after: after)...]
+        if words.contains(where: { $0.text == "broken" }) { throw ParseError(.givenTwice(command: name, word: "broken")) }
+        return broken
+    }
 }

@@ -78,40 +78,18 @@ extension Lab {
         _exit(0)
     }
 
-    /// forklab's side: starts the program and polls its record (and the
-    /// self-pipe, so that a Ctrl-C is seen at once) until it ends or
-    /// nothing has moved for the plan's timeout with a cycle in place.
+    /// forklab's side: starts the program and watches it (`watch`) until
+    /// it ends or nothing has moved for the plan's timeout with a cycle in place.
     private func watchDeadlock(_ plan: DeadlockPlan) throws(LabError) {
         var program = try startProgram(.deadlock(plan))
         let pid = program.pid
         var cycle: [LockState]?
         var detectedAt: UInt64 = 0
-        if program.execError == nil, let log {
-            var progress = -1
-            var movedAt = System.now()
-            var ended = false
-            while !ended && !Interruption.stopRequested {
-                // Look without reaping: reapProgram reaps and reports it.
-                ended = (try? System.hasEnded(pid)) ?? true
-                if ended { break }
-                let now = System.now()
-                let counts = log.counts
-                if counts.lives + counts.marks != progress {
-                    progress = counts.lives + counts.marks
-                    movedAt = now
-                } else if now &- movedAt >= plan.timeout {
-                    if let found = log.lockCycle(pid: pid, threads: plan.threads) {
-                        cycle = found
-                        detectedAt = now &- started
-                        log.add(FL_EVENT_CAUGHT, time: detectedAt, pid: getpid(), tid: fl_thread_id(),
-                                0, Int32(found.count))
-                        System.signal(pid, SIGKILL)
-                        break
-                    }
-                    movedAt = now  // not (yet) a cycle: look again after another T
-                }
-                System.awaitWakeUp(timeoutMilliseconds: 10)
-            }
+        if program.execError == nil,
+           let caught = watch(pid, timeout: plan.timeout, kind: .deadlock, stuck: { log in
+               log.lockCycle(pid: pid, threads: plan.threads).map { ($0, $0.count) }
+           }) {
+            (cycle, detectedAt) = (caught.found, caught.at)
         }
         let result = reapProgram(&program)
         if let execError = program.execError { throw .cannotRun(program: programPath, execError) }

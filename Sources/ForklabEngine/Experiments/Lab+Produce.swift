@@ -13,6 +13,7 @@ extension Lab {
     /// `exit after T`: forklab runs this as a program of its own, whose
     /// main thread ends it after T, as the book's does.
     func runProduce(_ plan: ProducePlan) throws(LabError) {
+        if let flaw = plan.flaw { return try runBrokenQueue(plan, flaw: flaw) }
         if let exitAfter = plan.exitAfter, program == nil { return try runProduceAsProgram(plan, exitAfter: exitAfter) }
         let crew = Crew()
         let line = sink.threadLine(for: .consumed)

@@ -27,7 +27,7 @@ extension Lab {
         _ = fl_name_process("forklab")  // not `exe`, from /proc/self/exe, in ps
         let lab = Lab(sink: sink, log: EventLog(attaching: descriptor), started: started)
         guard experiment.runsAsProgram else {
-            complain("--as-program runs 'threads … exit after T', 'produce … exit after T' or 'deadlock N', not '\(experiment.command)'")
+            complain("--as-program runs 'threads … exit after T', 'produce … exit after T', 'produce … broken' or 'deadlock N', not '\(experiment.command)'")
             _exit(2)
         }
         do {
@@ -187,11 +187,11 @@ extension Experiment {
     var name: String { String(command.prefix { $0 != " " }) }
 
     /// Whether it runs as a program of its own: `threads` and `produce`
-    /// with `exit after T`.
+    /// with `exit after T`, `produce … broken`, and `deadlock`.
     var runsAsProgram: Bool {
         switch self {
         case let .threads(plan): plan.exitAfter != nil
-        case let .produce(plan): plan.exitAfter != nil
+        case let .produce(plan): plan.exitAfter != nil || plan.flaw != nil
         case .deadlock: true
         default: false
         }

@@ -52,10 +52,11 @@ extension Experiment {
             return "produce \(plan.producers) consume \(plan.consumers)"
                 + (plan.messages == 4 ? "" : " messages \(plan.messages)")
                 + (plan.capacity.map { " capacity \($0)" } ?? "") + pacing(plan.sleep) + ending(plan.exitAfter)
+                + (plan.flaw.map { " broken \($0.rawValue)" + watching(plan.timeout) } ?? "")
         case let .race(threads, count): return "race \(threads) count \(count)"
         case let .deadlock(plan):
             return "deadlock \(plan.threads)" + (plan.ordered ? " ordered" : "")
-                + (plan.timeout == 1_000_000_000 ? "" : " timeout " + decimalSeconds(plan.timeout))
+                + watching(plan.timeout)
         case let .tree(plan):
             guard let origin = plan.origin else { return "tree \(plan.list)" + plan.flags }
             return "tree random \(origin.count) seed \(origin.seed) forks \(origin.forkPercent)" + plan.flags
@@ -68,6 +69,11 @@ extension Experiment {
 private func pacing(_ nanoseconds: UInt64) -> String {
     guard nanoseconds > 0 else { return "" }
     return " sleep " + decimalSeconds(nanoseconds)
+}
+
+/// ` timeout T` for a watchdog's `nanoseconds`; nothing for the default, 1 s.
+private func watching(_ nanoseconds: UInt64) -> String {
+    nanoseconds == 1_000_000_000 ? "" : " timeout " + decimalSeconds(nanoseconds)
 }
 
 /// ` exit after T` for an ending after `nanoseconds`; nothing for nil.
@@ -133,16 +139,33 @@ public struct ProducePlan: Hashable, Sendable {
     /// program of its own, as for `ThreadsPlan.exitAfter`); nil: the main
     /// thread waits until every message is consumed.
     public var exitAfter: UInt64?
+    /// `broken if` or `broken onecv`: the queue written wrong, in a program
+    /// of its own that forklab watches; nil for the correct queue.
+    public var flaw: QueueFlaw?
+    /// With a flaw: how long nothing may move before forklab looks for
+    /// every thread waiting, in nanoseconds.
+    public var timeout: UInt64
 
     public init(producers: Int, consumers: Int, messages: Int, capacity: Int?, sleep: UInt64 = 0,
-                exitAfter: UInt64? = nil) {
+                exitAfter: UInt64? = nil, flaw: QueueFlaw? = nil, timeout: UInt64 = 1_000_000_000) {
         self.producers = producers
         self.consumers = consumers
         self.messages = messages
         self.capacity = capacity
         self.sleep = sleep
         self.exitAfter = exitAfter
+        self.flaw = flaw
+        self.timeout = timeout
     }
+}
+
+/// How `produce … broken` writes the queue wrong (docs/lessons.md).
+public enum QueueFlaw: String, Hashable, Sendable {
+    /// `broken if`: consumers wait with `if (empty) wait`, not `while`.
+    case ifWait = "if"
+    /// `broken onecv`: one condition variable for "not empty" and "not
+    /// full", woken with signal, not broadcast.
+    case oneCondition = "onecv"
 }
 
 /// What `spawn` runs.

@@ -30,6 +30,8 @@ public enum Summary: Hashable, Sendable {
     case tree(TreeOutcome)
     /// `deadlock`: the cycle caught, or the threads that finished.
     case deadlock(DeadlockOutcome)
+    /// `produce … broken`: how the broken queue went, stuck or not.
+    case brokenQueue(BrokenQueueOutcome)
 }
 
 /// How a program of its own (`exit after T`) ended, from its record.

@@ -87,6 +87,8 @@ public final class BookText: TraceSink {
             line = bytes("Main thread exit")
         case .holdsBoth:
             line = bytes("[", threadNumber, "] has m", LineTemplate.thread, " and m", LineTemplate.index)
+        case .emptyWakeup:
+            line = bytes("consumer ", threadNumber, " woke up and the queue was empty: an if, not a while")
         case .put, .started, .ended, .slept:
             return LineTemplate(bytes: [], fd: console.fd)
         }
@@ -118,6 +120,8 @@ public final class BookText: TraceSink {
         case let .tree(event):
             return event.text
         case let .deadlock(event):
+            return event.text
+        case let .stuck(event):
             return event.text
         case let .summary(summary):
             return "# " + summary.text
@@ -156,7 +160,7 @@ extension BookText {
             line.append(" ")
             line.append(decimal: Int64(status.shiftedCode))
             if status.terminatingSignal != nil { line.append(utf8: status.signalNote) }
-        case .raced, .tree, .deadlock, .summary:
+        case .raced, .tree, .deadlock, .stuck, .summary:
             break
         }
     }

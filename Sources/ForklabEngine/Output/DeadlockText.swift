@@ -32,7 +32,7 @@ extension DeadlockOutcome {
     var text: String {
         var text = "deadlock\(ordered ? " ordered" : ""): \(threads) threads, \(finished) finished; "
         if let detectedAfter, cycle > 0 {
-            text += "a cycle of \(cycle) caught after \(seconds(detectedAfter)) s, program \(program) killed"
+            text += "a cycle of \(cycle) caught after \(oneDecimal(Double(detectedAfter) / 1e9)) s, program \(program) killed"
         } else if ordered {
             text += "no cycle can form: every thread takes the lower-numbered mutex first"
         } else {
@@ -46,11 +46,5 @@ extension DeadlockOutcome {
                       ("cycle", "\(cycle)"), ("program", "\(program)")]
         if let detectedAfter { fields.append(("detected_ns", "\(detectedAfter)")) }
         return fields
-    }
-
-    /// Nanoseconds as seconds with one decimal: `1.0`, `0.2`.
-    private func seconds(_ nanoseconds: UInt64) -> String {
-        let tenths = (nanoseconds + 50_000_000) / 100_000_000
-        return "\(tenths / 10).\(tenths % 10)"
     }
 }

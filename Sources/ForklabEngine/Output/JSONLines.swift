@@ -63,6 +63,10 @@ public final class JSONLines: TraceSink {
         case .holdsBoth:
             return line("holds_both", fields: bytes(",\"thread\":", LineTemplate.thread, ",\"second\":", LineTemplate.index),
                         text: bytes("[", LineTemplate.thread, "] has m", LineTemplate.thread, " and m", LineTemplate.index))
+        case .emptyWakeup:
+            return line("empty_wakeup", fields: bytes(",\"consumer\":", LineTemplate.thread),
+                        text: bytes("consumer ", LineTemplate.thread,
+                                    " woke up and the queue was empty: an if, not a while"))
         case .consumed:
             return line("get", fields: bytes(",\"consumer\":", LineTemplate.thread, ",\"producer\":", LineTemplate.producer,
                                              ",\"count\":", LineTemplate.index),
@@ -111,6 +115,7 @@ public final class JSONLines: TraceSink {
         case .raced: return "race"
         case let .tree(event): return treeName(event)
         case let .deadlock(event): return event.jsonName
+        case let .stuck(event): return event.jsonName
         case .summary: return "summary"
         }
     }
@@ -137,6 +142,8 @@ public final class JSONLines: TraceSink {
             return treeFields(event)
         case let .deadlock(event):
             return event.jsonFields
+        case let .stuck(event):
+            return event.jsonFields
         case let .summary(summary):
             var fields = [("experiment", summary.experimentName.jsonQuoted)]
             if let buffered = summary.bufferedLines {
@@ -145,6 +152,7 @@ public final class JSONLines: TraceSink {
             }
             if summary.zombies > 0 { fields.append(("zombies", "\(summary.zombies)")) }
             if case let .deadlock(outcome) = summary { return fields + outcome.jsonFields }
+            if case let .brokenQueue(outcome) = summary { return fields + outcome.jsonFields }
             return fields + programFields(of: summary)
         }
     }
@@ -195,6 +203,7 @@ extension Summary {
         case .produceExited: return "produce"
         case .tree: return "tree"
         case .deadlock: return "deadlock"
+        case .brokenQueue: return "produce"
         }
     }
 }

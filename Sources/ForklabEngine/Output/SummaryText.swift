@@ -77,6 +77,8 @@ extension Summary {
             return outcome.text
         case let .deadlock(outcome):
             return outcome.text
+        case let .brokenQueue(outcome):
+            return outcome.text
         case let .produceExited(outcome):
             var text = "produce: \(outcome.produced) of \(outcome.expected) messages produced, \(outcome.consumed) consumed"
             if outcome.inHand > 0 { text += ", \(outcome.inHand) taken but not printed" }

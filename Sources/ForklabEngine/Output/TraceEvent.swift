@@ -18,6 +18,8 @@ public enum TraceEvent: Hashable, Sendable {
     indirect case tree(TreeEvent)
     /// `deadlock`: a thread of the cycle caught, or the cycle.
     indirect case deadlock(DeadlockEvent)
+    /// `produce … broken`: a thread caught waiting, or every thread.
+    indirect case stuck(StuckEvent)
     /// What the experiment did and what it cost; the book has no such line.
     indirect case summary(Summary)
 }
@@ -61,6 +63,10 @@ public enum ThreadEvent: Hashable, Sendable {
     case slept(ThreadRole)
     /// `deadlock`: thread T took its second mutex I. Line: `[T] has mT and mI`.
     case holdsBoth
+    /// `produce … broken if`: consumer T woke to an empty queue (the first
+    /// such wake-up only). Line: `consumer T woke up and the queue was
+    /// empty: an if, not a while`.
+    case emptyWakeup
 }
 
 /// An event with when it happened and which process wrote it.

@@ -329,6 +329,7 @@ private struct Builder {
             case .raced: return ("race", args())
             case let .tree(event): return (JSONLines.treeName(event), args())
             case let .deadlock(event): return (event.jsonName, args())
+            case let .stuck(event): return (event.jsonName, args())
             case .summary: return ("summary", args())
             }
         case let .childPrinted(exitStat, lost):
