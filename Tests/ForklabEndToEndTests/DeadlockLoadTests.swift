@@ -9,13 +9,16 @@ import Testing
 /// runs and the whole stays quick.
 extension EndToEnd.ThreadExperiments {
     @Suite(.serialized) struct DeadlockUnderLoad {
-        /// Two `sh -c 'while :; do :; done'`, one per core here.
+        /// Two CPU loops, one per core here, killed and reaped by `end`
+        /// (and by deinit, when a `#require` leaves the test early). Each
+        /// may use 60 s of CPU at most (`ulimit -t`), so that even a test
+        /// that crashes leaves no loop spinning for ever.
         final class BusyCores {
             let pids: [pid_t]
 
             init(_ count: Int = 2) {
                 pids = (0..<count).map { _ in
-                    spawnProcess("/bin/sh", ["-c", "while :; do :; done"], environment: [:],
+                    spawnProcess("/bin/sh", ["-c", "ulimit -t 60; while :; do :; done"], environment: [:],
                                  stdin: -1, stdout: -1, stderr: -1)
                 }
             }
