@@ -1,11 +1,15 @@
 import Foundation
 import Testing
 
-/// The waits of `deadlock` in `timeline` and `save`: a caught
+/// The waits of `deadlock` in `timeline`, `save` and `--json`: a caught
 /// ring's threads wait for good, up to their cut-off, and forklab's catch
 /// is drawn and written; an `ordered` ring's waits all end.
 extension EndToEnd.ThreadExperiments {
     @Suite struct DeadlockViews {
+        private func objects(_ result: RunResult) throws -> [[String: Any]] {
+            try result.stdoutLines.map { try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        }
+
         /// The saved trace's events.
         private func savedTrace(_ commands: String) throws -> (events: [[String: Any]], parent: Int) {
             let path = temporaryFolder().appendingPathComponent("trace.json").path
@@ -85,6 +89,48 @@ extension EndToEnd.ThreadExperiments {
                 }
             }
             #expect(!events.contains { $0["name"] as? String == "caught" })
+        }
+
+        @Test("--json deadlock 3 timeout 0.1: after the program's wait object, forklab writes each thread's lock_wait and lock_hold, those it never came back from ended false, and the caught object at the summary's detected_ns")
+        func jsonCarriesWaitsHoldsAndTheCatch() throws {
+            let result = forklab("set format json; deadlock 3 timeout 0.1")
+            #expect(result.status == 0)
+            let objects = try objects(result)
+            let names = objects.map { $0["event"] as? String ?? "" }
+            let reaped = try #require(names.firstIndex(of: "wait")), cycle = try #require(names.firstIndex(of: "deadlock_wait"))
+            let program = try #require(objects[reaped]["child"] as? Int)
+            let waits = objects.enumerated().filter { ["lock_wait", "lock_hold", "caught"].contains(names[$0.offset]) }
+            #expect(waits.allSatisfy { $0.offset > reaped && $0.offset < cycle })
+            #expect(waits.allSatisfy { $0.element["program"] as? Int == program })
+            for number in 0..<3 {
+                let own = objects.filter { $0["thread"] as? Int == number && $0["thread_tid"] != nil }
+                let lockWaits = own.filter { $0["event"] as? String == "lock_wait" }
+                let holds = own.filter { $0["event"] as? String == "lock_hold" }
+                #expect(lockWaits.map { $0["mutex"] as? Int } == [number, (number + 1) % 3], "thread \(number)")
+                #expect(lockWaits.map { $0["ended"] as? Bool } == [nil, false], "thread \(number)")
+                #expect(lockWaits.first?["ns"] is Int && lockWaits.last?["ns"] == nil)
+                #expect(holds.map { $0["mutex"] as? Int } == [number] && holds.first?["ended"] as? Bool == false)
+            }
+            let caught = try #require(objects.first { $0["event"] as? String == "caught" })
+            #expect(caught["what"] as? String == "deadlock" && caught["threads"] as? Int == 3)
+            #expect(caught["t"] as? Int == objects.last?["detected_ns"] as? Int)
+        }
+
+        @Test("--json deadlock 3 ordered: two lock_wait and two lock_hold objects a thread, each with its ns, none ended false, no caught")
+        func jsonOrderedWaitsAllEnd() throws {
+            let result = forklab("set format json; deadlock 3 ordered")
+            #expect(result.status == 0)
+            let objects = try objects(result)
+            for number in 0..<3 {
+                let own = objects.filter { $0["thread"] as? Int == number && $0["thread_tid"] != nil }
+                let mutexes = [number, (number + 1) % 3].sorted()
+                for event in ["lock_wait", "lock_hold"] {
+                    let mine = own.filter { $0["event"] as? String == event }
+                    #expect(mine.map { $0["mutex"] as? Int } == mutexes, "thread \(number) \(event)")
+                    #expect(mine.allSatisfy { $0["ns"] is Int && $0["ended"] == nil }, "thread \(number) \(event)")
+                }
+            }
+            #expect(!objects.contains { $0["event"] as? String == "caught" })
         }
     }
 }

@@ -1,6 +1,8 @@
-// The waits and holds of hand-made records in the saved trace: slices
-// named after the mutex or condition, one a thread never came back from ending at its
+// The waits and holds of hand-made records in the saved trace, and the
+// objects `--json` writes for them from the record: slices named after the
+// mutex or condition, one a thread never came back from ending at its
 // cut-off with `"ended":false`, the catch an instant on forklab's track.
+import CForklabSystem
 import Foundation
 import Testing
 @testable import ForklabEngine
@@ -78,5 +80,38 @@ private struct WaitTrace {
             WaitStretch(kind: .condition(.notEmpty, full: false), start: 70, end: 80, ended: true, queued: 3),
             WaitStretch(kind: .condition(.notEmpty, full: false), start: 90, end: 200, ended: false),
         ])
+    }
+
+    @Test("--json: forklab writes, from the record, one object a wait and hold of the program's threads, each empty wake-up and its catch, in the order they began, with ns or ended false")
+    func jsonObjectsFromTheRecord() throws {
+        prepareLab()
+        let pipe = TestPipe()
+        let lab = Lab(sink: JSONLines(console: Console(fd: pipe.writeFD)), childInput: .null, programDirectory: nil)
+        lab.beginCommand()
+        let log = try #require(lab.log)
+        log.reset()
+        let program: Int32 = 9001, me = getpid()
+        // Notes of the program's consumer (tid 9002) and producer (9003), and of another process.
+        log.add(FL_EVENT_COND_WAIT, time: 105, pid: program, tid: 9002, role: .consumer, 0, 2, 0)
+        log.add(FL_EVENT_COND_WAIT, time: 190, pid: program, tid: 9003, role: .producer, 0, 1, 1)
+        log.add(FL_EVENT_COND_WOKE, time: 160, pid: program, tid: 9002, role: .consumer, 0, 2, 1)
+        log.add(FL_EVENT_EMPTY_WAKEUP, time: 201, pid: program, tid: 9002, role: .consumer, 0)
+        log.add(FL_EVENT_COND_WAIT, time: 210, pid: program, tid: 9002, role: .consumer, 0, 0, 0)
+        log.add(FL_EVENT_LOCK_WAIT, time: 50, pid: 4444, tid: 4445, role: .counting, 0, 1)
+        log.add(FL_EVENT_CAUGHT, time: 330, pid: me, tid: me, 1, 2)
+        lab.emitWaits(of: program)
+        let (lines, complete) = pipe.drainLines()
+        #expect(complete)
+        let head = "{\"v\":1,\"event\":"
+        let by = "\"pid\":\(me),\"tid\":\(me)"
+        #expect(lines == [
+            head + "\"cond_wait\",\(by),\"t\":105,\"program\":9001,\"thread_tid\":9002,\"role\":\"consumer\",\"thread\":0,\"condition\":\"cond\",\"full\":false,\"ns\":55,\"queued\":1}",
+            head + "\"cond_wait\",\(by),\"t\":190,\"program\":9001,\"thread_tid\":9003,\"role\":\"producer\",\"thread\":0,\"condition\":\"not_full\",\"full\":true,\"ended\":false}",
+            head + "\"empty_wakeup\",\(by),\"t\":201,\"program\":9001,\"thread_tid\":9002,\"consumer\":0}",
+            head + "\"cond_wait\",\(by),\"t\":210,\"program\":9001,\"thread_tid\":9002,\"role\":\"consumer\",\"thread\":0,\"condition\":\"not_empty\",\"full\":false,\"ended\":false}",
+            head + "\"caught\",\(by),\"t\":330,\"program\":9001,\"what\":\"stuck_queue\",\"threads\":2}",
+        ])
+        for line in lines { #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) != nil, "\(line)") }
+        log.reset()
     }
 }
