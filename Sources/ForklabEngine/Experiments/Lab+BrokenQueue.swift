@@ -105,6 +105,7 @@ extension Lab {
         let result = reapProgram(&program)
         if let execError = program.execError { throw .cannotRun(program: programPath, execError) }
         guard let result else { throw .system(call: "produce: waitpid", .noChild) }
+        emitWaits(of: pid)
         let stopped = checkStop()
         if let caught, !stopped {
             for waiting in caught.found { emit(.stuck(waiting)) }

@@ -94,6 +94,7 @@ extension Lab {
         let result = reapProgram(&program)
         if let execError = program.execError { throw .cannotRun(program: programPath, execError) }
         guard let result else { throw .system(call: "deadlock: waitpid", .noChild) }
+        emitWaits(of: pid)
         let stopped = checkStop()
         if let cycle, !stopped {
             for state in cycle {

@@ -64,9 +64,9 @@ public final class JSONLines: TraceSink {
             return line("holds_both", fields: bytes(",\"thread\":", LineTemplate.thread, ",\"second\":", LineTemplate.index),
                         text: bytes("[", LineTemplate.thread, "] has m", LineTemplate.thread, " and m", LineTemplate.index))
         case .emptyWakeup:
-            return line("empty_wakeup", fields: bytes(",\"consumer\":", LineTemplate.thread),
-                        text: bytes("consumer ", LineTemplate.thread,
-                                    " woke up and the queue was empty: an if, not a while"))
+            // Not written by the thread: forklab writes every empty wake-up
+            // from the record after the run (`emitWaits`), this one included.
+            return LineTemplate(bytes: [], fd: console.fd)
         case .consumed:
             return line("get", fields: bytes(",\"consumer\":", LineTemplate.thread, ",\"producer\":", LineTemplate.producer,
                                              ",\"count\":", LineTemplate.index),

@@ -152,7 +152,9 @@ extension Occurrence {
             let duration = UInt64(UInt32(bitPattern: raw.b)) << 32 | UInt64(UInt32(bitPattern: raw.c))
             what = .slept(duration: duration, number: raw.a, role: role,
                           stopped: raw.kind == UInt16(FL_EVENT_SLEEP_STOPPED.rawValue))
-        default: return nil
+        default:
+            guard let wait = Happening(wait: raw) else { return nil }
+            what = wait
         }
         self.init(time: raw.time, pid: raw.pid, tid: raw.tid, what: what)
     }

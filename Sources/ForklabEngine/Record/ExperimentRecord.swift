@@ -94,6 +94,49 @@ public enum Happening: Hashable, Sendable {
     /// put or a get; `stopped`: a stop woke it before its deadline. (The
     /// duration comes first so that an event stays 32 bytes.)
     case slept(duration: UInt64, number: Int32, role: ThreadRole, stopped: Bool = false)
+    /// `deadlock`: thread `thread` of the ring is about to lock mutex
+    /// `mutex` (pthread_mutex_lock), holds it (the lock returned), or
+    /// released it. See Waits.swift for the stretches they make.
+    case lockWait(thread: Int32, mutex: Int32)
+    case lockHeld(thread: Int32, mutex: Int32)
+    case lockReleased(thread: Int32, mutex: Int32)
+    /// `produce … broken`: thread `number` of `role` is about to wait on
+    /// `condition` (pthread_cond_wait) because the queue was full (else empty).
+    case conditionWait(number: Int32, role: ThreadRole, condition: WaitCondition, full: Bool)
+    /// The same thread woke from that wait, with `queued` messages in the queue.
+    case conditionWoke(number: Int32, role: ThreadRole, condition: WaitCondition, queued: Int32)
+    /// `produce … broken if`: consumer `consumer` woke to an empty queue.
+    case emptyWakeup(consumer: Int32)
+    /// forklab's watchdog caught its program stuck (`what`), `threads` threads
+    /// caught, and is about to kill it. Recorded by forklab's main thread.
+    case caught(StuckProgram, threads: Int32)
+}
+
+/// A condition variable a thread of `produce … broken` waits on (fl_condition).
+public enum WaitCondition: Int32, Hashable, Sendable {
+    case notEmpty = 0, notFull = 1
+    /// The one condition of `broken onecv`, for producers and consumers alike.
+    case one = 2
+
+    /// `not_empty`, `not_full`, `cond`: as the JSON and the trace name it.
+    public var name: String {
+        switch self {
+        case .notEmpty: "not_empty"
+        case .notFull: "not_full"
+        case .one: "cond"
+        }
+    }
+}
+
+/// What forklab's watchdog caught (FL_EVENT_CAUGHT's a).
+public enum StuckProgram: Int32, Hashable, Sendable {
+    /// `deadlock`: a cycle of threads, each waiting for the next one's mutex.
+    case deadlockCycle = 0
+    /// `produce … broken`: a queue where every thread waits on a condition.
+    case stuckQueue = 1
+
+    /// `deadlock`, `stuck_queue`: as the JSON and the trace name it.
+    public var name: String { self == .deadlockCycle ? "deadlock" : "stuck_queue" }
 }
 
 /// What a thread of an experiment does.

@@ -215,6 +215,11 @@ private struct LivesBuilder {
             case let .put(producer, _): name = "producer \(producer)"
             case let .got(consumer, _, _): name = "consumer \(consumer)"
             case let .slept(_, number, role, _): name = role.laneName(number)
+            case let .lockWait(thread, _), let .lockHeld(thread, _), let .lockReleased(thread, _):
+                name = ThreadRole.counting.laneName(thread)
+            case let .conditionWait(number, role, _, _), let .conditionWoke(number, role, _, _):
+                name = role.laneName(number)
+            case let .emptyWakeup(consumer): name = ThreadRole.consumer.laneName(consumer)
             default: name = "tid \(tid)"
             }
             index = others.count

@@ -53,6 +53,9 @@ public enum ChromeTrace {
         if !buffer.isEmpty { try flush() }
     }
 
+    /// The bytes a slice takes (see ViewMemory).
+    static let sliceBytes = MemoryLayout<Slice>.stride
+
     /// `ns` as microseconds, a plain JSON number: `1234.567`, `12`, `0.5`.
     static func microseconds(_ ns: UInt64) -> String {
         let whole = ns / 1000
@@ -74,13 +77,19 @@ private struct Track: Hashable {
     var tid: Int32
 }
 
-/// A complete event (a slice): the command's, or a life's.
+/// A complete event (a slice): the command's, a life's, or a thread's wait or hold.
 private struct Slice {
+    enum Of {
+        case command
+        /// Index into the lives.
+        case life(Int)
+        case wait(WaitStretch)
+    }
+
     var lane: Track
     var start: UInt64
     var duration: UInt64
-    /// Index into the lives; nil for the command's slice.
-    var life: Int?
+    var of: Of
 }
 
 private struct Builder {
@@ -173,12 +182,19 @@ private struct Builder {
 
         // The slices, few (one a life), sorted; the instants, one an event,
         // come in the record's time order and are merged in as they come.
-        var slices = [Slice(lane: main, start: 0, duration: end, life: nil)]
+        var slices = [Slice(lane: main, start: 0, duration: end, of: .command)]
         slices.reserveCapacity(lives.count + 1)
         for (index, life) in lives.enumerated() {
             let stop = life.end ?? end
-            slices.append(Slice(lane: Track(pid: life.pid, tid: life.tid), start: life.start,
-                                duration: stop >= life.start ? stop - life.start : 0, life: index))
+            let lane = Track(pid: life.pid, tid: life.tid)
+            slices.append(Slice(lane: lane, start: life.start, duration: stop >= life.start ? stop - life.start : 0,
+                                of: .life(index)))
+            // Its waits and holds, inside its slice; one it never came back from ends with it.
+            guard case .thread = life.kind else { continue }
+            for stretch in record.waitStretches(of: life) {
+                slices.append(Slice(lane: lane, start: stretch.start, duration: stretch.end - stretch.start,
+                                    of: .wait(stretch)))
+            }
         }
         let sortedSlices = slices.indices.sorted { a, b in
             let x = slices[a], y = slices[b]
@@ -190,7 +206,16 @@ private struct Builder {
         func sliceJSON(_ slice: Slice) -> String {
             var args: String
             var name = command
-            if let index = slice.life {
+            if case let .wait(stretch) = slice.of {
+                name = stretch.name
+                switch stretch.kind {
+                case let .lock(mutex), let .hold(mutex): args = "{\"mutex\":\(mutex)"
+                case let .condition(condition, full):
+                    args = "{\"condition\":\"\(condition.name)\",\"full\":\(full)"
+                        + (stretch.queued.map { ",\"queued\":\($0)" } ?? "")
+                }
+                args += ",\"ns\":\(slice.duration)" + (stretch.ended ? "}" : ",\"ended\":false}")
+            } else if case let .life(index) = slice.of {
                 let life = lives[index]
                 name = self.name(of: life)
                 if life.kind == .tree {
@@ -348,8 +373,12 @@ private struct Builder {
             return ("exec", args.isEmpty ? "{}" : args)
         case let .exit(code):
             return ("exit", "{\"code\":\(code)}")
-        case .threadStarted, .threadEnded, .slept:
-            return nil
+        case .threadStarted, .threadEnded, .slept, .lockWait, .lockHeld, .lockReleased, .conditionWait, .conditionWoke:
+            return nil  // drawn as lives and slices
+        case let .emptyWakeup(consumer):
+            return ("empty_wakeup", "{\"consumer\":\(consumer)}")
+        case let .caught(stuck, threads):
+            return ("caught", "{\"what\":\"\(stuck.name)\",\"threads\":\(threads)}")
         case .mainPrinted:
             switch record.experiment {
             case .threads: return ("print", text("Main thread exiting..."))

@@ -1,7 +1,7 @@
 /// What a character of the picture means, for the legend.
 enum LegendKey: Int, Comparable {
-    case alive, asleep, fork, threadStart, threadEnd, cutOff, exec, program, printed, printedMany, lost, put, got, producerHigh
-    case gotSeveral, exit, adopted, zombie, reaped, summary
+    case alive, asleep, waitsForMutex, waitsOnCondition, fork, threadStart, threadEnd, cutOff, exec, program, printed, printedMany, lost, put, got, producerHigh
+    case gotSeveral, emptyWakeup, exit, adopted, zombie, caught, reaped, summary
 
     static func < (a: LegendKey, b: LegendKey) -> Bool { a.rawValue < b.rawValue }
 }
@@ -31,6 +31,16 @@ extension Lane {
             for column in from..<max(from, to) where keys[column] == .alive {
                 cells[column] = glyphs.asleep
                 keys[column] = .asleep
+            }
+        }
+        // A wait likewise, up to the column it ended in; one never ended
+        // runs to the lane's last column, which shows its cut-off.
+        for wait in waits {
+            let from = grid.column(wait.start), to = min(grid.column(wait.end), final)
+            let key: LegendKey = if case .lock = wait.kind { .waitsForMutex } else { .waitsOnCondition }
+            for column in from..<max(from, to) where keys[column] == .alive {
+                cells[column] = glyphs.waiting
+                keys[column] = key
             }
         }
         let first = grid.column(start)
@@ -93,6 +103,8 @@ extension Lane {
         case .threadStart: return (glyphs.threadStart, .threadStart)
         case .threadEnd: return (glyphs.threadEnd, .threadEnd)
         case .cutOff: return (glyphs.cutOff, .cutOff)
+        case .emptyWakeup: return ("?", .emptyWakeup)
+        case .caught: return ("!", .caught)
         }
     }
 
@@ -125,6 +137,13 @@ extension Timeline {
             switch key {
             case .alive: entries.append("\(line(glyphs.alive)) alive")
             case .asleep: entries.append("\(line(glyphs.asleep)) asleep (sleep S)")
+            case .waitsForMutex: entries.append("\(line(glyphs.waiting)) waits for a mutex (pthread_mutex_lock)")
+            case .waitsOnCondition: entries.append("\(line(glyphs.waiting)) waits on a condition (pthread_cond_wait)")
+            case .emptyWakeup: entries.append("? woke to an empty queue (if, not while)")
+            case .caught:
+                let stuck = record.events.lazy.compactMap { if case let .caught(stuck, _) = $0.what { stuck } else { nil } }.first
+                entries.append(stuck == .stuckQueue ? "! forklab catches the stuck queue: every thread waits"
+                                                    : "! forklab catches the deadlock: each thread waits for the next")
             case .fork: entries.append(tree ? "F fork: the parent forks, a process begins" : "F fork: a child begins")
             case .threadStart: entries.append("\(glyphs.threadStart) a thread starts")
             case .exec:

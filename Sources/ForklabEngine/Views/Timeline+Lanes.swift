@@ -12,11 +12,17 @@ struct Lane {
         /// A thread of a program of its own ended by its program's end.
         case cutOff
         case put(producer: Int32), got(producer: Int32)
+        /// `produce … broken if`: a consumer woke to an empty queue.
+        case emptyWakeup
+        /// forklab's watchdog caught its program stuck (a deadlock, a stuck queue).
+        case caught
 
         /// Which mark a column with several shows: the most telling.
         var rank: Int {
             switch self {
-            case .summary: return 11
+            case .summary: return 12
+            // Over the reap that follows it at once (which its program's lane shows too).
+            case .caught: return 11
             case .reaped: return 10
             case .fork: return 9
             case .exit: return 8
@@ -24,7 +30,7 @@ struct Lane {
             case .exec: return 6
             // Over the line it cut short: the program's end is the lesson.
             case .cutOff: return 5
-            case .got, .put: return 4
+            case .got, .put, .emptyWakeup: return 4
             case .printed, .lost: return 3
             case .threadEnd: return 2
             case .threadStart: return 1
@@ -45,6 +51,10 @@ struct Lane {
     /// A thread's sleeps (`sleep S`), in time order: drawn over its
     /// alive stretch.
     var sleeps: [(start: UInt64, end: UInt64)] = []
+    /// A thread's waits for a mutex or on a condition (not its holds), in
+    /// the order they began: drawn over its alive stretch. One it never
+    /// came back from runs to its end.
+    var waits: [WaitStretch] = []
 
     /// Where the drawn life ends: its recorded end, else its last mark.
     var last: UInt64 { end ?? max(start, marks.lazy.map(\.time).max() ?? start) }
@@ -109,6 +119,10 @@ struct Lane {
                 marks.append((time, .got(producer: producer)))
             case let (.thread, .slept(duration, _, _, _)):
                 sleeps.append((time, time &+ duration))
+            case (.thread, .emptyWakeup):
+                marks.append((time, .emptyWakeup))
+            case (.main, .caught):
+                marks.append((time, .caught))
             default:
                 break
             }
@@ -138,6 +152,7 @@ struct Lane {
             if end == nil { end = max(record.duration, record.events.lazy.map(\.time).max() ?? 0) }
         case let .thread(role):
             if life.cutOff, let end { marks.append((end, .cutOff)) }
+            waits = record.waitStretches(of: life).filter(\.isWait)
             let printed = marks.count(where: { $0.mark == .printed })
             let put = marks.count(where: { if case .put = $0.mark { true } else { false } })
             let got = marks.count(where: { if case .got = $0.mark { true } else { false } })

@@ -129,14 +129,14 @@ struct Scale {
 
 /// The characters of one mode.
 struct Glyphs {
-    var alive: Character, asleep: Character, program: Character, zombie: Character
+    var alive: Character, asleep: Character, waiting: Character, program: Character, zombie: Character
     var threadStart: Character, threadEnd: Character, cutOff: Character
     var axis: Character, axisStart: Character, tick: Character
     var ellipsis: String, dash: String, micro: String
 
-    static let unicode = Glyphs(alive: "─", asleep: "┄", program: "═", zombie: "·", threadStart: "├", threadEnd: "┤",
+    static let unicode = Glyphs(alive: "─", asleep: "┄", waiting: "░", program: "═", zombie: "·", threadStart: "├", threadEnd: "┤",
                                 cutOff: "✗", axis: "─", axisStart: "└", tick: "┴", ellipsis: "…", dash: "—", micro: "µs")
-    static let ascii = Glyphs(alive: "-", asleep: "~", program: "=", zombie: ".", threadStart: "[", threadEnd: "]", cutOff: "/",
+    static let ascii = Glyphs(alive: "-", asleep: "~", waiting: ":", program: "=", zombie: ".", threadStart: "[", threadEnd: "]", cutOff: "/",
                               axis: "-", axisStart: "+", tick: "+", ellipsis: "...", dash: "--", micro: "us")
 }
 

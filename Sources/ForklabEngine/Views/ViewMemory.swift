@@ -61,8 +61,12 @@ enum ViewMemory {
     /// marks by column (4 bytes, 12 while growing) and one column's
     /// temporaries (up to 24). A sleep is no mark: its 16 bytes among the
     /// lane's sleeps (32 while growing) stay within what a mark may take.
-    static func toDrawTimeline(events: Int, lives: Int) -> Int {
+    /// A thread's waits and holds (`waits` of them at most, one for each
+    /// event that opens one): all of its stretches and the waits kept of
+    /// them, each list up to twice its size while it grows.
+    static func toDrawTimeline(events: Int, lives: Int, waits: Int = 0) -> Int {
         base + forLives(events: events, lives: lives) + events * (16 + 12 + 24)
+            + waits * 4 * MemoryLayout<WaitStretch>.stride
     }
 
     /// What `ChromeTrace.write(_:to:)` needs beyond the record: the lives;
@@ -70,8 +74,12 @@ enum ViewMemory {
     /// sort's scratch (16 bytes); for each life its slice, its place in the
     /// slices' order, its lane's name and place, the program's name of a
     /// spawned child.
-    static func toWriteTrace(events: Int, lives: Int, programBytes: Int) -> Int {
+    /// A wait or hold (`waits` at most) is a slice too: its stretch while a
+    /// thread's are paired, then its slice (up to twice while the list
+    /// grows) and its place in the slices' order.
+    static func toWriteTrace(events: Int, lives: Int, programBytes: Int, waits: Int = 0) -> Int {
         base + forLives(events: events, lives: lives) + events * 16 + lives * (512 + programBytes)
+            + waits * (2 * MemoryLayout<WaitStretch>.stride + 2 * ChromeTrace.sliceBytes + 16)
     }
 }
 
@@ -80,7 +88,9 @@ extension Timeline {
     public func requireMemory() throws(ViewError) {
         let events = record.events.count
         try ViewMemory.require(ViewMemory.toCountLives, events: events)
-        try ViewMemory.require(ViewMemory.toDrawTimeline(events: events, lives: record.lifeCountBound), events: events)
+        try ViewMemory.require(
+            ViewMemory.toDrawTimeline(events: events, lives: record.lifeCountBound, waits: record.waitOpenings),
+            events: events)
     }
 }
 
@@ -92,7 +102,8 @@ extension ChromeTrace {
         var programBytes = 0
         if case let .spawn(plan) = record.experiment { programBytes = plan.program.utf8.count }
         try ViewMemory.require(
-            ViewMemory.toWriteTrace(events: events, lives: record.lifeCountBound, programBytes: programBytes),
+            ViewMemory.toWriteTrace(events: events, lives: record.lifeCountBound, programBytes: programBytes,
+                                    waits: record.waitOpenings),
             events: events)
     }
 }
