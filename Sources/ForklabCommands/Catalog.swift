@@ -1,8 +1,8 @@
 /// Every command of the language, in the order `help` lists them.
 public enum Catalog {
     public static let commands: [CommandSpec] = [
-        .fork, .forkExit, .spawn, .threads, .produce, .race, .deadlock, .tree, .bench, .book, .timeline, .save, .ps, .reap, .help,
-        .set, .quit,
+        .fork, .forkExit, .spawn, .threads, .produce, .race, .deadlock, .tree, .bench, .book, .quiz, .timeline, .save, .ps,
+        .reap, .help, .set, .quit,
     ]
 
     /// Every name a command answers to, for completion and suggestions.
