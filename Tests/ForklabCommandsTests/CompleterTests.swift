@@ -28,7 +28,8 @@ struct CompleterCommandTests {
     @Test func aUniqueMatchIsCompletedWithASpace() {
         #expect(completer.complete("forke") == result("xit "))
         #expect(completer.complete("sp") == result("awn "))
-        #expect(completer.complete("q") == result("uit "))
+        #expect(completer.complete("quit") == result(" "))
+        #expect(completer.complete("quiz") == result(" "))
         #expect(completer.complete("e") == result("xit "))
     }
 
