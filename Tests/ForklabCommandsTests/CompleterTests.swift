@@ -223,6 +223,16 @@ struct CompleterThreadKeywordTests {
         #expect(completer.complete("produce 1 exit after 2 b") == result(""))
     }
 
+    @Test func quizOffersItsTopicsFirstThenSeedOnce() {
+        #expect(completer.complete("quiz f") == result("ork"))
+        #expect(completer.complete("quiz fork") == result("", ["fork", "forkexit"]))
+        #expect(completer.complete("quiz tr") == result("ee "))
+        #expect(completer.complete("quiz tree 3 ") == result("seed "))
+        #expect(completer.complete("quiz tree ") == result("seed "))
+        #expect(completer.complete("quiz seed ") == result(""))
+        #expect(completer.complete("quiz seed 4 ") == result(""))
+    }
+
     @Test func consumeListsTheOtherKeywords() {
         #expect(completer.complete("consume ") == result("", ["broken", "capacity", "exit", "messages", "produce", "sleep"]))
         #expect(completer.complete("consume 2 p") == result("roduce "))
