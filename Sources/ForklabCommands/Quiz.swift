@@ -212,8 +212,16 @@ extension QuizQuestion {
             let list = Self.treeList(actions, seed)
             let forks = list.filter { if case .fork = $0 { true } else { false } }.count
             return "the root and \(forks) \(forks == 1 ? "fork" : "forks") made \(forks + 1) processes, and"
-                + " \(list.count - forks) of them exited; an orphan lives on, adopted: \(truth) alive"
-        case let .treeParent(_, _, local, _):
+                + " \(list.count - forks) of them exited: \(truth) alive (an orphan does not end with its parent; it is adopted)"
+        case let .treeParent(actions, seed, local, name):
+            let list = Self.treeList(actions, seed)
+            let forker = list.lazy.compactMap { action -> String? in
+                if case let .fork(parent, child) = action, child == name { return parent }
+                return nil
+            }.first
+            if let forker, TreeActions.alive(after: list).contains(forker) {
+                return "\(forker) forked \(name) and was still alive at the end, so it was still \(name)'s parent"
+            }
             return local
                 ? "every process was a subreaper (local), so each orphan went to its nearest living ancestor"
                 : "only the root a was a subreaper, so every orphan went to a, whoever its parent had been"
