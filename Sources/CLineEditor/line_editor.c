@@ -318,3 +318,11 @@ void fl_editor_close(fl_editor *editor) {
     free(editor->line);
     free(editor);
 }
+
+int fl_editor_set_prompt(fl_editor *editor, const char *prompt) {
+    char *copy = strdup(prompt);
+    if (copy == NULL) return -1;
+    free(editor->prompt);
+    editor->prompt = copy;
+    return 0;
+}

@@ -1,8 +1,8 @@
 /// Every command of the language, in the order `help` lists them.
 public enum Catalog {
     public static let commands: [CommandSpec] = [
-        .fork, .forkExit, .spawn, .threads, .produce, .race, .deadlock, .tree, .bench, .book, .timeline, .save, .ps, .reap, .help,
-        .set, .quit,
+        .fork, .forkExit, .spawn, .threads, .produce, .race, .deadlock, .tree, .bench, .book, .quiz, .timeline, .save, .ps,
+        .reap, .help, .set, .quit,
     ]
 
     /// Every name a command answers to, for completion and suggestions.
@@ -89,16 +89,24 @@ func closest(to word: String, among names: [String]) -> String? {
     return best?.name
 }
 
-/// Levenshtein distance, giving up (returning limit + 1) past `limit`.
+/// Edit distance counting two neighbours swapped as one edit, the commonest
+/// typo (`quti` is one from `quit`, two from `quiz`): Levenshtein's with
+/// transpositions (optimal string alignment). Gives up (returning limit + 1)
+/// past `limit`.
 func editDistance(_ a: String, _ b: String, limit: Int) -> Int {
     let a = Array(a.prefix(64)), b = Array(b)
     if abs(a.count - b.count) > limit { return limit + 1 }
+    var beforePrevious: [Int] = []
     var previous = Array(0...b.count)
     for i in 1...max(a.count, 1) where !a.isEmpty {
         var current = [i] + Array(repeating: 0, count: b.count)
         for j in 1...max(b.count, 1) where !b.isEmpty {
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                current[j] = min(current[j], beforePrevious[j - 2] + 1)
+            }
         }
+        beforePrevious = previous
         previous = current
     }
     return previous[b.count]

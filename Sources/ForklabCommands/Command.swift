@@ -34,6 +34,8 @@ public enum Command: Hashable, Sendable {
     case bench(BenchTarget, runs: Int?)
     /// `book` (nil: list the book's programs) or `book NAME` (run one).
     case book(BookProgram?)
+    /// `quiz [TOPIC] [N] [seed S]`; `seed` nil: a new one each round.
+    case quiz(topic: QuizTopic?, count: Int, seed: UInt64?)
     /// `help` (nil) or `help TOPIC`.
     case help(topic: String?)
     case set(Setting)
@@ -48,7 +50,7 @@ public enum Command: Hashable, Sendable {
         switch self {
         case .fork, .forkExit, .spawn, .threads, .produce, .race, .deadlock, .tree: return true
         // `book NAME` is not: Enter repeats the command it ran.
-        case .bench, .book, .timeline, .save, .help, .set, .ps, .reap, .quit: return false
+        case .bench, .book, .quiz, .timeline, .save, .help, .set, .ps, .reap, .quit: return false
         }
     }
 }

@@ -74,6 +74,12 @@ public struct Completer {
                 return ["noreap"] + paths(prefix)
             }
             return paths(prefix)
+        case "quiz" where words.last == "seed":
+            return []  // S
+        case "quiz":
+            // A topic first, if any; then seed once.
+            let topics = words.count == 1 ? QuizTopic.allCases.map(\.rawValue) : []
+            return (topics + (words.contains("seed") ? [] : ["seed"])).filter { $0.hasPrefix(prefix) }
         case "book" where words.count == 1:
             return BookProgram.names.filter { $0.hasPrefix(prefix) }
         case "book":

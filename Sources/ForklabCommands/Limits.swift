@@ -33,6 +33,10 @@ public enum Limits {
     /// `timeline width W`: columns the drawing takes (by default the
     /// terminal's width, 80 when stdout is not a terminal).
     public static let timelineWidth: ClosedRange<Int> = 40...1_000
+    /// `quiz N`: questions in a round.
+    public static let quizQuestions: ClosedRange<Int> = 1...50
+    /// `quiz … seed S`.
+    public static let quizSeed: ClosedRange<Int> = 0...999_999_999
     /// `deadlock N`: threads (and mutexes) in the ring.
     public static let deadlockThreads: ClosedRange<Int> = 2...100
     /// `deadlock … timeout T`: T seconds without progress, at most this many.

@@ -38,7 +38,7 @@ extension Command {
                     actions: actions.map(\.step), local: local, steps: steps,
                     origin: TreePlan.Origin(count: count, seed: seed, forkPercent: forkPercent)))
             }
-        case .timeline, .save, .bench, .help, .set, .ps, .reap, .quit, .book:
+        case .timeline, .save, .bench, .help, .set, .ps, .reap, .quit, .book, .quiz:
             return nil
         }
     }

@@ -15,6 +15,8 @@ final class EditorReader: LineReader {
     /// The history file in use; nil when history is kept in memory only.
     private var historyPath: String?
     private var warnedAboutHistory = false
+    /// Reading a quiz answer: not kept in the history.
+    private var answering = false
     private let warn: (String) -> Void
 
     /// Opens libedit on the terminal; nil if it cannot be set up.
@@ -85,7 +87,18 @@ final class EditorReader: LineReader {
         }
     }
 
+    func answer() -> LineEvent {
+        _ = fl_editor_set_prompt(editor, "answer> ")
+        answering = true
+        defer {
+            answering = false
+            _ = fl_editor_set_prompt(editor, "forklab> ")
+        }
+        return next()
+    }
+
     private func remember(_ line: String) {
+        if answering { return }  // an answer is no command to recall
         // Not kept, as the next session would not read it back.
         guard line.utf8.count <= ScriptReader.maximumLine else { return }
         var type: UInt32 = 0

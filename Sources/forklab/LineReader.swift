@@ -22,6 +22,14 @@ protocol LineReader: AnyObject {
     /// Why input ended early (a read error), once `next()` gave `.end`.
     var failure: String? { get }
     func next() -> LineEvent
+    /// An answer to a `quiz` question: the next line, read at a terminal
+    /// with the prompt `answer> ` and kept out of the history.
+    func answer() -> LineEvent
+}
+
+extension LineReader {
+    /// In a script the answers are simply its next lines.
+    func answer() -> LineEvent { next() }
 }
 
 /// Lines from a descriptor (a piped stdin, a FILE) or from a string (`-c`),

@@ -14,10 +14,10 @@ final class Session {
         static let outputClosed: Int32 = 141
     }
 
-    private let reader: any LineReader
-    private let lab: Lab
-    private let out: Console
-    private let errors: Console
+    let reader: any LineReader
+    let lab: Lab
+    let out: Console
+    let errors: Console
     private let bail: Bool
     private let terminal: TerminalModes?
     /// The sink for each trace format.
@@ -32,9 +32,9 @@ final class Session {
     private(set) var terminatedBy: Int32?
     /// Draws `bench`'s progress, when stdout is a terminal.
     private let progress: (any BenchProgress)?
-    private var format: TraceFormat
+    private(set) var format: TraceFormat
     private var repeatOnEmptyLine = true
-    private var lastExperiment: Command?
+    var lastExperiment: Command?
     /// The number Enter's repeat of a `spawn` gives its first child: its
     /// numbering goes on where the last run stopped, as the book's
     /// `spawned_children` grows each time round its loop.
@@ -61,7 +61,7 @@ final class Session {
     }
 
     /// How one command went.
-    private enum Outcome: Equatable {
+    enum Outcome: Equatable {
         case succeeded, failed, quit, interrupted, outputClosed, terminated(Int32)
     }
 
@@ -150,7 +150,7 @@ final class Session {
         return outcome
     }
 
-    private func execute(_ command: Command, repeated: Bool = false) -> Outcome {
+    func execute(_ command: Command, repeated: Bool = false) -> Outcome {
         switch command {
         case .quit:
             return .quit
@@ -219,6 +219,8 @@ final class Session {
             } catch {
                 return stopped(by: error)
             }
+        case let .quiz(topic, count, seed):
+            return runQuiz(topic: topic, count: count, seed: seed)
         case .ps:
             guard let tree = ProcessTree.read() else { return failed("ps: cannot read /proc") }
             return write(tree.render(unicode: unicode()))
@@ -299,7 +301,7 @@ final class Session {
         "\(command): no experiment has run yet; run one first (fork 3, threads 4, produce 4 consume 2, …)"
     }
 
-    private func write(_ text: String) -> Outcome {
+    func write(_ text: String) -> Outcome {
         do {
             try out.write(text)
             return .succeeded
@@ -329,7 +331,7 @@ final class Session {
 
     /// One line on stderr: `forklab: MESSAGE`, with the line in a script
     /// (unless `place` is false), red at a terminal.
-    private func report(_ message: String, place showPlace: Bool = true) {
+    func report(_ message: String, place showPlace: Bool = true) {
         let place = reader.interactive || !showPlace ? "" : "line \(reader.lineNumber): "
         let line = "forklab: \(place)\(message)"
         try? errors.write(redErrors ? "\u{1b}[31m\(line)\u{1b}[0m\n" : line + "\n")

@@ -228,12 +228,16 @@ struct CatalogTests {
         #expect(Catalog.suggestion(for: typed) == meant)
     }
 
-    @Test func editDistanceCountsInsertionsDeletionsAndSubstitutions() {
+    @Test func editDistanceCountsInsertionsDeletionsSubstitutionsAndSwaps() {
         #expect(editDistance("fork", "fork", limit: 2) == 0)
         #expect(editDistance("frk", "fork", limit: 2) == 1)
         #expect(editDistance("forkk", "fork", limit: 2) == 1)
         #expect(editDistance("fark", "fork", limit: 2) == 1)
-        #expect(editDistance("frok", "fork", limit: 2) == 2)
+        // Two neighbours swapped is one edit: quti is nearer quit than quiz.
+        #expect(editDistance("frok", "fork", limit: 2) == 1)
+        #expect(editDistance("quti", "quit", limit: 2) == 1)
+        #expect(editDistance("quti", "quiz", limit: 2) == 2)
+        #expect(editDistance("ab", "ba", limit: 2) == 1)
         #expect(editDistance("", "set", limit: 3) == 3)
         #expect(editDistance("set", "", limit: 3) == 3)
     }

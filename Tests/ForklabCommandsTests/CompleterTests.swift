@@ -28,7 +28,8 @@ struct CompleterCommandTests {
     @Test func aUniqueMatchIsCompletedWithASpace() {
         #expect(completer.complete("forke") == result("xit "))
         #expect(completer.complete("sp") == result("awn "))
-        #expect(completer.complete("q") == result("uit "))
+        #expect(completer.complete("quit") == result(" "))
+        #expect(completer.complete("quiz") == result(" "))
         #expect(completer.complete("e") == result("xit "))
     }
 
@@ -220,6 +221,16 @@ struct CompleterThreadKeywordTests {
         // broken and exit after are two endings: once one is typed, the other is not offered.
         #expect(completer.complete("produce 1 broken if e") == result(""))
         #expect(completer.complete("produce 1 exit after 2 b") == result(""))
+    }
+
+    @Test func quizOffersItsTopicsFirstThenSeedOnce() {
+        #expect(completer.complete("quiz f") == result("ork"))
+        #expect(completer.complete("quiz fork") == result("", ["fork", "forkexit"]))
+        #expect(completer.complete("quiz tr") == result("ee "))
+        #expect(completer.complete("quiz tree 3 ") == result("seed "))
+        #expect(completer.complete("quiz tree ") == result("seed "))
+        #expect(completer.complete("quiz seed ") == result(""))
+        #expect(completer.complete("quiz seed 4 ") == result(""))
     }
 
     @Test func consumeListsTheOtherKeywords() {

@@ -9,7 +9,7 @@ private struct LineGenerator {
     static let fragments = [
         "fork", "forkexit", "spawn", "help", "set", "repeat", "format", "json", "book", "on", "off",
         "threads", "produce", "consume", "race", "count", "nolock", "nojoin", "messages", "capacity", "1000000",
-        "10000000", "100000000", "broken", "if", "onecv", "timeout", "0.1", "ordered", "deadlock", "after",
+        "10000000", "100000000", "broken", "if", "onecv", "timeout", "quiz", "seed", "0.1", "ordered", "deadlock", "after",
         "timeline", "width", "ascii", "unicode", "save", "force", "40", "1001",
         "q", "quit", "exit", "frok", "--", "-l", "-3", "child.sh", "/tmp/", " ", "  ", "\t", ";", ";;", "#",
         "'", "\"", "\\", "\\\\", "''", "0", "1", "7", "10000", "10001", "1_000", "1__0", "_", "-",
@@ -132,6 +132,9 @@ private func checkCommand(_ command: Command) {
     case let .save(path, _):
         #expect(!path.isEmpty && path != "force")
         #expect(!path.utf8.contains(0))
+    case let .quiz(_, count, seed):
+        #expect(Limits.quizQuestions.contains(count))
+        #expect(seed.map { $0 <= UInt64(Limits.quizSeed.upperBound) } ?? true)
     case let .book(program):
         #expect(program.map(BookProgram.all.contains) ?? true)
     case .set, .ps, .reap, .quit:

@@ -205,6 +205,6 @@ struct TokenizerRawByteTests {
     }
 
     @Test func aParseErrorShowsTheByteAsAHexEscape() {
-        #expect(message(String(rawBytes: Array("frok".utf8) + [0xff])) == "unknown command 'frok\\xff' (type 'help' for the commands)")
+        #expect(message(String(rawBytes: Array("frk".utf8) + [0xff, 0xfe])) == "unknown command 'frk\\xff\\xfe' (type 'help' for the commands)")
     }
 }

@@ -77,6 +77,10 @@ void fl_editor_show(fl_editor *editor, const char *text);
 /// Writes text where the prompt goes (after an interrupted read, say).
 void fl_editor_echo(fl_editor *editor, const char *text);
 
+/// Replaces the prompt for the next reads (`quiz` asks with `answer> `).
+/// Returns 0, or -1 when no memory is left (the prompt is then unchanged).
+int fl_editor_set_prompt(fl_editor *editor, const char *prompt);
+
 /// Rings the bell (from a completion callback).
 void fl_editor_beep(fl_editor *editor);
 
