@@ -93,6 +93,8 @@ extension Session {
                                "command": question.command.jsonQuoted, "kind": question.answerKind.jsonName],
                         event: "question", since: started)
         while said == .succeeded {
+            // As at the prompt: a Ctrl-C that stopped the last run is spent.
+            if reader.interactive { Interruption.clear() }
             switch reader.answer() {
             case .end:
                 return .ended

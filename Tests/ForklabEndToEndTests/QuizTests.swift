@@ -169,6 +169,36 @@ extension EndToEnd {
             #expect(objects.last?["of"] as? Int == 1)
         }
 
+        @Test("Ctrl-C during a question's run at a terminal stops the run, and the round goes on to its next question")
+        func interruptDuringARunKeepsTheRoundGoing() throws {
+            let live = LiveForklab(terminal: [])
+            live.expect("forklab> ")
+            // Seed 11's first question runs `deadlock 2 timeout 0.2`: a program that lives at least 0.2 s.
+            live.send("quiz deadlock 2 seed 11\r")
+            live.expect("question 1 of 2: deadlock 2 timeout 0.2: ")
+            live.expect("answer> ")
+            live.send("n\r")
+            // Until its program runs (each look reads all of /proc: stop at the first that finds it).
+            var looks = 0
+            while childrenNamed("forklab", of: live.pid).isEmpty && looks < 400 {
+                usleep(2_000)
+                looks += 1
+            }
+            live.send("\u{3}")
+            live.expect("forklab: interrupted\r\n")
+            live.expect("no answer: the run was stopped\r\n")
+            live.expect("question 2 of 2: deadlock 2 ordered timeout 0.2: ")
+            live.expect("answer> ")
+            live.send("y\r")
+            live.expect("right: y\r\n")
+            live.expect("score: 1 of 2\r\n")
+            live.expect("forklab> ")
+            #expect(children(of: live.pid).isEmpty)
+            #expect(threadCount(of: live.pid) == 1)
+            live.send("q\r")
+            #expect(live.waitForExit() == Ending(exitCode: 0))
+        }
+
         @Test("Ctrl-C at the answer prompt of a terminal ends the round with the score so far; forklab is back at its prompt")
         func interruptAtTheAnswerEndsTheRound() {
             let live = LiveForklab(terminal: [])
