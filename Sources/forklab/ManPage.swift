@@ -99,7 +99,7 @@ enum ManPage {
     /// program and details as `help NAME` shows them.
     static func command(_ spec: CommandSpec) -> String {
         var entry = ".TP\n\(tag(spec.usage))\n\(roff(sentence(spec.summary)))\n"
-        if let book = spec.book { entry += "Book program: \(roff(book)).\n" }
+        if let book = spec.book { entry += ".br\nBook program: \(roff(book)).\n" }
         entry += ".IP\n" + details(spec.details)
         return entry
     }
