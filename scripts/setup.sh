@@ -41,3 +41,21 @@ MSG
     return 1
   fi
 }
+
+# mandoc, for the test that lints the man page (docs/forklab.1): scripts/test
+# installs it when missing, as it does libedit-dev; without apt-get it says
+# what to install, and the test then fails saying so.
+forklab_setup_mandoc() {
+  command -v mandoc >/dev/null 2>&1 && return 0
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then sudo="sudo"; fi
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "forklab: installing mandoc (the man page's lint, for the tests)..." >&2
+    export DEBIAN_FRONTEND=noninteractive
+    if ! $sudo apt-get install -y -q -o DPkg::Lock::Timeout=300 mandoc >/dev/null 2>&1; then
+      $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q -o DPkg::Lock::Timeout=300 mandoc >/dev/null || true
+    fi
+  fi
+  command -v mandoc >/dev/null 2>&1 ||
+    echo "forklab: mandoc is missing and could not be installed here; the man-page test will fail (Debian, Ubuntu: sudo apt-get install mandoc)" >&2
+}

@@ -20,14 +20,23 @@ enum Environment {
         return home + "/.forklab_history"
     }
 
-    /// The folder `spawn` tries after PATH: `$FORKLAB_SCRIPTS`, else the
-    /// `scripts/` of the checkout this binary was built in (found by walking
-    /// up from the executable to a folder holding `scripts/child.sh`).
+    /// The folder `spawn` tries after PATH: `$FORKLAB_SCRIPTS`; else, for
+    /// an installed forklab (`scripts/install`), `../share/forklab` beside
+    /// the executable when it holds `child.sh`; else the `scripts/` of the
+    /// checkout this binary was built in (found by walking up from the
+    /// executable to a folder holding `scripts/child.sh`).
     static var programDirectory: String? {
         if let path = variable("FORKLAB_SCRIPTS"), !path.isEmpty { return path }
         guard let resolved = realpath("/proc/self/exe", nil) else { return nil }
         var path = String(cString: resolved)
         free(resolved)
+        if let slash = path.lastIndex(of: "/") {
+            let installed = String(path[..<slash]) + "/../share/forklab"
+            if access(installed + "/child.sh", F_OK) == 0, let folder = realpath(installed, nil) {
+                defer { free(folder) }
+                return String(cString: folder)
+            }
+        }
         for _ in 0..<6 {
             guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return nil }
             path = String(path[..<slash])

@@ -4,7 +4,8 @@ import ForklabWords
 /// swift-argument-parser would make every fork dearer (docs/performance.md,
 /// "Options by hand, not swift-argument-parser").
 struct Options: Equatable {
-    enum Action: Equatable { case run, help, version }
+    /// `man`: the man page (`--man`, for scripts/man; not in the usage).
+    enum Action: Equatable { case run, help, version, man }
 
     var action = Action.run
     var json = false
@@ -26,26 +27,43 @@ struct Options: Equatable {
 
     static let version = "forklab 0.1.0"
 
-    static let usage = """
-        usage: forklab [--bail] [--json] [-c COMMANDS | FILE]
+    /// The command line, after `usage: ` and in the man page's SYNOPSIS.
+    static let synopsis = "forklab [--bail] [--json] [-c COMMANDS | FILE]"
 
+    /// What forklab is, as `--help` and the man page's DESCRIPTION say it.
+    static let about = """
         forklab runs the process and thread programs of Mark Lutz's Programming
         Python for real (fork, exec, waitpid, pthreads) and prints their traces.
-
-          (nothing)       read commands from the terminal (prompt, history, TAB
-                          completion) or, when stdin is not a terminal, from stdin
-          FILE            run the commands in FILE, then exit
-          -c COMMANDS     run COMMANDS (separated by ';' or newlines), then exit
-          --bail          in a script, stop at the first command that fails
-          --json          write trace events as JSON lines (docs/json.md)
-          -h, --help      show this help and exit
-          -V, --version   show the version and exit
-
-        At the prompt, 'help' lists the commands and 'q' quits. Exit status: 0 when
-        every command succeeded, 1 when one failed, 2 for bad options, 130 when
-        Ctrl-C stopped a script, 141 when stdout was closed.
-
         """
+
+    /// Each way to start forklab and each option, with its explanation as
+    /// `--help` breaks it into lines; the man page (ManPage.swift) joins
+    /// the lines. The first, `(nothing)`, is no option.
+    static let optionHelp: [(term: String, lines: [String])] = [
+        ("(nothing)", ["read commands from the terminal (prompt, history, TAB",
+                       "completion) or, when stdin is not a terminal, from stdin"]),
+        ("FILE", ["run the commands in FILE, then exit"]),
+        ("-c COMMANDS", ["run COMMANDS (separated by ';' or newlines), then exit"]),
+        ("--bail", ["in a script, stop at the first command that fails"]),
+        ("--json", ["write trace events as JSON lines (docs/json.md)"]),
+        ("-h, --help", ["show this help and exit"]),
+        ("-V, --version", ["show the version and exit"]),
+    ]
+
+    static let usage: String = {
+        var text = "usage: \(synopsis)\n\n\(about)\n\n"
+        for (term, lines) in optionHelp {
+            text += "  " + term + String(repeating: " ", count: 16 - term.count) + lines[0] + "\n"
+            for line in lines.dropFirst() { text += String(repeating: " ", count: 18) + line + "\n" }
+        }
+        return text + """
+
+            At the prompt, 'help' lists the commands and 'q' quits. Exit status: 0 when
+            every command succeeded, 1 when one failed, 2 for bad options, 130 when
+            Ctrl-C stopped a script, 141 when stdout was closed.
+
+            """
+    }()
 
     struct UsageError: Error, Equatable {
         var message: String
@@ -72,6 +90,8 @@ struct Options: Equatable {
                 options.action = .help
             case "-V", "--version":
                 options.action = .version
+            case "--man":
+                options.action = .man
             case "--json":
                 options.json = true
             case "--bail":

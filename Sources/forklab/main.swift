@@ -57,6 +57,8 @@ case .help:
     printAndExit(Options.usage)
 case .version:
     printAndExit(Options.version + "\n")
+case .man:
+    printAndExit(ManPage.text)
 case .run:
     break
 }
