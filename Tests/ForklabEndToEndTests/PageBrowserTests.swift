@@ -130,6 +130,77 @@ extension EndToEnd {
             print("forklab: the page of spawn child.sh 3, as headless Chromium draws it: \(picture.path)")
         }
 
+        /// Appended to a copy of a page: plays a wheel turn, `0`, `+`, a drag
+        /// and a hover, and notes the axis's ticks after each, and the hover
+        /// box, in `data-probe`. Headless Chromium draws no frames for
+        /// --dump-dom, so animation frames become timers.
+        static let probe = """
+            <script>
+            (function () {
+              var out = {}, view = document.getElementById("view"), plot = document.getElementById("lanes");
+              function ticks() {
+                return Array.from(document.querySelectorAll("#axis .ticklabel")).slice(1).map(function (t) { return t.textContent; });
+              }
+              function then(step) { setTimeout(step, 20); }
+              out.start = ticks();
+              var box = view.getBoundingClientRect();
+              view.dispatchEvent(new WheelEvent("wheel", { deltaY: -500, clientX: box.left + 600, clientY: box.top + 60, bubbles: true, cancelable: true }));
+              then(function () {
+                out.wheel = ticks();
+                document.dispatchEvent(new KeyboardEvent("keydown", { key: "0", bubbles: true }));
+                then(function () {
+                  out.reset = ticks();
+                  document.dispatchEvent(new KeyboardEvent("keydown", { key: "+", bubbles: true }));
+                  then(function () {
+                    out.plus = ticks();
+                    plot.dispatchEvent(new MouseEvent("mousedown", { button: 0, clientX: 500, clientY: 200, bubbles: true }));
+                    window.dispatchEvent(new MouseEvent("mousemove", { clientX: 700, clientY: 200, bubbles: true }));
+                    window.dispatchEvent(new MouseEvent("mouseup", { clientX: 700, clientY: 200, bubbles: true }));
+                    then(function () {
+                      out.drag = ticks();
+                      document.querySelector(".lane .mark").dispatchEvent(new MouseEvent("mousemove", { clientX: 100, clientY: 100, bubbles: true }));
+                      var tip = document.getElementById("tip");
+                      out.tip = tip.hidden ? "" : tip.textContent;
+                      document.documentElement.setAttribute("data-probe", JSON.stringify(out));
+                    });
+                  });
+                });
+              });
+            })();
+            </script>
+            """
+
+        @Test("on a page of spawn child.sh 3 the wheel and + zoom the time axis, 0 shows it all again, dragging pans, and hovering a mark shows its event")
+        func zoomPanHover() throws {
+            let folder = temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let page = folder.appendingPathComponent("spawn.html").path, probed = folder.appendingPathComponent("probed.html").path
+            let result = forklab("spawn child.sh 3; save \(page)")
+            let child = try #require(result.stdoutLines.first { $0.hasPrefix("Child is ") })
+            var html = try String(contentsOfFile: page, encoding: .utf8)
+            html = html.replacingOccurrences(of: "<meta charset=\"utf-8\">", with: "<meta charset=\"utf-8\">"
+                + "<script>window.requestAnimationFrame = function (f) { return setTimeout(f, 0); };</script>")
+            html = html.replacingOccurrences(of: "</body>", with: Self.probe + "</body>")
+            try html.write(toFile: probed, atomically: false, encoding: .utf8)
+
+            let dom = try Self.chromium(["--virtual-time-budget=5000", "--dump-dom"], page: probed)
+            let json = try #require(Self.rootAttribute("data-probe", in: dom)).replacingOccurrences(of: "&quot;", with: "\"")
+            let probe = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            let start = try #require(probe["start"] as? [String]), wheel = try #require(probe["wheel"] as? [String])
+            let reset = try #require(probe["reset"] as? [String]), plus = try #require(probe["plus"] as? [String])
+            let drag = try #require(probe["drag"] as? [String])
+            func first(_ ticks: [String]) -> Double { ticks.first.flatMap { Double($0.split(separator: " ")[0]) } ?? -1 }
+            #expect(start.first == "0" && start.count >= 3)
+            // Zoomed in around the pointer: the axis starts later, its ticks in the same units or finer.
+            #expect(first(wheel) > 0 && wheel != start)
+            #expect(reset == start)
+            #expect(first(plus) > 0 && plus != start)
+            // Dragged 200 pixels right: earlier times come into view.
+            #expect(drag != plus && first(drag) < first(plus))
+            let tip = try #require(probe["tip"] as? String)
+            #expect(tip.hasPrefix("F  fork: a child begins\n\u{201c}\(child)\u{201d}\nparent \(result.pid)   pid \(result.pid)\nat "), "\(tip)")
+        }
+
         @Test("a program named <script>alert(1)</script> and a hostile argument show in the page as text: no script or element of theirs")
         func hostileNamePage() throws {
             let folder = temporaryFolder()
