@@ -58,4 +58,35 @@ forklab_setup_mandoc() {
   fi
   command -v mandoc >/dev/null 2>&1 ||
     echo "forklab: mandoc is missing and could not be installed here; the man-page test will fail (Debian, Ubuntu: sudo apt-get install mandoc)" >&2
+  return 0
+}
+
+# Headless Chromium, for the tests that open saved pages (save FILE.html):
+# Debian's `chromium`, without its recommends (about 1 minute from a
+# Debian mirror). FORKLAB_CHROMIUM names another binary instead.
+forklab_have_chromium() {
+  [ -n "${FORKLAB_CHROMIUM:-}" ] || command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1
+}
+
+forklab_setup_browser() {
+  forklab_have_chromium && return 0
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then sudo="sudo"; fi
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "forklab: installing chromium (headless, for the tests of saved pages)..." >&2
+    export DEBIAN_FRONTEND=noninteractive
+    local packages="chromium fonts-dejavu-core"
+    if ! $sudo apt-get install -y -q --no-install-recommends $packages >/dev/null 2>&1; then
+      $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q --no-install-recommends $packages >/dev/null
+    fi
+  fi
+  if ! forklab_have_chromium; then
+    cat >&2 <<'MSG'
+forklab: the tests open saved pages in headless Chromium, which is missing and could not be installed here.
+Install it, or name a Chromium or Chrome binary in FORKLAB_CHROMIUM, then run this again:
+  Debian, Ubuntu:  sudo apt-get install chromium   (Ubuntu: chromium-browser)
+  Fedora, RHEL:    sudo dnf install chromium
+MSG
+    return 1
+  fi
 }

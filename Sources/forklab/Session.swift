@@ -186,14 +186,22 @@ final class Session {
             let record: ExperimentRecord
             do {
                 guard let last = try lab.lastRecord() else { return failed(Self.nothingYet("save")) }
-                try ChromeTrace.requireMemory(for: last)
+                if TimelinePage.isPagePath(path) {
+                    try TimelinePage.requireMemory(for: last)
+                } else {
+                    try ChromeTrace.requireMemory(for: last)
+                }
                 record = last
             } catch {
                 return failed("save: \(error)")
             }
             do {
                 try TraceFile.write(to: path, force: force) { (output) throws(Errno) in
-                    try ChromeTrace.write(record, to: output)
+                    if TimelinePage.isPagePath(path) {
+                        try TimelinePage.write(record, to: output)
+                    } else {
+                        try ChromeTrace.write(record, to: output)
+                    }
                 }
             } catch {
                 return failed("save: \(error)")

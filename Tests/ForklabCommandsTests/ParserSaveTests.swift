@@ -99,7 +99,7 @@ struct ParserSaveTests {
         #expect(text.hasPrefix("usage: \(Self.usage)\n\n"))
         for phrase in [
             "Chrome Trace Event Format", "https://ui.perfetto.dev", "\"Open trace", "chrome://tracing",
-            "never overwrites", "\"force\"", "save ./force",
+            "never overwrites", "\"force\"", "save ./force", "ending in .html", "opens\noffline in any browser",
         ] {
             #expect(text.contains(phrase), "missing \(phrase)")
         }

@@ -13,6 +13,11 @@ extension CommandSpec {
             time. To look at it, open https://ui.perfetto.dev and choose "Open trace
             file" (or drop the file on the page); chrome://tracing opens it as well.
 
+            A FILE ending in .html (or .htm) is a page instead, one file that opens
+            offline in any browser: the timeline's lanes and marks drawn in SVG, the
+            command and its summary as the title; hover a mark for its event, the wheel
+            or + and - zoom the time axis, dragging pans.
+
             save never overwrites a file without "force": if FILE exists it says so and
             writes nothing, and "force" after FILE replaces it. FILE is one word; quote
             a name with blanks in it: save 'first run.json'. A file named force is

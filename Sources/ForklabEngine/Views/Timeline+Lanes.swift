@@ -47,6 +47,10 @@ struct Lane {
     var end: UInt64?
     var note = ""
     var marks: [(time: UInt64, mark: Mark)] = []
+    /// The record's event behind each mark, by place in `marks` (what the
+    /// saved page shows on hover); -1, or past its end, for a mark drawn
+    /// from the life itself (a child's fork at its start, its reap, a cut-off).
+    var markEvents: [Int32] = []
     var stretches: [(time: UInt64, stretch: Stretch)] = []
     /// A thread's sleeps (`sleep S`), in time order: drawn over its
     /// alive stretch.
@@ -73,7 +77,10 @@ struct Lane {
         }
         var exitCode: Int32?
         marks.reserveCapacity(life.events.count + 2)
+        markEvents.reserveCapacity(life.events.count + 2)
+        markEvents = Array(repeating: -1, count: marks.count)
         for index in life.events {
+            defer { while markEvents.count < marks.count { markEvents.append(index) } }
             let occurrence = record.events[Int(index)], time = occurrence.time
             switch (life.kind, occurrence.what) {
             case (.main, .trace(.forked)), (.main, .trace(.spawned)), (.main, .unprinted(.forked)),

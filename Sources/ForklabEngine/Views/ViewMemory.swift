@@ -57,7 +57,7 @@ enum ViewMemory {
     }
 
     /// What `Timeline.render()` needs beyond the record: the lives; the
-    /// marks of the lanes drawn (16 bytes each); while a lane is drawn, its
+    /// marks of the lanes drawn (16 bytes each, and 4 for each one's event); while a lane is drawn, its
     /// marks by column (4 bytes, 12 while growing) and one column's
     /// temporaries (up to 24). A sleep is no mark: its 16 bytes among the
     /// lane's sleeps (32 while growing) stay within what a mark may take.
@@ -65,7 +65,7 @@ enum ViewMemory {
     /// event that opens one): all of its stretches and the waits kept of
     /// them, each list up to twice its size while it grows.
     static func toDrawTimeline(events: Int, lives: Int, waits: Int = 0) -> Int {
-        base + forLives(events: events, lives: lives) + events * (16 + 12 + 24)
+        base + forLives(events: events, lives: lives) + events * (16 + 4 + 12 + 24)
             + waits * 4 * MemoryLayout<WaitStretch>.stride
     }
 
