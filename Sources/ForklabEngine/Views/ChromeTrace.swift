@@ -36,21 +36,7 @@ public enum ChromeTrace {
         _ record: ExperimentRecord, pieceBytes: Int = 1 << 16,
         to output: (UnsafeRawBufferPointer) throws(Failure) -> Void
     ) throws(Failure) {
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(pieceBytes + 4096)
-        func flush() throws(Failure) {
-            var failure: Failure?
-            buffer.withUnsafeBytes { bytes in
-                do throws(Failure) { try output(bytes) } catch { failure = error }
-            }
-            buffer.removeAll(keepingCapacity: true)
-            if let failure { throw failure }
-        }
-        try Builder(record: record).render { (text) throws(Failure) in
-            buffer.append(contentsOf: text.utf8)
-            if buffer.count >= pieceBytes { try flush() }
-        }
-        if !buffer.isEmpty { try flush() }
+        try writeInPieces(Builder(record: record), pieceBytes: pieceBytes, to: output)
     }
 
     /// The bytes a slice takes (see ViewMemory).
@@ -92,7 +78,7 @@ private struct Slice {
     var of: Of
 }
 
-private struct Builder {
+private struct Builder: PieceRenderer {
     let record: ExperimentRecord
     let main: Track
 

@@ -27,21 +27,7 @@ public enum TimelinePage {
         _ record: ExperimentRecord, pieceBytes: Int = 1 << 16,
         to output: (UnsafeRawBufferPointer) throws(Failure) -> Void
     ) throws(Failure) {
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(pieceBytes + 4096)
-        func flush() throws(Failure) {
-            var failure: Failure?
-            buffer.withUnsafeBytes { bytes in
-                do throws(Failure) { try output(bytes) } catch { failure = error }
-            }
-            buffer.removeAll(keepingCapacity: true)
-            if let failure { throw failure }
-        }
-        try PageBuilder(record: record).render { (text) throws(Failure) in
-            buffer.append(contentsOf: text.utf8)
-            if buffer.count >= pieceBytes { try flush() }
-        }
-        if !buffer.isEmpty { try flush() }
+        try writeInPieces(PageBuilder(record: record), pieceBytes: pieceBytes, to: output)
     }
 
     /// Fails unless the memory that `write(_:to:)` needs for `record` can
@@ -93,7 +79,7 @@ public enum TimelinePage {
     }
 }
 
-private struct PageBuilder {
+private struct PageBuilder: PieceRenderer {
     let record: ExperimentRecord
     let timeline: Timeline
 
