@@ -179,6 +179,7 @@ final class BrokenProducer: ThreadWorker, @unchecked Sendable {
     private let id: Int
     private let slot: Int
     private let messages: Int
+    private let recording: ThreadRecording
 
     init(crew: Crew, producing: BrokenProducing, gate: Gate, pacer: Pacer, console: ThreadConsole, line: LineTemplate,
          id: Int, slot: Int, messages: Int, life: ThreadLife) {
@@ -193,10 +194,11 @@ final class BrokenProducer: ThreadWorker, @unchecked Sendable {
         self.id = id
         self.slot = slot
         self.messages = messages
+        recording = life.recording
     }
 
     func run() {
-        var notes = WaitNotes(recording: life!.recording, role: .producer, number: id, slot: slot)
+        var notes = WaitNotes(recording: recording, role: .producer, number: id, slot: slot)
         notes.begin()
         defer {
             producing.done()
@@ -238,6 +240,7 @@ final class BrokenConsumer: ThreadWorker, @unchecked Sendable {
     private let firstEmptyWakeup: FirstTime
     private let id: Int
     private let slot: Int
+    private let recording: ThreadRecording
 
     init(crew: Crew, pacer: Pacer, console: ThreadConsole, queue: BrokenQueue<Message>, line: LineTemplate,
          wakeupLine: LineTemplate, firstEmptyWakeup: FirstTime, id: Int, slot: Int, life: ThreadLife) {
@@ -253,10 +256,11 @@ final class BrokenConsumer: ThreadWorker, @unchecked Sendable {
         self.firstEmptyWakeup = firstEmptyWakeup
         self.id = id
         self.slot = slot
+        recording = life.recording
     }
 
     func run() {
-        var notes = WaitNotes(recording: life!.recording, role: .consumer, number: id, slot: slot)
+        var notes = WaitNotes(recording: recording, role: .consumer, number: id, slot: slot)
         notes.begin()
         defer { notes.end() }
         let interval = pacer.interval / 10  // as the correct queue's consumers
