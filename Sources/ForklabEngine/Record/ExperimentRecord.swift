@@ -29,14 +29,21 @@ public struct ExperimentRecord: Hashable, Sendable {
 
 extension ExperimentRecord {
     /// What its marks are, for a note that some were dropped: `lines, puts
-    /// and gets`, and sleeps when the experiment paced its threads.
+    /// and gets`, with sleeps when the experiment paced its threads and waits
+    /// when its threads noted them (`deadlock`, `produce … broken`).
     var marksName: String {
-        let paced = switch experiment {
-        case let .threads(plan): plan.sleep > 0
-        case let .produce(plan): plan.sleep > 0
-        default: false
+        switch experiment {
+        case .deadlock:
+            return "lines, lock waits and holds"
+        case let .produce(plan) where plan.flaw != nil:
+            return plan.sleep > 0 ? "lines, puts, gets, sleeps and waits" : "lines, puts, gets and waits"
+        case let .threads(plan) where plan.sleep > 0:
+            return "lines, puts, gets and sleeps"
+        case let .produce(plan) where plan.sleep > 0:
+            return "lines, puts, gets and sleeps"
+        default:
+            return "lines, puts and gets"
         }
-        return paced ? "lines, puts, gets and sleeps" : "lines, puts and gets"
     }
 }
 
