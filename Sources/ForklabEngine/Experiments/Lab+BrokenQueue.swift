@@ -92,20 +92,12 @@ extension Lab {
     /// forklab's side: starts the program, watches it for every thread
     /// waiting, and tells how it ended.
     private func watchBrokenQueue(_ plan: ProducePlan, flaw: QueueFlaw) throws(LabError) {
-        var program = try startProgram(.produce(plan))
-        let pid = program.pid
         let slots = plan.consumers + plan.producers
-        var caught: (found: [StuckEvent], at: UInt64)?
-        if program.execError == nil {
-            caught = watch(pid, timeout: plan.timeout, kind: .stuckQueue) { log in
-                log.everyoneWaiting(pid: pid, consumers: plan.consumers, slots: slots, flaw: flaw,
-                                    expected: plan.producers * plan.messages).map { ($0, $0.count) }
-            }
+        let run = try runWatched(.produce(plan), timeout: plan.timeout, kind: .stuckQueue) { log, pid in
+            log.everyoneWaiting(pid: pid, consumers: plan.consumers, slots: slots, flaw: flaw,
+                                expected: plan.producers * plan.messages).map { ($0, $0.count) }
         }
-        let result = reapProgram(&program)
-        if let execError = program.execError { throw .cannotRun(program: programPath, execError) }
-        guard let result else { throw .system(call: "produce: waitpid", .noChild) }
-        emitWaits(of: pid)
+        let pid = run.pid, caught = run.caught
         let stopped = checkStop()
         if let caught, !stopped {
             for waiting in caught.found { emit(.stuck(waiting)) }
@@ -118,7 +110,7 @@ extension Lab {
             stuck: stopped ? 0 : caught?.found.count ?? 0, caughtAfter: stopped ? nil : caught?.at, program: pid))))
         if stopped, let stop { throw stop }
         if caught != nil || log?.read(.exited) == 1 { return try finish(nil) }
-        try finish(programFailure("produce", result.status))
+        try finish(programFailure("produce", run.status))
     }
 }
 

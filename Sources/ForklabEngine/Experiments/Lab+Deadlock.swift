@@ -81,20 +81,12 @@ extension Lab {
     /// forklab's side: starts the program and watches it (`watch`) until
     /// it ends or nothing has moved for the plan's timeout with a cycle in place.
     private func watchDeadlock(_ plan: DeadlockPlan) throws(LabError) {
-        var program = try startProgram(.deadlock(plan))
-        let pid = program.pid
-        var cycle: [LockState]?
-        var detectedAt: UInt64 = 0
-        if program.execError == nil,
-           let caught = watch(pid, timeout: plan.timeout, kind: .deadlock, stuck: { log in
-               log.lockCycle(pid: pid, threads: plan.threads).map { ($0, $0.count) }
-           }) {
-            (cycle, detectedAt) = (caught.found, caught.at)
+        let run = try runWatched(.deadlock(plan), timeout: plan.timeout, kind: .deadlock) { log, pid in
+            log.lockCycle(pid: pid, threads: plan.threads).map { ($0, $0.count) }
         }
-        let result = reapProgram(&program)
-        if let execError = program.execError { throw .cannotRun(program: programPath, execError) }
-        guard let result else { throw .system(call: "deadlock: waitpid", .noChild) }
-        emitWaits(of: pid)
+        let pid = run.pid
+        let cycle = run.caught?.found
+        let detectedAt = run.caught?.at ?? 0
         let stopped = checkStop()
         if let cycle, !stopped {
             for state in cycle {
@@ -109,7 +101,7 @@ extension Lab {
             program: pid))))
         if stopped, let stop { throw stop }
         if cycle != nil || exited { return try finish(nil) }
-        try finish(programFailure("deadlock", result.status))
+        try finish(programFailure("deadlock", run.status))
     }
 }
 

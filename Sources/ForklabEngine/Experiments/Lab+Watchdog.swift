@@ -49,3 +49,30 @@ extension Lab {
         return nil
     }
 }
+
+/// A watched program of its own, reaped: its pid, how it ended, and what
+/// the watchdog caught and when (nil when the program ended first).
+struct WatchedRun<Found> {
+    let pid: pid_t
+    let status: WaitStatus
+    let caught: (found: Found, at: UInt64)?
+}
+
+extension Lab {
+    /// Starts `experiment` as a program of its own, watches it (`watch`,
+    /// with `stuck` given the record and the program's pid), reaps it, and
+    /// writes the waits its threads noted (`emitWaits`).
+    /// - Throws: why it could not be started or reaped.
+    func runWatched<Found>(_ experiment: Experiment, timeout: UInt64, kind: CaughtKind,
+                           stuck: (EventLog, pid_t) -> (found: Found, threads: Int)?) throws(LabError)
+        -> WatchedRun<Found> {
+        var program = try startProgram(experiment)
+        let pid = program.pid
+        let caught = program.execError == nil ? watch(pid, timeout: timeout, kind: kind) { stuck($0, pid) } : nil
+        let result = reapProgram(&program)
+        if let execError = program.execError { throw .cannotRun(program: programPath, execError) }
+        guard let result else { throw .system(call: "\(experiment.name): waitpid", .noChild) }
+        emitWaits(of: pid)
+        return WatchedRun(pid: pid, status: result.status, caught: caught)
+    }
+}
